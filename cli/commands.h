@@ -1,0 +1,12 @@
+/* commands — the subcommands of cdnsim; cli/main.c dispatches to them.
+ *
+ * Each takes the arguments after its own name (argv[0] is the subcommand) and
+ * returns the process exit status: 0 success, 1 runtime failure, 2 bad input
+ * or usage. Each prints its own --help. Only these functions print errors. */
+#ifndef CDNSIM_COMMANDS_H
+#define CDNSIM_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+#endif

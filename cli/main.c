@@ -1,0 +1,42 @@
+/* cdnsim — composition root: picks the subcommand and hands over. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command_t;
+
+static const command_t commands[] = {
+    { "run", cmd_run, "simulate a scenario and write its result JSON" },
+    { "validate", cmd_validate, "check a scenario without running it" },
+    { NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: cdnsim COMMAND [ARGS...]\n\n"
+               "A discrete-event simulator of a global content delivery network.\n\n"
+               "commands:\n");
+    for (const command_t *c = commands; c->name; c++)
+        fprintf(f, "  %-11s %s\n", c->name, c->summary);
+    fprintf(f, "\n'cdnsim COMMAND --help' describes each command.\n"
+               "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { usage(stderr); return 2; }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (const command_t *c = commands; c->name; c++)
+        if (strcmp(c->name, argv[1]) == 0) return c->fn(argc - 1, argv + 1);
+    fprintf(stderr, "cdnsim: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs the Debian packages cdnsim builds and tests with, only those missing.
+# Called by `make` before the first build, so `make run` and `make test` work on a
+# fresh machine with nothing else typed.
+set -eu
+pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "cdnsim: installing Debian packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2 || true
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2

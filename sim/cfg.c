@@ -1,0 +1,334 @@
+/* cfg — checked configuration reading; see cfg.h. */
+#include "sim/cfg.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cfg_init(cfg_t *c, const char *file)
+{
+    memset(c, 0, sizeof *c);
+    c->file = file;
+}
+
+bool cfg_failed(const cfg_t *c) { return c->failed; }
+
+void cfg_fail(cfg_t *c, const char *path, const char *fmt, ...)
+{
+    if (c->failed) return;
+    c->failed = true;
+    int n = snprintf(c->err, sizeof c->err, "%s: %s%s", c->file, path ? path : "",
+                     path ? ": " : "");
+    if (n < 0 || (size_t)n >= sizeof c->err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err + n, sizeof c->err - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* A short rendering of a JSON value for "got ..." in messages. */
+static const char *shown(const cJSON *v, char *buf, size_t len)
+{
+    char *s = cJSON_PrintUnformatted(v);
+    if (!s) return "?";
+    if (strlen(s) >= len && len > 4) { memcpy(buf, s, len - 4); strcpy(buf + len - 4, "..."); }
+    else snprintf(buf, len, "%s", s);
+    cJSON_free(s);
+    return buf;
+}
+
+cJSON *cfg_parse(cfg_t *c, const char *text, size_t len)
+{
+    cJSON *j = cJSON_ParseWithLength(text, len);
+    if (!j) {
+        const char *at = cJSON_GetErrorPtr();
+        int line = 1, col = 1;
+        if (at && at >= text && at <= text + len)
+            for (const char *p = text; p < at; p++) {
+                if (*p == '\n') { line++; col = 1; } else col++;
+            }
+        cfg_fail(c, NULL, "line %d, column %d: malformed JSON", line, col);
+    }
+    return j;
+}
+
+cJSON *cfg_load_file(cfg_t *c, const char *filename)
+{
+    FILE *f = fopen(filename, "rb");
+    if (!f) { cfg_fail(c, NULL, "cannot open: %s", strerror(errno)); return NULL; }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *bigger = realloc(buf, cap * 2);
+        if (!bigger) { free(buf); buf = NULL; break; }
+        buf = bigger;
+        cap *= 2;
+    }
+    bool bad = !buf || ferror(f);
+    fclose(f);
+    if (bad) { free(buf); cfg_fail(c, NULL, "cannot read the file"); return NULL; }
+    cJSON *j = cfg_parse(c, buf, n);
+    free(buf);
+    return j;
+}
+
+static void remember(cfg_obj_t *o, const char *key)
+{
+    for (int i = 0; i < o->nknown; i++)
+        if (strcmp(o->known[i], key) == 0) return;
+    if (o->nknown < CFG_KEYS_MAX) o->known[o->nknown++] = key;
+}
+
+static void join(char *out, const char *base, const char *key)
+{
+    snprintf(out, CFG_PATH_MAX, "%s.%s", base, key);
+}
+
+/* Looks a key up, marking it known; reports absence of a required key. */
+static const cJSON *lookup(cfg_obj_t *o, const char *key, int flags)
+{
+    remember(o, key);
+    if (o->c->failed) return NULL;
+    const cJSON *v = o->json ? cJSON_GetObjectItemCaseSensitive(o->json, key) : NULL;
+    if (!v && (flags & CFG_REQUIRED)) {
+        char p[CFG_PATH_MAX];
+        join(p, o->path, key);
+        cfg_fail(o->c, p, "required key is missing");
+    }
+    return v;
+}
+
+static bool expected(cfg_obj_t *o, const char *key, const cJSON *v, const char *what)
+{
+    char p[CFG_PATH_MAX], b[80];
+    join(p, o->path, key);
+    cfg_fail(o->c, p, "expected %s, got %s", what, shown(v, b, sizeof b));
+    return false;
+}
+
+bool cfg_view(cfg_t *c, const cJSON *json, const char *path, cfg_obj_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->c = c;
+    snprintf(out->path, sizeof out->path, "%s", path);
+    if (c->failed) return false;
+    if (json && !cJSON_IsObject(json)) {
+        char b[80];
+        cfg_fail(c, path, "expected an object, got %s", shown(json, b, sizeof b));
+        return false;
+    }
+    out->json = json;
+    /* Duplicate keys would make one of the two values silently win. */
+    for (const cJSON *a = json ? json->child : NULL; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (a->string && b->string && strcmp(a->string, b->string) == 0) {
+                char p[CFG_PATH_MAX];
+                join(p, path, a->string);
+                cfg_fail(c, p, "key appears twice");
+                return false;
+            }
+    return true;
+}
+
+bool cfg_child(cfg_obj_t *o, const char *key, cfg_obj_t *out, int flags)
+{
+    const cJSON *v = lookup(o, key, flags);
+    char p[CFG_PATH_MAX];
+    join(p, o->path, key);
+    if (!cfg_view(o->c, v, p, out)) return false;
+    return v != NULL;
+}
+
+bool cfg_array(cfg_obj_t *o, const char *key, const cJSON **out, int flags)
+{
+    const cJSON *v = lookup(o, key, flags);
+    *out = NULL;
+    if (!v) return false;
+    if (!cJSON_IsArray(v)) return expected(o, key, v, "an array");
+    *out = v;
+    return true;
+}
+
+bool cfg_elem(cfg_obj_t *o, const char *key, const cJSON *arr, int i, cfg_obj_t *out)
+{
+    char p[CFG_PATH_MAX];
+    snprintf(p, sizeof p, "%s.%s[%d]", o->path, key, i);
+    const cJSON *v = cJSON_GetArrayItem(arr, i);
+    if (!v && !o->c->failed) { cfg_fail(o->c, p, "no such element"); return false; }
+    return cfg_view(o->c, v, p, out) && v;
+}
+
+static void describe_range(char *buf, size_t len, const char *noun, double lo, double hi,
+                           int flags, bool integer)
+{
+    bool open = flags & CFG_LO_OPEN, unbounded = hi >= (integer ? 9.2e18 : HUGE_VAL);
+    if (lo == 0 && unbounded)
+        snprintf(buf, len, "a %s %s", open ? "positive" : "non-negative", noun);
+    else if (integer && lo == 1 && !open && unbounded)
+        snprintf(buf, len, "a positive %s", noun);
+    else if (unbounded)
+        snprintf(buf, len, "a %s %s %.15g", noun, open ? ">" : ">=", lo);
+    else
+        snprintf(buf, len, "a %s %s %.15g and <= %.15g", noun, open ? ">" : ">=", lo, hi);
+}
+
+bool cfg_num(cfg_obj_t *o, const char *key, double *out, double lo, double hi, int flags)
+{
+    const cJSON *v = lookup(o, key, flags);
+    if (!v) return false;
+    char what[128];
+    describe_range(what, sizeof what, "number", lo, hi, flags, false);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return expected(o, key, v, what);
+    double d = v->valuedouble;
+    if (d < lo || d > hi || ((flags & CFG_LO_OPEN) && d == lo)) return expected(o, key, v, what);
+    *out = d;
+    return true;
+}
+
+bool cfg_int(cfg_obj_t *o, const char *key, int64_t *out, int64_t lo, int64_t hi, int flags)
+{
+    const cJSON *v = lookup(o, key, flags);
+    if (!v) return false;
+    char what[128];
+    describe_range(what, sizeof what, "integer", (double)lo, (double)hi, flags, true);
+    /* JSON numbers are doubles: only integers up to 2^53 are exact. */
+    if (!cJSON_IsNumber(v)) return expected(o, key, v, what);
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+        return expected(o, key, v, what);
+    int64_t i = (int64_t)d;
+    if (i < lo || i > hi || ((flags & CFG_LO_OPEN) && i == lo)) return expected(o, key, v, what);
+    *out = i;
+    return true;
+}
+
+bool cfg_bool(cfg_obj_t *o, const char *key, bool *out, int flags)
+{
+    const cJSON *v = lookup(o, key, flags);
+    if (!v) return false;
+    if (!cJSON_IsBool(v)) return expected(o, key, v, "true or false");
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
+bool cfg_str(cfg_obj_t *o, const char *key, const char **out, int flags)
+{
+    const cJSON *v = lookup(o, key, flags);
+    if (!v) return false;
+    if (!cJSON_IsString(v)) return expected(o, key, v, "a string");
+    *out = v->valuestring;
+    return true;
+}
+
+bool cfg_enum(cfg_obj_t *o, const char *key, int *out, const char *const *names, int flags)
+{
+    const char *s = NULL;
+    if (!cfg_str(o, key, &s, flags)) return false;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0) { *out = i; return true; }
+    char what[512] = "one of", *w = what + strlen(what);
+    for (int i = 0; names[i] && w < what + sizeof what - 32; i++)
+        w += snprintf(w, (size_t)(what + sizeof what - w), "%s \"%s\"", i ? "," : "", names[i]);
+    return expected(o, key, cJSON_GetObjectItemCaseSensitive(o->json, key), what);
+}
+
+const cJSON *cfg_raw(cfg_obj_t *o, const char *key) { return lookup(o, key, 0); }
+
+int cfg_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return 99;
+    int row[65];
+    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+void cfg_done(cfg_obj_t *o)
+{
+    if (o->c->failed || !o->json) return;
+    for (const cJSON *m = o->json->child; m; m = m->next) {
+        bool known = false;
+        for (int i = 0; i < o->nknown && !known; i++) known = strcmp(o->known[i], m->string) == 0;
+        if (known) continue;
+        const char *best = NULL;
+        int bestd = 99;
+        for (int i = 0; i < o->nknown; i++) {
+            int d = cfg_edit_distance(m->string, o->known[i]);
+            if (d < bestd) { bestd = d; best = o->known[i]; }
+        }
+        char p[CFG_PATH_MAX];
+        join(p, o->path, m->string);
+        int near = (int)strlen(m->string) / 3;
+        if (best && bestd <= (near > 2 ? near : 2)) {
+            cfg_fail(o->c, p, "unknown key; did you mean \"%s\"?", best);
+        } else {
+            char list[512] = "", *w = list;
+            for (int i = 0; i < o->nknown && w < list + sizeof list - 40; i++)
+                w += snprintf(w, (size_t)(list + sizeof list - w), "%s%s", i ? ", " : "", o->known[i]);
+            cfg_fail(o->c, p, "unknown key; known keys here: %s", list);
+        }
+        return;
+    }
+}
+
+int cfg_apply_set(cJSON *root, const char *assignment, char *err, size_t errlen)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment) {
+        snprintf(err, errlen, "--set %s: expected PATH=VALUE", assignment);
+        return -1;
+    }
+    char path[CFG_PATH_MAX];
+    size_t plen = (size_t)(eq - assignment);
+    if (plen >= sizeof path) { snprintf(err, errlen, "--set: path too long"); return -1; }
+    memcpy(path, assignment, plen);
+    path[plen] = 0;
+    const char *text = eq + 1;
+    cJSON *value = cJSON_Parse(text);
+    if (!value) value = cJSON_CreateString(text);
+    if (!value) { snprintf(err, errlen, "--set: out of memory"); return -1; }
+
+    cJSON *node = root;
+    char *save = NULL, *seg = strtok_r(path, ".", &save);
+    char walked[CFG_PATH_MAX] = "$";
+    while (seg) {
+        char *next = strtok_r(NULL, ".", &save);
+        size_t wl = strlen(walked);
+        snprintf(walked + wl, sizeof walked - wl, ".%s", seg);
+        if (!cJSON_IsObject(node)) {
+            snprintf(err, errlen, "--set %s: %s is not an object", assignment, walked);
+            cJSON_Delete(value);
+            return -1;
+        }
+        if (!next) {
+            if (cJSON_GetObjectItemCaseSensitive(node, seg))
+                cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value);
+            else
+                cJSON_AddItemToObject(node, seg, value);
+            return 0;
+        }
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, seg);
+        if (!child) child = cJSON_AddObjectToObject(node, seg);
+        node = child;
+        seg = next;
+    }
+    snprintf(err, errlen, "--set %s: empty path", assignment);
+    cJSON_Delete(value);
+    return -1;
+}

@@ -1,0 +1,24 @@
+/* rng — named random streams derived from one scenario seed.
+ *
+ * Each component asks for its own stream by name ("workload.arrivals",
+ * "cache.random"); the stream's seed is a hash of (scenario seed, name), so
+ * adding a stream, or drawing more from one, never changes what any other
+ * stream draws. Streams are plain GSL generators (MT19937), used with the
+ * gsl_ran_* distributions directly. */
+#ifndef CDNSIM_RNG_H
+#define CDNSIM_RNG_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+/* The 64-bit seed of stream `name` under scenario seed `seed`. */
+uint64_t rng_stream_seed(uint64_t seed, const char *name);
+
+/* A new generator for stream `name`; NULL when out of memory. Free with
+ * gsl_rng_free. */
+gsl_rng *rng_stream_create(uint64_t seed, const char *name);
+
+/* The seed of replication r of a scenario with base seed `seed` (sweeps). */
+uint64_t rng_replication_seed(uint64_t seed, unsigned r);
+
+#endif

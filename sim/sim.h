@@ -1,0 +1,50 @@
+/* sim — the discrete-event engine: virtual clock, scheduling, the run loop.
+ *
+ * The engine knows nothing of CDNs: models schedule typed handlers with a
+ * context pointer and a 64-bit argument, and the loop runs them in (time,
+ * scheduling order). Invariant: `now` never decreases; scheduling into the
+ * past is refused loudly (it is always a model bug). */
+#ifndef CDNSIM_SIM_H
+#define CDNSIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sim/eventq.h"
+#include "sim/simtime.h"
+
+typedef struct sim sim_t;
+
+/* Called about every `interval` of wall time during sim_run; it may call
+ * sim_stop. */
+typedef void (*sim_progress_fn)(sim_t *s, void *ctx);
+
+sim_t *sim_create(void);
+void sim_destroy(sim_t *s);
+
+simtime_t sim_now(const sim_t *s);
+
+/* Schedules fn(s, ctx, arg) at absolute time t >= now. Returns 0 and sets the
+ * engine's error (see sim_error) when t is in the past or the queue is full. */
+#define sim_at(s, t, fn, ctx, arg) sim_at_loc((s), (t), (fn), (ctx), (arg), __FILE__, __LINE__)
+#define sim_after(s, d, fn, ctx, arg) sim_at_loc((s), sim_now(s) + (d), (fn), (ctx), (arg), __FILE__, __LINE__)
+event_handle_t sim_at_loc(sim_t *s, simtime_t t, event_fn fn, void *ctx, uint64_t arg,
+                          const char *file, int line);
+
+bool sim_cancel(sim_t *s, event_handle_t h);
+
+/* Runs events until the queue is empty, the next event lies beyond `until`,
+ * or sim_stop is called. The clock ends at `until` unless stopped early.
+ * Returns 0, or -1 when a model reported an error (sim_fail). */
+int sim_run(sim_t *s, simtime_t until);
+void sim_stop(sim_t *s);
+
+/* A model's fatal runtime error: stops the run; sim_run returns -1. */
+void sim_fail(sim_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *sim_error(const sim_t *s);
+
+void sim_set_progress(sim_t *s, sim_progress_fn fn, void *ctx, double interval_s);
+
+uint64_t sim_events(const sim_t *s);   /* events executed so far */
+size_t sim_pending(const sim_t *s);
+
+#endif

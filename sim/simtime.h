@@ -1,0 +1,24 @@
+/* simtime — virtual time for the kernel.
+ *
+ * Time is a signed 64-bit count of nanoseconds: exact integer arithmetic, so
+ * the same scenario gives the same schedule on every machine, and 292 years of
+ * range. Conversions from seconds round to the nearest nanosecond. */
+#ifndef CDNSIM_SIMTIME_H
+#define CDNSIM_SIMTIME_H
+
+#include <stdint.h>
+#include <math.h>
+
+typedef int64_t simtime_t;
+
+#define SIMTIME_MAX INT64_MAX
+#define SIM_NS_PER_US 1000LL
+#define SIM_NS_PER_MS 1000000LL
+#define SIM_NS_PER_S  1000000000LL
+
+static inline simtime_t simtime_from_s(double s) { return (simtime_t)llround(s * 1e9); }
+static inline simtime_t simtime_from_ms(double ms) { return (simtime_t)llround(ms * 1e6); }
+static inline double simtime_to_s(simtime_t t) { return (double)t / 1e9; }
+static inline double simtime_to_ms(simtime_t t) { return (double)t / 1e6; }
+
+#endif
