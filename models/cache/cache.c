@@ -1,0 +1,277 @@
+/* cache — slab, key index and capacity accounting; see cache.h.
+ *
+ * The index is open addressing with linear probing over 32-bit slot numbers
+ * (the key is read from the slot), kept at most 3/4 full and rebuilt twice as
+ * large beyond; removal shifts the following run back, so no tombstones.
+ * Free slots are chained through their entry's tag field. */
+#include "models/cache/cache_policy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FREE_KEY UINT64_MAX   /* marks a free slot (an unusable key) */
+
+struct cache {
+    const cache_policy_t *policy;
+    void *state;
+    cache_config_t cfg;
+    char stream[64];         /* copy of cfg.stream */
+    char *slab;
+    size_t slot_size;        /* entry + policy meta, 8-aligned */
+    uint32_t nslots;         /* allocated */
+    uint32_t free_head;      /* CACHE_NO_SLOT when none */
+    uint32_t *index;         /* CACHE_NO_SLOT marks an empty cell */
+    uint64_t index_mask;     /* cells - 1, a power of two minus one */
+    uint64_t objects, bytes, evictions;
+};
+
+static inline uint64_t hash_key(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+}
+
+cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot)
+{
+    return (cache_entry_t *)(c->slab + (size_t)slot * c->slot_size);
+}
+
+void *cache_meta(cache_t *c, uint32_t slot)
+{
+    return c->slab + (size_t)slot * c->slot_size + sizeof(cache_entry_t);
+}
+
+const cache_config_t *cache_config(const cache_t *c) { return &c->cfg; }
+
+uint64_t cache_capacity(const cache_t *c)
+{
+    return c->cfg.capacity_bytes ? c->cfg.capacity_bytes : c->cfg.capacity_objects;
+}
+
+uint64_t cache_weight(const cache_t *c, uint32_t size)
+{
+    return c->cfg.capacity_bytes ? size : 1;
+}
+
+uint64_t cache_used(const cache_t *c) { return c->cfg.capacity_bytes ? c->bytes : c->objects; }
+
+static int index_resize(cache_t *c, uint64_t cells)
+{
+    uint32_t *idx = malloc(cells * sizeof *idx);
+    if (!idx) return -1;
+    memset(idx, 0xff, cells * sizeof *idx);
+    uint64_t mask = cells - 1;
+    for (uint64_t i = 0; c->index && i <= c->index_mask; i++) {
+        uint32_t s = c->index[i];
+        if (s == CACHE_NO_SLOT) continue;
+        uint64_t h = hash_key(cache_entry_at(c, s)->key) & mask;
+        while (idx[h] != CACHE_NO_SLOT) h = (h + 1) & mask;
+        idx[h] = s;
+    }
+    free(c->index);
+    c->index = idx;
+    c->index_mask = mask;
+    return 0;
+}
+
+static uint64_t find_cell(const cache_t *c, uint64_t key)
+{
+    uint64_t h = hash_key(key) & c->index_mask;
+    for (;;) {
+        uint32_t s = c->index[h];
+        if (s == CACHE_NO_SLOT) return h;
+        if (((const cache_entry_t *)(c->slab + (size_t)s * c->slot_size))->key == key) return h;
+        h = (h + 1) & c->index_mask;
+    }
+}
+
+uint32_t cache_slot_of(cache_t *c, uint64_t key)
+{
+    return c->index[find_cell(c, key)];
+}
+
+cache_entry_t *cache_find(cache_t *c, uint64_t key)
+{
+    uint32_t s = cache_slot_of(c, key);
+    return s == CACHE_NO_SLOT ? NULL : cache_entry_at(c, s);
+}
+
+static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
+{
+    return (uint32_t)(((const char *)e - c->slab) / c->slot_size);
+}
+
+void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
+{
+    c->policy->on_hit(c, c->state, slot_index(c, e), r);
+}
+
+/* Deletes the index cell at i, shifting later members of its run back. */
+static void index_delete(cache_t *c, uint64_t i)
+{
+    uint64_t mask = c->index_mask, j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        uint32_t s = c->index[j];
+        if (s == CACHE_NO_SLOT) break;
+        uint64_t home = hash_key(cache_entry_at(c, s)->key) & mask;
+        /* s may move to i only if its home is not cyclically within (i, j] */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays) continue;
+        c->index[i] = s;
+        i = j;
+    }
+    c->index[i] = CACHE_NO_SLOT;
+}
+
+static void free_slot(cache_t *c, uint32_t s)
+{
+    cache_entry_t *e = cache_entry_at(c, s);
+    c->objects--;
+    c->bytes -= e->size;
+    e->key = FREE_KEY;
+    e->tag = c->free_head;
+    c->free_head = s;
+}
+
+static void remove_slot(cache_t *c, uint32_t s)
+{
+    c->policy->on_remove(c, c->state, s);
+    index_delete(c, find_cell(c, cache_entry_at(c, s)->key));
+    free_slot(c, s);
+}
+
+bool cache_remove(cache_t *c, uint64_t key)
+{
+    uint32_t s = cache_slot_of(c, key);
+    if (s == CACHE_NO_SLOT) return false;
+    remove_slot(c, s);
+    return true;
+}
+
+static uint32_t alloc_slot(cache_t *c)
+{
+    if (c->free_head == CACHE_NO_SLOT) {
+        uint64_t want = c->nslots ? (uint64_t)c->nslots * 2 : 1024;
+        /* eviction runs before allocation, so a count-limited cache never
+         * needs more slots than its capacity */
+        if (c->cfg.capacity_objects && want > c->cfg.capacity_objects)
+            want = c->cfg.capacity_objects > c->nslots ? c->cfg.capacity_objects : c->nslots + 1;
+        if (want >= CACHE_NO_SLOT) return CACHE_NO_SLOT;
+        char *slab = realloc(c->slab, want * c->slot_size);
+        if (!slab) return CACHE_NO_SLOT;
+        c->slab = slab;
+        for (uint64_t s = want; s-- > c->nslots;) {
+            cache_entry_t *e = cache_entry_at(c, (uint32_t)s);
+            e->key = FREE_KEY;
+            e->tag = c->free_head;
+            c->free_head = (uint32_t)s;
+        }
+        c->nslots = (uint32_t)want;
+    }
+    uint32_t s = c->free_head;
+    c->free_head = cache_entry_at(c, s)->tag;
+    return s;
+}
+
+static bool over(const cache_t *c, uint64_t add_objects, uint64_t add_bytes)
+{
+    return (c->cfg.capacity_objects && c->objects + add_objects > c->cfg.capacity_objects) ||
+           (c->cfg.capacity_bytes && c->bytes + add_bytes > c->cfg.capacity_bytes);
+}
+
+cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, uint32_t tag)
+{
+    if (r->key == FREE_KEY) return NULL;
+    if (c->cfg.capacity_bytes && r->size > c->cfg.capacity_bytes) return NULL;
+    cache_remove(c, r->key); /* a refetched object replaces the old copy */
+    if (c->policy->admit && !c->policy->admit(c, c->state, r)) return NULL;
+    while (over(c, 1, r->size) && c->objects > 0) {
+        uint32_t v = c->policy->victim(c, c->state, r);
+        if (v == CACHE_NO_SLOT) return NULL; /* the policy keeps what it has */
+        remove_slot(c, v);
+        c->evictions++;
+    }
+    if ((c->objects + 1) * 4 > (c->index_mask + 1) * 3 &&
+        index_resize(c, (c->index_mask + 1) * 2) != 0)
+        return NULL;
+    uint32_t s = alloc_slot(c);
+    if (s == CACHE_NO_SLOT) return NULL;
+    cache_entry_t *e = cache_entry_at(c, s);
+    e->key = r->key;
+    e->size = r->size;
+    e->tag = tag;
+    e->expires = expires;
+    memset(cache_meta(c, s), 0, c->slot_size - sizeof *e);
+    c->index[find_cell(c, r->key)] = s;
+    c->objects++;
+    c->bytes += r->size;
+    c->policy->on_insert(c, c->state, s, r);
+    return cache_entry_at(c, s);
+}
+
+cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
+{
+    const cache_policy_t *p = cache_policy_find(cfg->policy);
+    if (!p) { snprintf(err, errlen, "unknown cache policy \"%s\"", cfg->policy); return NULL; }
+    cache_t *c = calloc(1, sizeof *c);
+    if (!c) goto oom;
+    c->policy = p;
+    c->cfg = *cfg;
+    snprintf(c->stream, sizeof c->stream, "%s", cfg->stream ? cfg->stream : "cache");
+    c->cfg.stream = c->stream;
+    c->slot_size = (sizeof(cache_entry_t) + p->meta_size + 7) & ~(size_t)7;
+    c->free_head = CACHE_NO_SLOT;
+    /* size the index for the expected population, not the largest possible */
+    uint64_t cells = 1024;
+    while (cfg->capacity_objects && cells * 3 < cfg->capacity_objects * 4 && cells < (1ULL << 31))
+        cells *= 2;
+    if (index_resize(c, cells) != 0) goto oom;
+    if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
+    return c;
+oom:
+    snprintf(err, errlen, "out of memory creating the cache");
+    if (c) free(c->index);
+    free(c);
+    return NULL;
+}
+
+void cache_destroy(cache_t *c)
+{
+    if (!c) return;
+    if (c->policy->destroy) c->policy->destroy(c->state);
+    free(c->slab);
+    free(c->index);
+    free(c);
+}
+
+uint64_t cache_objects(const cache_t *c) { return c->objects; }
+uint64_t cache_bytes(const cache_t *c) { return c->bytes; }
+uint64_t cache_evictions(const cache_t *c) { return c->evictions; }
+const char *cache_policy_name(const cache_t *c) { return c->policy->name; }
+
+size_t cache_memory(const cache_t *c)
+{
+    size_t m = (size_t)c->nslots * c->slot_size + (c->index_mask + 1) * sizeof(uint32_t);
+    if (c->policy->memory) m += c->policy->memory(c->state);
+    return m;
+}
+
+bool cache_check(const cache_t *c)
+{
+    uint64_t n = 0, bytes = 0;
+    for (uint64_t i = 0; i <= c->index_mask; i++) {
+        uint32_t s = c->index[i];
+        if (s == CACHE_NO_SLOT) continue;
+        if (s >= c->nslots) return false;
+        const cache_entry_t *e = (const cache_entry_t *)(c->slab + (size_t)s * c->slot_size);
+        if (e->key == FREE_KEY || find_cell(c, e->key) != i) return false;
+        n++;
+        bytes += e->size;
+    }
+    if (n != c->objects || bytes != c->bytes) return false;
+    return !over(c, 0, 0);
+}

@@ -1,0 +1,53 @@
+/* cache_policy — the interface an eviction policy implements.
+ *
+ * A policy is a method table plus private state. It keeps its per-object
+ * metadata in the meta_size bytes the core reserves in every slot
+ * (cache_meta), and anything else (queues, ghost lists, sketches) in its
+ * state. The core calls:
+ *   on_insert  after a new object got a slot (already in the index);
+ *   on_hit     when a cached object is requested;
+ *   victim     when space is needed: return the slot to evict next (still
+ *              linked; the core then calls on_remove and frees it);
+ *   on_remove  to unlink a slot, on eviction or explicit removal;
+ *   admit      (optional) before an insertion; false keeps the object out.
+ * Slots are stable for an object's lifetime; pointers into the slab are not
+ * (cache_entry_at/cache_meta must be called again after the slab grows, which
+ * only happens inside cache_put before on_insert).
+ *
+ * Adding a policy: one file here and one line in registry.c. */
+#ifndef CDNSIM_CACHE_POLICY_H
+#define CDNSIM_CACHE_POLICY_H
+
+#include "models/cache/cache.h"
+
+#define CACHE_NO_SLOT UINT32_MAX
+
+typedef struct cache_policy {
+    const char *name;
+    size_t meta_size;
+    int (*create)(cache_t *c, void **state, char *err, size_t errlen);
+    void (*destroy)(void *state);
+    void (*on_insert)(cache_t *c, void *state, uint32_t slot, const cache_req_t *r);
+    void (*on_hit)(cache_t *c, void *state, uint32_t slot, const cache_req_t *r);
+    uint32_t (*victim)(cache_t *c, void *state, const cache_req_t *r);
+    void (*on_remove)(cache_t *c, void *state, uint32_t slot);
+    bool (*admit)(cache_t *c, void *state, const cache_req_t *r);
+    size_t (*memory)(const void *state);  /* optional: bytes of state beyond the slots */
+} cache_policy_t;
+
+cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot);
+void *cache_meta(cache_t *c, uint32_t slot);
+/* The slot of a cached key, or CACHE_NO_SLOT. */
+uint32_t cache_slot_of(cache_t *c, uint64_t key);
+const cache_config_t *cache_config(const cache_t *c);
+/* Capacity in the policy's unit: objects when counting objects, else bytes. */
+uint64_t cache_capacity(const cache_t *c);
+/* The size an entry counts for against cache_capacity: 1 or its bytes. */
+uint64_t cache_weight(const cache_t *c, uint32_t size);
+/* Occupancy in the same unit as cache_capacity. */
+uint64_t cache_used(const cache_t *c);
+
+/* The registry: the policy called name, or NULL. */
+const cache_policy_t *cache_policy_find(const char *name);
+
+#endif
