@@ -8,5 +8,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+int cmd_topogen(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@ typedef struct command {
 static const command_t commands[] = {
     { "run", cmd_run, "simulate a scenario and write its result JSON" },
     { "validate", cmd_validate, "check a scenario without running it" },
+    { "routes", cmd_routes, "compute every AS's BGP route to an anycast prefix" },
+    { "topogen", cmd_topogen, "generate an Internet-like AS graph (as-rel format)" },
     { NULL, NULL, NULL },
 };
 
