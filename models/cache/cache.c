@@ -1,8 +1,12 @@
 /* cache — slab, key index and capacity accounting; see cache.h.
  *
  * The index is open addressing with linear probing over 32-bit slot numbers
- * (the key is read from the slot), kept at most 3/4 full and rebuilt twice as
- * large beyond; removal shifts the following run back, so no tombstones.
+ * (the key is read from the slot), kept at most 3/4 full; removal shifts the
+ * following run back, so no tombstones. Its size is any number of cells, not
+ * a power of two: a key's home cell is the high half of its hash scaled to
+ * the table (multiply-shift), so a cache of C objects pays 4 * 4/3 * C bytes
+ * of index, never up to twice that. A count-limited cache sizes index and
+ * slab for its capacity once; a byte-limited one grows both by half.
  * Free slots are chained through their entry's tag field. */
 #include "models/cache/cache_policy.h"
 
@@ -13,16 +17,15 @@
 #define FREE_KEY UINT64_MAX   /* marks a free slot (an unusable key) */
 
 struct cache {
+    cache_slab_t slab;       /* first: policies read it inline (cache_policy.h) */
     const cache_policy_t *policy;
     void *state;
     cache_config_t cfg;
     char stream[64];         /* copy of cfg.stream */
-    char *slab;
-    size_t slot_size;        /* entry + policy meta, 8-aligned */
     uint32_t nslots;         /* allocated */
     uint32_t free_head;      /* CACHE_NO_SLOT when none */
     uint32_t *index;         /* CACHE_NO_SLOT marks an empty cell */
-    uint64_t index_mask;     /* cells - 1, a power of two minus one */
+    uint64_t index_cells;    /* > objects * 4/3; home cells via home_cell() */
     uint64_t objects, bytes, evictions;
 };
 
@@ -34,14 +37,15 @@ static inline uint64_t hash_key(uint64_t k)
     return k;
 }
 
-cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot)
+/* The high 32 hash bits scaled to [0, cells): uniform for any table size. */
+static inline uint64_t home_cell(uint64_t key, uint64_t cells)
 {
-    return (cache_entry_t *)(c->slab + (size_t)slot * c->slot_size);
+    return ((hash_key(key) >> 32) * cells) >> 32;
 }
 
-void *cache_meta(cache_t *c, uint32_t slot)
+static inline uint64_t slot_key(const cache_t *c, uint32_t s)
 {
-    return c->slab + (size_t)slot * c->slot_size + sizeof(cache_entry_t);
+    return ((const cache_entry_t *)(const void *)(c->slab.base + (size_t)s * c->slab.slot_size))->key;
 }
 
 const cache_config_t *cache_config(const cache_t *c) { return &c->cfg; }
@@ -51,11 +55,6 @@ uint64_t cache_capacity(const cache_t *c)
     return c->cfg.capacity_bytes ? c->cfg.capacity_bytes : c->cfg.capacity_objects;
 }
 
-uint64_t cache_weight(const cache_t *c, uint32_t size)
-{
-    return c->cfg.capacity_bytes ? size : 1;
-}
-
 uint64_t cache_used(const cache_t *c) { return c->cfg.capacity_bytes ? c->bytes : c->objects; }
 
 static int index_resize(cache_t *c, uint64_t cells)
@@ -63,28 +62,27 @@ static int index_resize(cache_t *c, uint64_t cells)
     uint32_t *idx = malloc(cells * sizeof *idx);
     if (!idx) return -1;
     memset(idx, 0xff, cells * sizeof *idx);
-    uint64_t mask = cells - 1;
-    for (uint64_t i = 0; c->index && i <= c->index_mask; i++) {
+    for (uint64_t i = 0; c->index && i < c->index_cells; i++) {
         uint32_t s = c->index[i];
         if (s == CACHE_NO_SLOT) continue;
-        uint64_t h = hash_key(cache_entry_at(c, s)->key) & mask;
-        while (idx[h] != CACHE_NO_SLOT) h = (h + 1) & mask;
+        uint64_t h = home_cell(slot_key(c, s), cells);
+        while (idx[h] != CACHE_NO_SLOT)
+            if (++h == cells) h = 0;
         idx[h] = s;
     }
     free(c->index);
     c->index = idx;
-    c->index_mask = mask;
+    c->index_cells = cells;
     return 0;
 }
 
 static uint64_t find_cell(const cache_t *c, uint64_t key)
 {
-    uint64_t h = hash_key(key) & c->index_mask;
+    uint64_t h = home_cell(key, c->index_cells);
     for (;;) {
         uint32_t s = c->index[h];
-        if (s == CACHE_NO_SLOT) return h;
-        if (((const cache_entry_t *)(c->slab + (size_t)s * c->slot_size))->key == key) return h;
-        h = (h + 1) & c->index_mask;
+        if (s == CACHE_NO_SLOT || slot_key(c, s) == key) return h;
+        if (++h == c->index_cells) h = 0;
     }
 }
 
@@ -101,7 +99,7 @@ cache_entry_t *cache_find(cache_t *c, uint64_t key)
 
 static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
 {
-    return (uint32_t)(((const char *)e - c->slab) / c->slot_size);
+    return (uint32_t)(((const char *)e - c->slab.base) / c->slab.slot_size);
 }
 
 void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
@@ -112,12 +110,12 @@ void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
 /* Deletes the index cell at i, shifting later members of its run back. */
 static void index_delete(cache_t *c, uint64_t i)
 {
-    uint64_t mask = c->index_mask, j = i;
+    uint64_t cells = c->index_cells, j = i;
     for (;;) {
-        j = (j + 1) & mask;
+        if (++j == cells) j = 0;
         uint32_t s = c->index[j];
         if (s == CACHE_NO_SLOT) break;
-        uint64_t home = hash_key(cache_entry_at(c, s)->key) & mask;
+        uint64_t home = home_cell(slot_key(c, s), cells);
         /* s may move to i only if its home is not cyclically within (i, j] */
         bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (stays) continue;
@@ -155,15 +153,16 @@ bool cache_remove(cache_t *c, uint64_t key)
 static uint32_t alloc_slot(cache_t *c)
 {
     if (c->free_head == CACHE_NO_SLOT) {
-        uint64_t want = c->nslots ? (uint64_t)c->nslots * 2 : 1024;
+        /* growth by half bounds the unused tail of the slab to a third */
+        uint64_t want = c->nslots ? (uint64_t)c->nslots + c->nslots / 2 : 1024;
         /* eviction runs before allocation, so a count-limited cache never
          * needs more slots than its capacity */
         if (c->cfg.capacity_objects && want > c->cfg.capacity_objects)
             want = c->cfg.capacity_objects > c->nslots ? c->cfg.capacity_objects : c->nslots + 1;
         if (want >= CACHE_NO_SLOT) return CACHE_NO_SLOT;
-        char *slab = realloc(c->slab, want * c->slot_size);
+        char *slab = realloc(c->slab.base, want * c->slab.slot_size);
         if (!slab) return CACHE_NO_SLOT;
-        c->slab = slab;
+        c->slab.base = slab;
         for (uint64_t s = want; s-- > c->nslots;) {
             cache_entry_t *e = cache_entry_at(c, (uint32_t)s);
             e->key = FREE_KEY;
@@ -195,8 +194,8 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
         remove_slot(c, v);
         c->evictions++;
     }
-    if ((c->objects + 1) * 4 > (c->index_mask + 1) * 3 &&
-        index_resize(c, (c->index_mask + 1) * 2) != 0)
+    if ((c->objects + 1) * 4 > c->index_cells * 3 &&
+        index_resize(c, c->index_cells + c->index_cells / 2) != 0)
         return NULL;
     uint32_t s = alloc_slot(c);
     if (s == CACHE_NO_SLOT) return NULL;
@@ -205,7 +204,7 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
     e->size = r->size;
     e->tag = tag;
     e->expires = expires;
-    memset(cache_meta(c, s), 0, c->slot_size - sizeof *e);
+    memset(cache_meta(c, s), 0, c->slab.slot_size - sizeof *e);
     c->index[find_cell(c, r->key)] = s;
     c->objects++;
     c->bytes += r->size;
@@ -223,12 +222,15 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
     c->cfg = *cfg;
     snprintf(c->stream, sizeof c->stream, "%s", cfg->stream ? cfg->stream : "cache");
     c->cfg.stream = c->stream;
-    c->slot_size = (sizeof(cache_entry_t) + p->meta_size + 7) & ~(size_t)7;
+    c->slab.slot_size = (sizeof(cache_entry_t) + p->meta_size + 7) & ~(size_t)7;
+    c->slab.by_bytes = cfg->capacity_bytes != 0;
     c->free_head = CACHE_NO_SLOT;
     /* size the index for the expected population, not the largest possible */
     uint64_t cells = 1024;
-    while (cfg->capacity_objects && cells * 3 < cfg->capacity_objects * 4 && cells < (1ULL << 31))
-        cells *= 2;
+    if (cfg->capacity_objects && cfg->capacity_objects < (1ULL << 31))
+        cells = cfg->capacity_objects + cfg->capacity_objects / 3 + 2;
+    else if (cfg->capacity_objects)
+        cells = (1ULL << 31) + (1ULL << 30);
     if (index_resize(c, cells) != 0) goto oom;
     if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
     return c;
@@ -243,7 +245,7 @@ void cache_destroy(cache_t *c)
 {
     if (!c) return;
     if (c->policy->destroy) c->policy->destroy(c->state);
-    free(c->slab);
+    free(c->slab.base);
     free(c->index);
     free(c);
 }
@@ -255,7 +257,7 @@ const char *cache_policy_name(const cache_t *c) { return c->policy->name; }
 
 size_t cache_memory(const cache_t *c)
 {
-    size_t m = (size_t)c->nslots * c->slot_size + (c->index_mask + 1) * sizeof(uint32_t);
+    size_t m = (size_t)c->nslots * c->slab.slot_size + c->index_cells * sizeof(uint32_t);
     if (c->policy->memory) m += c->policy->memory(c->state);
     return m;
 }
@@ -263,11 +265,11 @@ size_t cache_memory(const cache_t *c)
 bool cache_check(const cache_t *c)
 {
     uint64_t n = 0, bytes = 0;
-    for (uint64_t i = 0; i <= c->index_mask; i++) {
+    for (uint64_t i = 0; i < c->index_cells; i++) {
         uint32_t s = c->index[i];
         if (s == CACHE_NO_SLOT) continue;
         if (s >= c->nslots) return false;
-        const cache_entry_t *e = (const cache_entry_t *)(c->slab + (size_t)s * c->slot_size);
+        const cache_entry_t *e = (const cache_entry_t *)(const void *)(c->slab.base + (size_t)s * c->slab.slot_size);
         if (e->key == FREE_KEY || find_cell(c, e->key) != i) return false;
         n++;
         bytes += e->size;

@@ -35,15 +35,37 @@ typedef struct cache_policy {
     size_t (*memory)(const void *state);  /* optional: bytes of state beyond the slots */
 } cache_policy_t;
 
-cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot);
-void *cache_meta(cache_t *c, uint32_t slot);
+/* Every cache_t begins with this view of its slab (a struct may be addressed
+ * through its first member), so policies reach slots with inline arithmetic
+ * instead of a call per link they follow: the hot path of every policy. */
+typedef struct cache_slab {
+    char *base;          /* nslots * slot_size bytes; moves only inside cache_put */
+    size_t slot_size;    /* sizeof(cache_entry_t) + meta_size, 8-aligned */
+    bool by_bytes;       /* capacity_bytes set: weights are sizes, else 1 */
+} cache_slab_t;
+
+static inline cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot)
+{
+    const cache_slab_t *s = (const cache_slab_t *)(void *)c;
+    return (cache_entry_t *)(void *)(s->base + (size_t)slot * s->slot_size);
+}
+
+static inline void *cache_meta(cache_t *c, uint32_t slot)
+{
+    const cache_slab_t *s = (const cache_slab_t *)(void *)c;
+    return s->base + (size_t)slot * s->slot_size + sizeof(cache_entry_t);
+}
+
 /* The slot of a cached key, or CACHE_NO_SLOT. */
 uint32_t cache_slot_of(cache_t *c, uint64_t key);
 const cache_config_t *cache_config(const cache_t *c);
 /* Capacity in the policy's unit: objects when counting objects, else bytes. */
 uint64_t cache_capacity(const cache_t *c);
 /* The size an entry counts for against cache_capacity: 1 or its bytes. */
-uint64_t cache_weight(const cache_t *c, uint32_t size);
+static inline uint64_t cache_weight(const cache_t *c, uint32_t size)
+{
+    return ((const cache_slab_t *)(const void *)c)->by_bytes ? size : 1;
+}
 /* Occupancy in the same unit as cache_capacity. */
 uint64_t cache_used(const cache_t *c);
 

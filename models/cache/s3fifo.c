@@ -1,0 +1,152 @@
+/* s3fifo — S3-FIFO (Yang et al., SOSP'23): a small FIFO S (10% of the
+ * capacity), a main FIFO M (the rest) and a ghost FIFO G of keys only, sized
+ * like M.
+ *
+ * A miss whose key is in G enters M, any other miss enters S, with frequency
+ * 0; a hit adds one to the frequency, capped at 3 (two bits). Eviction works
+ * on S when S holds at least 10% of the capacity, else on M:
+ *  - from S's tail, an object requested more than once while in S
+ *    (freq > 1, the paper's Algorithm 1) moves to M's head keeping its
+ *    frequency; any other is evicted and its key goes to G;
+ *  - from M's tail, an object with freq > 0 is reinserted at M's head with
+ *    freq - 1 (FIFO-reinsertion); one with freq 0 is evicted.
+ * When moves from S make M exceed its share, M evicts at once (the paper's
+ * "if M is full then EVICTM"). The core asks for one victim at a time, so an
+ * eviction frees only what the insertion needs: where the paper would go on
+ * to also push one object out of S after such an M eviction, this stops
+ * (a difference only on those steps, and the cache then stays full).
+ * Invariant: every cached slot is on S or M as its queue byte says; G never
+ * weighs more than M's share of the capacity. */
+#include "models/cache/qlist.h"
+#include "models/cache/ghost.h"
+
+#include <stdlib.h>
+
+enum { Q_SMALL, Q_MAIN };
+
+typedef struct s3_meta {
+    qlist_links_t links;
+    uint8_t freq;    /* 0..3 */
+    uint8_t queue;
+} s3_meta_t;
+
+typedef struct s3fifo {
+    qlist_t small, main;
+    ghost_t ghost;
+    uint64_t cap;        /* in the cache's unit; shares compare in tenths, exactly
+                          * (capacities below 2^60 units, far beyond any cache) */
+    bool to_main;        /* decided in admit for the coming insertion */
+    uint32_t to_ghost;   /* the victim whose key goes to G when removed */
+} s3fifo_t;
+
+static int s3fifo_create(cache_t *c, void **state, char *err, size_t errlen)
+{
+    s3fifo_t *p = calloc(1, sizeof *p);
+    if (!p) return -1;
+    qlist_init(&p->small);
+    qlist_init(&p->main);
+    if (ghost_init(&p->ghost, cache_config(c)->capacity_bytes != 0) != 0) { free(p); return -1; }
+    p->cap = cache_capacity(c);
+    p->to_ghost = CACHE_NO_SLOT;
+    *state = p;
+    return 0;
+}
+
+static void s3fifo_destroy(void *state)
+{
+    s3fifo_t *p = state;
+    ghost_free(&p->ghost);
+    free(p);
+}
+
+static bool s3fifo_admit(cache_t *c, void *state, const cache_req_t *r)
+{
+    s3fifo_t *p = state;
+    uint32_t g = ghost_find(&p->ghost, r->key);
+    p->to_main = g != GHOST_NONE;
+    if (p->to_main) ghost_remove(&p->ghost, g);
+    return true;
+}
+
+static void s3fifo_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    s3fifo_t *p = state;
+    s3_meta_t *m = cache_meta(c, s);
+    m->freq = 0;
+    m->queue = p->to_main ? Q_MAIN : Q_SMALL;
+    qlist_push_head(c, p->to_main ? &p->main : &p->small, s);
+    p->to_main = false;
+}
+
+static void s3fifo_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    s3_meta_t *m = cache_meta(c, s);
+    if (m->freq < 3) m->freq++;
+}
+
+/* FIFO-reinsertion over M: the first object at the tail with freq 0. */
+static uint32_t evict_main(cache_t *c, s3fifo_t *p)
+{
+    /* terminates: each reinsertion lowers a frequency */
+    for (;;) {
+        uint32_t t = p->main.tail;
+        if (t == CACHE_NO_SLOT) return t;
+        s3_meta_t *m = cache_meta(c, t);
+        if (m->freq == 0) return t;
+        m->freq--;
+        qlist_to_head(c, &p->main, t);
+    }
+}
+
+static uint32_t s3fifo_victim(cache_t *c, void *state, const cache_req_t *r)
+{
+    s3fifo_t *p = state;
+    /* "S.size >= 10% of the cache": S at or over its share gives up objects */
+    if (p->small.len == 0 || (p->small.weight * 10 < p->cap && p->main.len > 0))
+        return evict_main(c, p);
+    while (p->small.len) {
+        uint32_t t = p->small.tail;
+        s3_meta_t *m = cache_meta(c, t);
+        if (m->freq > 1) {
+            qlist_unlink(c, &p->small, t);
+            m->queue = Q_MAIN;
+            qlist_push_head(c, &p->main, t);
+            if (p->main.weight * 10 > p->cap * 9) return evict_main(c, p);
+        } else {
+            p->to_ghost = t;
+            return t;
+        }
+    }
+    return evict_main(c, p);
+}
+
+static void s3fifo_remove(cache_t *c, void *state, uint32_t s)
+{
+    s3fifo_t *p = state;
+    s3_meta_t *m = cache_meta(c, s);
+    qlist_unlink(c, m->queue == Q_MAIN ? &p->main : &p->small, s);
+    if (s != p->to_ghost) return;
+    p->to_ghost = CACHE_NO_SLOT;
+    const cache_entry_t *e = cache_entry_at(c, s);
+    /* a failed push only forgets one key */
+    (void)ghost_push(&p->ghost, 0, e->key, cache_weight(c, e->size));
+    while (p->ghost.lists[0].weight * 10 > p->cap * 9 && ghost_pop_tail(&p->ghost, 0)) {}
+}
+
+static size_t s3fifo_memory(const void *state)
+{
+    return ghost_memory(&((const s3fifo_t *)state)->ghost);
+}
+
+const cache_policy_t cache_policy_s3fifo = {
+    .name = "s3fifo",
+    .meta_size = sizeof(s3_meta_t),
+    .create = s3fifo_create,
+    .destroy = s3fifo_destroy,
+    .on_insert = s3fifo_insert,
+    .on_hit = s3fifo_hit,
+    .victim = s3fifo_victim,
+    .on_remove = s3fifo_remove,
+    .admit = s3fifo_admit,
+    .memory = s3fifo_memory,
+};

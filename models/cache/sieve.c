@@ -1,0 +1,81 @@
+/* sieve — SIEVE (Zhang et al., NSDI'24): a FIFO queue, a visited bit per
+ * object and a hand.
+ *
+ * New objects enter at the head; a hit only sets the visited bit. The hand
+ * starts at the tail and moves toward the head: a visited object has its bit
+ * cleared and stays where it is (unlike CLOCK it is not moved), an unvisited
+ * one is evicted and the hand stops at its neighbour toward the head. Past the
+ * head the hand wraps to the tail. Invariant: hand is CACHE_NO_SLOT or a
+ * cached slot on the queue. */
+#include "models/cache/qlist.h"
+
+#include <stdlib.h>
+
+typedef struct sieve_meta {
+    qlist_links_t links;
+    uint8_t visited;
+} sieve_meta_t;
+
+typedef struct sieve {
+    qlist_t q;
+    uint32_t hand;   /* next object to examine; CACHE_NO_SLOT: start at the tail */
+} sieve_t;
+
+static int sieve_create(cache_t *c, void **state, char *err, size_t errlen)
+{
+    sieve_t *p = malloc(sizeof *p);
+    if (!p) return -1;
+    qlist_init(&p->q);
+    p->hand = CACHE_NO_SLOT;
+    *state = p;
+    return 0;
+}
+
+static void sieve_destroy(void *state) { free(state); }
+
+static void sieve_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    qlist_push_head(c, &((sieve_t *)state)->q, s);
+}
+
+static void sieve_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    ((sieve_meta_t *)cache_meta(c, s))->visited = 1;
+}
+
+static uint32_t sieve_victim(cache_t *c, void *state, const cache_req_t *r)
+{
+    sieve_t *p = state;
+    if (p->q.tail == CACHE_NO_SLOT) return CACHE_NO_SLOT;
+    uint32_t s = p->hand != CACHE_NO_SLOT ? p->hand : p->q.tail;
+    /* terminates: a full turn clears every bit */
+    for (;;) {
+        sieve_meta_t *m = cache_meta(c, s);
+        if (!m->visited) {
+            p->hand = s; /* on_remove moves it on toward the head */
+            return s;
+        }
+        m->visited = 0;
+        s = m->links.prev != CACHE_NO_SLOT ? m->links.prev : p->q.tail;
+    }
+}
+
+static void sieve_remove(cache_t *c, void *state, uint32_t s)
+{
+    sieve_t *p = state;
+    /* the hand goes on to the neighbour toward the head; past the head it
+     * is CACHE_NO_SLOT, which the next search reads as the tail */
+    if (p->hand == s) p->hand = qlist_at(c, s)->prev;
+    qlist_unlink(c, &p->q, s);
+}
+
+const cache_policy_t cache_policy_sieve = {
+    .name = "sieve",
+    .meta_size = sizeof(sieve_meta_t),
+    .create = sieve_create,
+    .destroy = sieve_destroy,
+    .on_insert = sieve_insert,
+    .on_hit = sieve_hit,
+    .victim = sieve_victim,
+    .on_remove = sieve_remove,
+};

@@ -1,0 +1,222 @@
+/* tinylfu — W-TinyLFU (Einziger, Friedman & Manes, 2017).
+ *
+ * A window LRU (1% of the capacity) takes every new object; the main cache
+ * (the other 99%) is a segmented LRU: probation (20% of main) and protected
+ * (80%). A hit in probation promotes to protected, whose overflow is demoted
+ * back to probation's head. When the window overflows, its LRU object is a
+ * candidate for main: it enters probation if main has room, else it duels
+ * main's victim (probation's LRU, or protected's when probation is empty) and
+ * the one with the higher estimated frequency stays; ties keep the incumbent.
+ * Frequencies come from a count-min sketch of 4-bit counters (4 rows, width
+ * the next power of two above the capacity in objects) counting every request
+ * (hits in on_hit, misses in admit); after 10 * width increments every counter
+ * is halved, so the estimate follows a sliding window of history. No
+ * doorkeeper: the sketch alone filters one-hit wonders well at this width.
+ * With byte capacity the segments are weighed in bytes and the sketch widens
+ * (and restarts) when the cached objects outgrow it.
+ * Invariant: every cached slot is on exactly one segment as its byte says;
+ * the window exceeds its share only while main is full. */
+#include "models/cache/qlist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { WINDOW, PROBATION, PROTECTED };
+#define ROWS 4
+
+typedef struct tlfu_meta {
+    qlist_links_t links;
+    uint8_t seg;
+} tlfu_meta_t;
+
+typedef struct sketch {
+    uint64_t *words;        /* ROWS rows of width/16 words, 16 counters a word */
+    uint64_t width;         /* counters a row, a power of two */
+    uint64_t adds, sample;  /* halve every counter when adds reaches sample */
+} sketch_t;
+
+typedef struct tinylfu {
+    qlist_t seg[3];
+    sketch_t sk;
+    uint64_t win_cap, main_cap, prot_cap;   /* in the cache's unit */
+} tinylfu_t;
+
+static inline uint64_t mix(uint64_t k)
+{
+    k ^= k >> 30; k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 27; k *= 0x94d049bb133111ebULL;
+    return k ^ (k >> 31);
+}
+
+static int sketch_init(sketch_t *s, uint64_t objects)
+{
+    uint64_t w = 64;
+    while (w < objects && w < (1ULL << 40)) w *= 2;
+    uint64_t *words = calloc(ROWS * (w / 16), sizeof *words);
+    if (!words) return -1;
+    free(s->words);
+    s->words = words;
+    s->width = w;
+    s->adds = 0;
+    s->sample = 10 * w;
+    return 0;
+}
+
+static inline uint64_t counter_at(const sketch_t *s, int row, uint64_t key, uint64_t **word)
+{
+    uint64_t i = mix(key + 0x9e3779b97f4a7c15ULL * (uint64_t)(row + 1)) & (s->width - 1);
+    *word = &s->words[(uint64_t)row * (s->width / 16) + i / 16];
+    return (i % 16) * 4;   /* bit offset of the nibble */
+}
+
+static unsigned sketch_estimate(const sketch_t *s, uint64_t key)
+{
+    unsigned est = 15;
+    for (int r = 0; r < ROWS; r++) {
+        uint64_t *w;
+        uint64_t sh = counter_at(s, r, key, &w);
+        unsigned v = (unsigned)((*w >> sh) & 15);
+        if (v < est) est = v;
+    }
+    return est;
+}
+
+static void sketch_add(sketch_t *s, uint64_t key)
+{
+    for (int r = 0; r < ROWS; r++) {
+        uint64_t *w;
+        uint64_t sh = counter_at(s, r, key, &w);
+        if (((*w >> sh) & 15) < 15) *w += 1ULL << sh;
+    }
+    if (++s->adds >= s->sample) {
+        for (uint64_t i = 0; i < ROWS * (s->width / 16); i++)
+            s->words[i] = (s->words[i] >> 1) & 0x7777777777777777ULL;
+        s->adds /= 2;
+    }
+}
+
+static int tinylfu_create(cache_t *c, void **state, char *err, size_t errlen)
+{
+    tinylfu_t *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    for (int i = 0; i < 3; i++) qlist_init(&t->seg[i]);
+    uint64_t cap = cache_capacity(c);
+    t->win_cap = cap / 100 ? cap / 100 : 1;
+    t->main_cap = cap > t->win_cap ? cap - t->win_cap : 0;
+    t->prot_cap = t->main_cap * 8 / 10;
+    uint64_t objs = cache_config(c)->capacity_bytes ? 1024 : cap;
+    if (sketch_init(&t->sk, objs) != 0) { free(t); return -1; }
+    *state = t;
+    return 0;
+}
+
+static void tinylfu_destroy(void *state)
+{
+    tinylfu_t *t = state;
+    free(t->sk.words);
+    free(t);
+}
+
+static void move_to(cache_t *c, tinylfu_t *t, uint32_t s, int seg)
+{
+    tlfu_meta_t *m = cache_meta(c, s);
+    qlist_unlink(c, &t->seg[m->seg], s);
+    m->seg = (uint8_t)seg;
+    qlist_push_head(c, &t->seg[seg], s);
+}
+
+static uint64_t main_weight(const tinylfu_t *t)
+{
+    return t->seg[PROBATION].weight + t->seg[PROTECTED].weight;
+}
+
+static bool tinylfu_admit(cache_t *c, void *state, const cache_req_t *r)
+{
+    tinylfu_t *t = state;
+    if (cache_config(c)->capacity_bytes && cache_objects(c) > t->sk.width)
+        (void)sketch_init(&t->sk, t->sk.width * 2); /* on failure keep the old one */
+    sketch_add(&t->sk, r->key);
+    return true;
+}
+
+static void tinylfu_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    tinylfu_t *t = state;
+    ((tlfu_meta_t *)cache_meta(c, s))->seg = WINDOW;
+    qlist_push_head(c, &t->seg[WINDOW], s);
+    /* while main has room, the window's overflow simply moves on to probation */
+    while (t->seg[WINDOW].weight > t->win_cap && t->seg[WINDOW].len > 1) {
+        uint32_t cand = t->seg[WINDOW].tail;
+        if (main_weight(t) + qlist_slot_weight(c, cand) > t->main_cap) break;
+        move_to(c, t, cand, PROBATION);
+    }
+}
+
+static void tinylfu_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    tinylfu_t *t = state;
+    sketch_add(&t->sk, r->key);
+    tlfu_meta_t *m = cache_meta(c, s);
+    if (m->seg != PROBATION) {
+        qlist_to_head(c, &t->seg[m->seg], s);
+        return;
+    }
+    move_to(c, t, s, PROTECTED);
+    while (t->seg[PROTECTED].weight > t->prot_cap && t->seg[PROTECTED].len > 1)
+        move_to(c, t, t->seg[PROTECTED].tail, PROBATION);
+}
+
+static uint32_t main_victim(const tinylfu_t *t)
+{
+    return t->seg[PROBATION].len ? t->seg[PROBATION].tail : t->seg[PROTECTED].tail;
+}
+
+static uint32_t tinylfu_victim(cache_t *c, void *state, const cache_req_t *r)
+{
+    tinylfu_t *t = state;
+    uint64_t w = cache_weight(c, r->size);
+    /* the newcomer joins the window: if that overflows it, the window's LRU
+     * must either move into main or lose a duel */
+    while (t->seg[WINDOW].len && t->seg[WINDOW].weight + w > t->win_cap) {
+        uint32_t cand = t->seg[WINDOW].tail;
+        if (main_weight(t) + qlist_slot_weight(c, cand) <= t->main_cap) {
+            move_to(c, t, cand, PROBATION);
+            continue;
+        }
+        uint32_t v = main_victim(t);
+        if (v == CACHE_NO_SLOT) return cand;
+        if (sketch_estimate(&t->sk, cache_entry_at(c, cand)->key) >
+            sketch_estimate(&t->sk, cache_entry_at(c, v)->key)) {
+            move_to(c, t, cand, PROBATION);
+            return v;
+        }
+        return cand;
+    }
+    uint32_t v = main_victim(t);
+    return v != CACHE_NO_SLOT ? v : t->seg[WINDOW].tail;
+}
+
+static void tinylfu_remove(cache_t *c, void *state, uint32_t s)
+{
+    tinylfu_t *t = state;
+    qlist_unlink(c, &t->seg[((tlfu_meta_t *)cache_meta(c, s))->seg], s);
+}
+
+static size_t tinylfu_memory(const void *state)
+{
+    const tinylfu_t *t = state;
+    return ROWS * (t->sk.width / 16) * sizeof(uint64_t);
+}
+
+const cache_policy_t cache_policy_tinylfu = {
+    .name = "tinylfu",
+    .meta_size = sizeof(tlfu_meta_t),
+    .create = tinylfu_create,
+    .destroy = tinylfu_destroy,
+    .on_insert = tinylfu_insert,
+    .on_hit = tinylfu_hit,
+    .victim = tinylfu_victim,
+    .on_remove = tinylfu_remove,
+    .admit = tinylfu_admit,
+    .memory = tinylfu_memory,
+};
