@@ -15,6 +15,7 @@ static const command_t commands[] = {
     { "validate", cmd_validate, "check a scenario without running it" },
     { "routes", cmd_routes, "compute every AS's BGP route to an anycast prefix" },
     { "topogen", cmd_topogen, "generate an Internet-like AS graph (as-rel format)" },
+    { "tracegen", cmd_tracegen, "write a synthetic Zipf request trace in any trace format" },
     { NULL, NULL, NULL },
 };
 

@@ -4,7 +4,19 @@
  * A reader yields one request at a time through a fixed-size buffer, so memory
  * does not grow with the trace's length. Times are converted to virtual
  * nanoseconds relative to the trace's first request. Errors name the file and
- * the line (text formats) or record number (binary) at fault. */
+ * the line (text formats) or record number (binary) at fault.
+ *
+ * Any format may be zstd-compressed: the reader looks at the first bytes
+ * (the zstd frame magic) and decompresses as it streams, whatever the name.
+ * Text keys that are not decimal numbers are hashed to 64 bits (FNV-1a then
+ * a 64-bit finaliser): deterministic on every machine.
+ *
+ * next_access is an ordering key, not a time: the 1-based request number of
+ * the key's next request, the convention of the oracleGeneral files (whose
+ * field is passed through as it is). Belady only compares these numbers, and
+ * request numbers never tie, where one-second timestamps would. Text formats
+ * carry no such field: trace_annotate_next_access computes it with one extra
+ * pass over the file. */
 #ifndef CDNSIM_TRACE_H
 #define CDNSIM_TRACE_H
 
@@ -34,10 +46,21 @@ int trace_format_parse(const char *name);
 extern const char *const trace_format_names[];
 
 trace_t *trace_open(const char *path, trace_format_t fmt, char *err, size_t errlen);
+/* Reads a trace held in memory (len bytes at buf, which must outlive the
+ * reader); name stands for the file in messages. */
+trace_t *trace_open_mem(const void *buf, size_t len, trace_format_t fmt, const char *name,
+                        char *err, size_t errlen);
+/* Before the first trace_next: reads the whole trace once to learn every
+ * request's next access, then rewinds. Costs 8 bytes per request for the
+ * reader's life, plus 32 bytes per distinct key during the pass; the source
+ * must be a regular file or memory (not a pipe). -1 on malformed input. */
+int trace_annotate_next_access(trace_t *t, char *err, size_t errlen);
 /* 1: a request in *r; 0: end of trace; -1: malformed input (message in err). */
 int trace_next(trace_t *t, trace_req_t *r, char *err, size_t errlen);
 void trace_close(trace_t *t);
 /* Requests read so far. */
 uint64_t trace_count(const trace_t *t);
+/* Time of the last request read, from the first: the span so far. */
+simtime_t trace_span(const trace_t *t);
 
 #endif
