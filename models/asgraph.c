@@ -69,6 +69,16 @@ static void locate(char *buf, size_t len, const char *file, asg_loc_t loc, const
     }
 }
 
+/* The same place without the file: "line 12", "edge 12", "$.links[12]". */
+static void place(char *buf, size_t len, asg_loc_t loc, const char *what, int where)
+{
+    switch (loc) {
+    case ASG_LOC_LINE: snprintf(buf, len, "line %d", where); break;
+    case ASG_LOC_EDGE: snprintf(buf, len, "%s %d", what[0] == 'l' ? "edge" : "node", where); break;
+    case ASG_LOC_JSON: snprintf(buf, len, "$.%s[%d]", what, where); break;
+    }
+}
+
 static uint32_t hash32(uint32_t x)
 {
     x ^= x >> 16; x *= 0x7feb352dU; x ^= x >> 15; x *= 0x846ca68bU; x ^= x >> 16;
@@ -167,8 +177,9 @@ int asg_builder_node(asg_builder_t *b, uint32_t asn, const char *name, double la
     if (id < 0) { snprintf(err, errlen, "%s: out of memory", b->file); return -1; }
     if (b->declared_at[id] >= 0) {
         locate(at, sizeof at, b->file, b->loc, "nodes", where);
-        snprintf(err, errlen, "%s: AS %u is declared twice (first at %s %d)", at, asn,
-                 b->loc == ASG_LOC_LINE ? "line" : "index", b->declared_at[id]);
+        char first[64];
+        place(first, sizeof first, b->loc, "nodes", b->declared_at[id]);
+        snprintf(err, errlen, "%s: AS %u is declared twice (first at %s)", at, asn, first);
         return -1;
     }
     b->declared_at[id] = where;
@@ -257,16 +268,17 @@ static int check_duplicates(asg_builder_t *b, char *err, size_t errlen)
         if (val[s] < 0) { key[s] = k; val[s] = i; continue; }
         blink_t *f = &b->links[val[s]];
         bool same = f->rel == l->rel && (l->rel == ASG_P2P || f->a == l->a);
-        char at[512];
+        char at[512], other[64];
         locate(at, sizeof at, b->file, b->loc, "links", l->where);
+        place(other, sizeof other, b->loc, "links", f->where);
         uint32_t x = b->asn[l->a], y = b->asn[l->b];
         if (same && b->merge) {
             if (l->latency_ns >= 0 && (f->latency_ns < 0 || l->latency_ns < f->latency_ns))
                 f->latency_ns = l->latency_ns;
             l->rel = 99;
         } else if (same) {
-            snprintf(err, errlen, "%s: duplicate link %u|%u|%d: already given at %s %d", at,
-                     x, y, l->rel, b->loc == ASG_LOC_LINE ? "line" : "index", f->where);
+            snprintf(err, errlen, "%s: duplicate link %u|%u|%d: already given at %s", at,
+                     x, y, l->rel, other);
             rc = -1;
         } else {
             char what_f[96], what_l[96];
@@ -278,8 +290,8 @@ static int check_duplicates(asg_builder_t *b, char *err, size_t errlen)
                 snprintf(what_l, sizeof what_l, "AS %u is a provider of AS %u", x, y);
             else
                 snprintf(what_l, sizeof what_l, "AS %u and AS %u are peers", x, y);
-            snprintf(err, errlen, "%s: contradictory links: here %s, but %s %d says %s", at,
-                     what_l, b->loc == ASG_LOC_LINE ? "line" : "index", f->where, what_f);
+            snprintf(err, errlen, "%s: contradictory links: here %s, but %s says %s", at,
+                     what_l, other, what_f);
             rc = -1;
         }
     }
@@ -702,7 +714,10 @@ static _Thread_local char igraph_reason[256];
 static void on_igraph_error(const char *reason, const char *file, int line,
                             igraph_error_t code)
 {
-    snprintf(igraph_reason, sizeof igraph_reason, "%s", reason ? reason : igraph_strerror(code));
+    /* igraph reports the specific fault first, then generic ones as the
+     * error unwinds ("Cannot parse GraphML file"): keep the first */
+    if (!igraph_reason[0])
+        snprintf(igraph_reason, sizeof igraph_reason, "%s", reason ? reason : igraph_strerror(code));
     IGRAPH_FINALLY_FREE();
 }
 
@@ -785,6 +800,11 @@ asg_t *asg_load_graphml(const char *path, char *err, size_t errlen)
         if (bad || isnan(lat) != isnan(lon)) {
             snprintf(err, errlen, "%s: node %ld: Latitude, Longitude and asn must be numbers, "
                      "and a node has both coordinates or neither", path, (long)v);
+            goto done;
+        }
+        if (isnan(a)) {
+            snprintf(err, errlen, "%s: node %ld has no asn (is it named by an edge but never "
+                     "declared?)", path, (long)v);
             goto done;
         }
         if (!(a >= 0 && a <= UINT32_MAX && a == floor(a))) {
