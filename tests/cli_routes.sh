@@ -1,0 +1,107 @@
+#!/bin/sh
+# cli_routes — `cdnsim routes` end to end: the contract's JSON on a small
+# graph worked by hand, and exit status 2 with file and line named (and no
+# output file left behind) on bad input.
+set -u
+: "${CDNSIM:=build/cdnsim}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_routes.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# 1 is the provider of 2 and 3, which peer; 2 and 3 are providers of 4;
+# 4 is the provider of 5; 6 and 7 are an island.
+cat > "$dir/g.txt" <<'G'
+# AS1|AS2|-1: AS1 is a provider of AS2
+1|2|-1
+1|3|-1
+2|4|-1
+3|4|-1
+2|3|0|ignored source field
+4|5|-1
+
+6|7|0
+G
+
+# Anycast from 5 and 1: 4 takes the customer route to 5, and so do 2 and 3
+# (through their customer 4), although origin 1 is one hop away: 1 is their
+# provider, and a customer route beats a provider route of any length.
+cat > "$dir/want.json" <<'W'
+{"routes": {
+"1": {"origin": 1, "next_hop": null, "path": [1], "relationship": "origin"},
+"2": {"origin": 5, "next_hop": 4, "path": [2, 4, 5], "relationship": "customer"},
+"3": {"origin": 5, "next_hop": 4, "path": [3, 4, 5], "relationship": "customer"},
+"4": {"origin": 5, "next_hop": 5, "path": [4, 5], "relationship": "customer"},
+"5": {"origin": 5, "next_hop": null, "path": [5], "relationship": "origin"}
+},
+"unreachable": [6, 7]}
+W
+"$CDNSIM" routes --as-rel "$dir/g.txt" --announce 5,1 --out "$dir/out.json"
+rc=$?
+[ $rc -eq 0 ] || fail "routes exited $rc"
+cmp -s "$dir/out.json" "$dir/want.json" || { fail "routes output differs"; diff "$dir/want.json" "$dir/out.json" >&2; }
+
+# the same on standard output, with repeated --announce flags
+"$CDNSIM" routes --as-rel "$dir/g.txt" --announce 5 --announce 1 > "$dir/stdout.json" ||
+    fail "routes to stdout failed"
+cmp -s "$dir/stdout.json" "$dir/want.json" || fail "stdout output differs"
+
+# a single origin at the bottom: 2 and 3 tie at 4 on length, and the lower
+# next hop wins at 1 (via 2); 4's customer 5 takes a provider route
+"$CDNSIM" routes --as-rel "$dir/g.txt" --announce 4 > "$dir/one.json" || fail "routes --announce 4"
+grep -q '^"1": {"origin": 4, "next_hop": 2, "path": \[1, 2, 4\], "relationship": "customer"}' \
+    "$dir/one.json" || fail "tie-break at AS 1"
+grep -q '^"5": {"origin": 4, "next_hop": 4, "path": \[5, 4\], "relationship": "provider"}' \
+    "$dir/one.json" || fail "provider route at AS 5"
+
+"$CDNSIM" routes --help > "$dir/help.txt" 2>&1 || fail "--help exited nonzero"
+grep -q -- "--announce" "$dir/help.txt" || fail "--help does not describe --announce"
+
+# expect_2 NAME PIECE ARGS...: exit 2, PIECE in the message, no output file
+expect_2() {
+    name=$1; piece=$2; shift 2
+    rm -f "$dir/bad.json"
+    "$CDNSIM" routes "$@" --out "$dir/bad.json" 2> "$dir/err.txt"
+    rc=$?
+    [ $rc -eq 2 ] || fail "$name: exit $rc, want 2"
+    grep -q -- "$piece" "$dir/err.txt" || { fail "$name: message lacks '$piece'"; cat "$dir/err.txt" >&2; }
+    [ ! -e "$dir/bad.json" ] || fail "$name: left an output file"
+}
+printf '1|2|-1\n2|3|0\n3|x|-1\n' > "$dir/nonnum.txt"
+printf '1|2|-1\n2|3|-1\n3|1|-1\n' > "$dir/cycle.txt"
+printf '1|2|-1\n\n1|2|-1\n' > "$dir/dup.txt"
+printf '1|2|-1\n2|1|0\n' > "$dir/contra.txt"
+printf '1|2|-1\n5|5|0\n' > "$dir/self.txt"
+printf '1|2|7\n' > "$dir/rel.txt"
+expect_2 "non-numeric ASN" "nonnum.txt:3:" --as-rel "$dir/nonnum.txt" --announce 1
+expect_2 "cycle" "cycle" --as-rel "$dir/cycle.txt" --announce 1
+expect_2 "duplicate" "dup.txt:3:" --as-rel "$dir/dup.txt" --announce 1
+expect_2 "contradiction" "contra.txt:2:" --as-rel "$dir/contra.txt" --announce 1
+expect_2 "self link" "self.txt:2:" --as-rel "$dir/self.txt" --announce 1
+expect_2 "relationship" "rel.txt:1:" --as-rel "$dir/rel.txt" --announce 1
+expect_2 "unknown ASN" "AS 99" --as-rel "$dir/g.txt" --announce 1,99
+expect_2 "bad announce" "announce" --as-rel "$dir/g.txt" --announce 1,x
+expect_2 "empty announce" "announce" --as-rel "$dir/g.txt" --announce ""
+expect_2 "missing file" "nofile.txt" --as-rel "$dir/nofile.txt" --announce 1
+expect_2 "no --announce" "announce" --as-rel "$dir/g.txt"
+expect_2 "no --as-rel" "as-rel" --announce 1
+expect_2 "unknown option" "--frobnicate" --as-rel "$dir/g.txt" --announce 1 --frobnicate
+
+# a failed run leaves an existing result untouched, and no temporary files
+cp "$dir/want.json" "$dir/keep.json"
+"$CDNSIM" routes --as-rel "$dir/cycle.txt" --announce 1 --out "$dir/keep.json" 2>/dev/null
+cmp -s "$dir/keep.json" "$dir/want.json" || fail "a failed run changed the existing output"
+leftovers=$(ls "$dir" | grep -c '\.tmp\.' || true)
+[ "$leftovers" -eq 0 ] || fail "temporary files left behind"
+
+# topogen: deterministic, and its output is a valid routes input
+"$CDNSIM" topogen --ases 500 --seed 3 --out "$dir/t1.txt" || fail "topogen failed"
+"$CDNSIM" topogen --ases 500 --seed 3 > "$dir/t2.txt" || fail "topogen to stdout failed"
+cmp -s "$dir/t1.txt" "$dir/t2.txt" || fail "topogen is not deterministic"
+asn=$(grep -v '^#' "$dir/t1.txt" | head -1 | cut -d'|' -f1)
+"$CDNSIM" routes --as-rel "$dir/t1.txt" --announce "$asn" --out "$dir/t.json" || fail "routes on topogen output"
+grep -q '"unreachable": \[\]}' "$dir/t.json" || fail "topogen graph not connected"
+"$CDNSIM" topogen --ases 3 > /dev/null 2>&1; [ $? -eq 2 ] || fail "topogen --ases 3 should exit 2"
+
+if [ $fails -ne 0 ]; then echo "cli_routes: $fails failure(s)" >&2; exit 1; fi
+echo "cli_routes: ok"
