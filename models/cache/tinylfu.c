@@ -7,10 +7,12 @@
  * candidate for main: it enters probation if main has room, else it duels
  * main's victim (probation's LRU, or protected's when probation is empty) and
  * the one with the higher estimated frequency stays; ties keep the incumbent.
- * Frequencies come from a count-min sketch of 4-bit counters (4 rows, width
- * the next power of two above the capacity in objects) counting every request
+ * Frequencies come from a count-min sketch of 4-bit counters (4 rows, each
+ * the next power of two above 4x the capacity in objects, so that a key's four
+ * counters are all shared with other keys rarely: 8 bytes an object) counting every request
  * (hits in on_hit, misses in admit); after 10 * width increments every counter
- * is halved, so the estimate follows a sliding window of history. No
+ * is halved (10 * width / 4: ten times the capacity), so the estimate follows
+ * a sliding window of history. No
  * doorkeeper: the sketch alone filters one-hit wonders well at this width.
  * With byte capacity the segments are weighed in bytes and the sketch widens
  * (and restarts) when the cached objects outgrow it.
@@ -51,14 +53,14 @@ static inline uint64_t mix(uint64_t k)
 static int sketch_init(sketch_t *s, uint64_t objects)
 {
     uint64_t w = 64;
-    while (w < objects && w < (1ULL << 40)) w *= 2;
+    while (w < 4 * objects && w < (1ULL << 40)) w *= 2;
     uint64_t *words = calloc(ROWS * (w / 16), sizeof *words);
     if (!words) return -1;
     free(s->words);
     s->words = words;
     s->width = w;
     s->adds = 0;
-    s->sample = 10 * w;
+    s->sample = 10 * (w / 4);   /* ten times the capacity, as in the paper */
     return 0;
 }
 
@@ -133,8 +135,8 @@ static uint64_t main_weight(const tinylfu_t *t)
 static bool tinylfu_admit(cache_t *c, void *state, const cache_req_t *r)
 {
     tinylfu_t *t = state;
-    if (cache_config(c)->capacity_bytes && cache_objects(c) > t->sk.width)
-        (void)sketch_init(&t->sk, t->sk.width * 2); /* on failure keep the old one */
+    if (cache_config(c)->capacity_bytes && 4 * cache_objects(c) > t->sk.width)
+        (void)sketch_init(&t->sk, t->sk.width / 2); /* doubles; on failure keep the old one */
     sketch_add(&t->sk, r->key);
     return true;
 }

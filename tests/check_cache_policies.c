@@ -1,0 +1,401 @@
+/* check_cache_policies — every eviction policy against request sequences
+ * worked by hand from the policy's definition (the reasoning beside each
+ * expected pattern), plus invariants under random workloads (cache_check
+ * after every step, counts and byte limits) and byte-capacity behaviour.
+ *
+ * A sequence is a string of one-letter keys; the pattern has H for a hit and
+ * M for a miss (a miss inserts the object). Keys are their letters; sizes are
+ * 1 unless a test gives a size per letter. Belady gets each request's next
+ * access (1-based request number) computed from the sequence itself. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cache/cache.h"
+
+static cache_t *make(const char *policy, uint64_t objs, uint64_t bytes, uint64_t seed)
+{
+    char err[256];
+    cache_config_t cfg = { .policy = policy, .capacity_objects = objs, .capacity_bytes = bytes,
+                           .seed = seed, .stream = "test.cache" };
+    cache_t *c = cache_create(&cfg, err, sizeof err);
+    ck_assert_msg(c != NULL, "%s: %s", policy, err);
+    return c;
+}
+
+/* Runs seq on a cache of `objs` objects and compares the H/M pattern. */
+static void pattern(const char *policy, uint64_t objs, const char *seq, const char *expect,
+                    const uint32_t *sizes)
+{
+    size_t n = strlen(seq);
+    ck_assert_uint_eq(n, strlen(expect));
+    cache_t *c = make(policy, objs, 0, 1);
+    char got[256];
+    ck_assert(n < sizeof got);
+    for (size_t i = 0; i < n; i++) {
+        int64_t next = -1;
+        for (size_t j = i + 1; j < n; j++)
+            if (seq[j] == seq[i]) { next = (int64_t)j + 1; break; }
+        unsigned char k = (unsigned char)seq[i];
+        cache_req_t r = { .key = k, .size = sizes && sizes[k] ? sizes[k] : 1,
+                          .now = (simtime_t)i, .next_access = next };
+        cache_entry_t *e = cache_find(c, r.key);
+        if (e) cache_touch(c, e, &r);
+        else cache_put(c, &r, SIMTIME_MAX, 0);
+        got[i] = e ? 'H' : 'M';
+        ck_assert_msg(cache_check(c), "%s: check failed after request %zu", policy, i + 1);
+        ck_assert(cache_objects(c) <= objs);
+    }
+    got[n] = '\0';
+    ck_assert_msg(strcmp(got, expect) == 0, "%s on %s (capacity %llu): expected %s, got %s",
+                  policy, seq, (unsigned long long)objs, expect, got);
+    cache_destroy(c);
+}
+
+START_TEST(lru_sequences)
+{
+    /* C=3. a b c fill; a hits (order a c b); d evicts b (LRU); b evicts c;
+     * e evicts a; a evicts d; b hits; c evicts e. */
+    pattern("lru", 3, "abcadbeabc", "MMMHMMMMHM", NULL);
+    /* the recency of the hit on a saves it: d evicts b, a hits, b evicts c,
+     * e evicts d, a hits */
+    pattern("lru", 3, "abcadabea", "MMMHMHMMH", NULL);
+}
+END_TEST
+
+START_TEST(fifo_sequences)
+{
+    /* C=3. a b c fill; the hit on a changes nothing, so d evicts a (oldest);
+     * a then misses and evicts b, b evicts c, e evicts d, a hits. */
+    pattern("fifo", 3, "abcadabea", "MMMHMMMMH", NULL);
+}
+END_TEST
+
+START_TEST(clock_sequences)
+{
+    /* C=3, hand at the oldest. a b c fill; a hit sets a's bit. d: the hand
+     * clears a (second chance, a goes behind d's place) and evicts b; queue
+     * c a d. b evicts c (bit clear). a hits (set again). e: the hand clears a,
+     * evicts d; a is still in: hit. */
+    pattern("clock", 3, "abcadbaea", "MMMHMMHMH", NULL);
+    /* a's second chance is used once: after d evicts b and e evicts c, the
+     * hand reaches a with its bit clear and f evicts it: a misses. */
+    pattern("clock", 3, "abcadefa", "MMMHMMMM", NULL);
+}
+END_TEST
+
+START_TEST(sieve_sequences)
+{
+    /* C=3, queue head c b a tail. a's hit sets visited. d: the hand at the
+     * tail clears a and moves toward the head, evicts b; the hand stays at c.
+     * e evicts c (hand then at d), f evicts d. a never moved and keeps its
+     * place behind the hand: it hits, where CLOCK (above) missed. */
+    pattern("sieve", 3, "abcadefa", "MMMHMMMH", NULL);
+    /* C=2, the hand wraps: a b both visited; c: hand clears a, clears b,
+     * passes the head, wraps to the tail a (now unvisited) and evicts it; the
+     * hand is at b. a evicts b (unvisited). c hits. */
+    pattern("sieve", 2, "ababcac", "MMHHMMH", NULL);
+}
+END_TEST
+
+START_TEST(lfu_sequences)
+{
+    /* C=3. a b c each hit once: all at frequency 2. d: tie at 2, the least
+     * recently used of them is a: evicted. Cache b2 c2 d1. a misses (its count
+     * was lost with it) and evicts d (frequency 1). d misses, evicts a (1).
+     * b hits. */
+    pattern("lfu", 3, "abcabcdadb", "MMMHHHMMMH", NULL);
+    /* a reaches 4; b, c, d, e, f each evict the previous one-timer (the least
+     * frequent); a stays and hits. */
+    pattern("lfu", 2, "aaaabcdefa", "MHHHMMMMMH", NULL);
+}
+END_TEST
+
+START_TEST(lfuda_sequences)
+{
+    /* C=2, K = L + f. a reaches f=4, K=4. b (K=1); c evicts b: L=1, c K=2;
+     * d evicts c: L=2, d K=3; e evicts d: L=3, e K=4. f: a and e tie at K=4,
+     * a is older: evicted (dynamic aging retires the once-popular a, which
+     * plain LFU keeps). a misses. */
+    pattern("lfuda", 2, "aaaabcdefa", "MHHHMMMMMM", NULL);
+}
+END_TEST
+
+START_TEST(gdsf_sequences)
+{
+    /* C=2 objects, a is 100 bytes, the rest 1. K = L + f/size. a a: K=0.02;
+     * b: K=1. c: evicts a (0.02 < 1): L=0.02. a misses. Under LFUDA the same
+     * sequence evicts b (K=1 < a's 2) and a hits: size is what differs. */
+    uint32_t sizes[256] = { 0 };
+    sizes['a'] = 100;
+    pattern("gdsf", 2, "aabca", "MHMMM", sizes);
+    pattern("lfuda", 2, "aabca", "MHMMH", sizes);
+}
+END_TEST
+
+START_TEST(s3fifo_sequences)
+{
+    /* C=10: S's share is 1 object, M's 9, G remembers up to 9 keys.
+     * 1-10: k..t fill S (nothing is evicted before the cache is full).
+     * k hit once (freq 1), l hit twice (freq 2).
+     * u: S holds >= 10%: from S's tail, k has freq 1, not more than once:
+     *    evicted to G (a freq>=1 rule would have kept it).
+     * v: S's tail l has freq 2 > 1: moves to M; then m (freq 0) goes to G.
+     * k: miss, but in G: enters M directly; S's tail n goes to G.
+     * l: hit (in M). m: miss, in G: enters M; o goes to G. k: hit (M). */
+    pattern("s3fifo", 10, "klmnopqrst" "klluvklmk", "MMMMMMMMMM" "HHHMMMHMH", NULL);
+}
+END_TEST
+
+START_TEST(arc_sequences)
+{
+    /* C=2, p=0. a; a hits: T2=[a]. b: T1=[b]. c: full, |T1|=1 > p=0: REPLACE
+     * moves b to B1; T1=[c]. a hits (ARC kept the reused a; LRU would have
+     * evicted it for c). b: in B1: p=1; |T1|=1 is not > p: T2's LRU a goes to
+     * B2; b enters T2. c hits (T1 -> T2). a: in B2: p=0; T1 is empty: T2's
+     * LRU b goes to B2; a enters T2. c hits. */
+    pattern("arc", 2, "aabcabcac", "MHMMHMHMH", NULL);
+    pattern("lru", 2, "aabcabcac", "MHMMMMMMH", NULL);
+}
+END_TEST
+
+START_TEST(twoq_sequences)
+{
+    /* C=4: Kin=1, Kout=2. a b c d fill A1in. e: A1in (4) > Kin: its tail a
+     * leaves, key to A1out. a: in A1out -> Am; A1in's tail b leaves to A1out.
+     * b: likewise -> Am; c leaves. a hits (Am). f: new -> A1in; d leaves
+     * (A1out = d c). a hits. g: e leaves; A1out = e d c exceeds Kout: c is
+     * forgotten. c: misses and, forgotten, enters A1in; f leaves. g hits in
+     * A1in (no change: correlated reference). h: A1in's tail is g (FIFO, the
+     * hit did not save it): g leaves to A1out. g: in A1out -> Am (c leaves).
+     * b hits (Am). */
+    pattern("twoq", 4, "abcdeabafagcghgb", "MMMMMMMHMHMMHMMH", NULL);
+}
+END_TEST
+
+START_TEST(belady_sequences)
+{
+    /* C=2. At c: next uses a@4, b@6, c@5: b is farthest: evicted. a, c hit. */
+    pattern("belady", 2, "abcacb", "MMMHHM", NULL);
+    /* At c: a@5, b@4, c@6: the newcomer is farthest: not admitted (bypass).
+     * b and a hit; at the last c nothing is needed again: bypass. */
+    pattern("belady", 2, "abcbac", "MMMHHM", NULL);
+}
+END_TEST
+
+START_TEST(random_sequences)
+{
+    /* no eviction: no randomness */
+    pattern("random", 2, "abab", "MMHH", NULL);
+    /* reproducible from the named stream; another stream, another sequence */
+    for (int round = 0; round < 2; round++) {
+        cache_t *a = make("random", 5, 0, 7), *b = make("random", 5, 0, round ? 8 : 7);
+        int same = 1;
+        srand(3);
+        for (int i = 0; i < 2000; i++) {
+            cache_req_t r = { .key = (uint64_t)(rand() % 20), .size = 1, .next_access = -1 };
+            bool ha = cache_find(a, r.key) != NULL, hb = cache_find(b, r.key) != NULL;
+            if (!ha) cache_put(a, &r, SIMTIME_MAX, 0);
+            if (!hb) cache_put(b, &r, SIMTIME_MAX, 0);
+            same &= ha == hb;
+        }
+        ck_assert_int_eq(same, round == 0);
+        cache_destroy(a);
+        cache_destroy(b);
+    }
+    /* uniform: with {x, y} cached, a newcomer evicts each half the time */
+    cache_t *c = make("random", 2, 0, 11);
+    int kept_x = 0, trials = 20000;
+    for (int t = 0; t < trials; t++) {
+        cache_req_t x = { .key = 1, .size = 1 }, y = { .key = 2, .size = 1 },
+                    z = { .key = 3, .size = 1 };
+        cache_remove(c, 3);
+        if (!cache_find(c, 1)) cache_put(c, &x, SIMTIME_MAX, 0);
+        if (!cache_find(c, 2)) cache_put(c, &y, SIMTIME_MAX, 0);
+        cache_put(c, &z, SIMTIME_MAX, 0);
+        kept_x += cache_find(c, 1) != NULL;
+    }
+    /* binomial(20000, 1/2): sd 71; 5 sd */
+    ck_assert_int_gt(kept_x, trials / 2 - 355);
+    ck_assert_int_lt(kept_x, trials / 2 + 355);
+    cache_destroy(c);
+}
+END_TEST
+
+START_TEST(tinylfu_scan_resistance)
+{
+    /* C=100: window 1, main 99 (protected 79). 1..100 fill (window overflow
+     * moves to probation while main has room); all are requested again: hits,
+     * each now counted twice. A scan of 50 new keys: each newcomer's window
+     * predecessor (count 1) loses its duel to main's victim (count 2, ties
+     * keep the incumbent), and the first newcomer's predecessor, 100, ties
+     * and loses too. So 1..99 all hit afterwards, where LRU would have lost
+     * half of them. */
+    cache_t *c = make("tinylfu", 100, 0, 1);
+    int hits = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint64_t k = 1; k <= 100; k++) {
+            cache_req_t r = { .key = k, .size = 1 };
+            cache_entry_t *e = cache_find(c, k);
+            if (e) { hits++; cache_touch(c, e, &r); }
+            else cache_put(c, &r, SIMTIME_MAX, 0);
+        }
+    ck_assert_int_eq(hits, 100);
+    for (uint64_t k = 1001; k <= 1050; k++) {
+        cache_req_t r = { .key = k, .size = 1 };
+        ck_assert(cache_find(c, k) == NULL);
+        cache_put(c, &r, SIMTIME_MAX, 0);
+        ck_assert(cache_check(c));
+    }
+    for (uint64_t k = 1; k <= 99; k++) ck_assert_msg(cache_find(c, k) != NULL, "lost %llu", (unsigned long long)k);
+    ck_assert(cache_find(c, 100) == NULL);
+    ck_assert(cache_find(c, 1050) != NULL);   /* the last newcomer sits in the window */
+    ck_assert(cache_find(c, 1001) == NULL);
+    ck_assert_uint_eq(cache_objects(c), 100);
+    cache_destroy(c);
+}
+END_TEST
+
+/* Random workload with removals, both capacity kinds: cache_check after
+ * every step and the limits themselves. */
+START_TEST(invariants_random_workloads)
+{
+    const char *const *names = cache_policy_names();
+    for (int i = 0; names[i]; i++) {
+        for (int bytes = 0; bytes < 2; bytes++) {
+            cache_t *c = make(names[i], bytes ? 0 : 50, bytes ? 20000 : 0, 5);
+            srand(42);
+            for (int k = 0; k < 20000; k++) {
+                uint64_t key = (uint64_t)(rand() % 400);
+                if (rand() % 3 == 0) key %= 40;
+                cache_req_t r = { .key = key, .size = (uint32_t)(1 + key * 37 % 1500),
+                                  .now = k, .next_access = rand() % 2 ? k + 1 + rand() % 500 : -1 };
+                cache_entry_t *e = cache_find(c, key);
+                if (e) cache_touch(c, e, &r);
+                else cache_put(c, &r, SIMTIME_MAX, 0);
+                if (k % 97 == 0) cache_remove(c, (uint64_t)(rand() % 400));
+                if (k % 50 == 0 || k < 300)
+                    ck_assert_msg(cache_check(c), "%s (%s): check failed at %d", names[i],
+                                  bytes ? "bytes" : "objects", k);
+                if (bytes) ck_assert_uint_le(cache_bytes(c), 20000);
+                else ck_assert_uint_le(cache_objects(c), 50);
+            }
+            ck_assert(cache_check(c));
+            ck_assert_msg(cache_objects(c) > 0, "%s: empty after the run", names[i]);
+            ck_assert_msg(cache_memory(c) > 0, "%s", names[i]);
+            cache_destroy(c);
+        }
+    }
+}
+END_TEST
+
+START_TEST(byte_capacity)
+{
+    const char *const *names = cache_policy_names();
+    for (int i = 0; names[i]; i++) {
+        cache_t *c = make(names[i], 0, 1000, 1);
+        /* larger than the whole cache: never admitted, nothing evicted */
+        cache_req_t small = { .key = 1, .size = 300, .next_access = 3 };
+        ck_assert(cache_put(c, &small, SIMTIME_MAX, 0) != NULL);
+        cache_req_t big = { .key = 2, .size = 1001, .next_access = 2 };
+        ck_assert_msg(cache_put(c, &big, SIMTIME_MAX, 0) == NULL, "%s admitted 1001 B", names[i]);
+        ck_assert_uint_eq(cache_objects(c), 1);
+        ck_assert(cache_find(c, 1) != NULL);
+        /* exactly the capacity fits (evicting what it must) */
+        cache_req_t whole = { .key = 3, .size = 1000, .next_access = 1 };
+        if (strcmp(names[i], "belady") != 0) {
+            ck_assert_msg(cache_put(c, &whole, SIMTIME_MAX, 0) != NULL, "%s", names[i]);
+            ck_assert_uint_eq(cache_bytes(c), 1000);
+            ck_assert_uint_eq(cache_objects(c), 1);
+        }
+        /* sizes count: three 400-byte objects do not fit together */
+        for (uint64_t k = 10; k < 13; k++) {
+            cache_req_t r = { .key = k, .size = 400, .next_access = (int64_t)k };
+            cache_put(c, &r, SIMTIME_MAX, 0);
+            ck_assert_uint_le(cache_bytes(c), 1000);
+        }
+        ck_assert(cache_check(c));
+        ck_assert_uint_le(cache_objects(c), 2);
+        cache_destroy(c);
+    }
+}
+END_TEST
+
+START_TEST(replace_and_remove)
+{
+    const char *const *names = cache_policy_names();
+    for (int i = 0; names[i]; i++) {
+        cache_t *c = make(names[i], 4, 0, 1);
+        cache_req_t r = { .key = 9, .size = 10, .next_access = 5 };
+        ck_assert(cache_put(c, &r, 100, 7) != NULL);
+        r.size = 20;
+        cache_entry_t *e = cache_put(c, &r, 200, 8);   /* a refetch replaces */
+        ck_assert(e != NULL);
+        ck_assert_uint_eq(cache_objects(c), 1);
+        e = cache_find(c, 9);
+        ck_assert_uint_eq(e->size, 20);
+        ck_assert_int_eq(e->expires, 200);
+        ck_assert_uint_eq(e->tag, 8);
+        ck_assert(cache_remove(c, 9));
+        ck_assert(!cache_remove(c, 9));
+        ck_assert_uint_eq(cache_objects(c), 0);
+        ck_assert_uint_eq(cache_bytes(c), 0);
+        ck_assert(cache_check(c));
+        /* refilling after everything was removed works */
+        for (uint64_t k = 0; k < 10; k++) {
+            cache_req_t q = { .key = k, .size = 1, .next_access = (int64_t)k + 20 };
+            cache_put(c, &q, SIMTIME_MAX, 0);
+        }
+        ck_assert_uint_eq(cache_objects(c), 4);
+        ck_assert(cache_check(c));
+        cache_destroy(c);
+    }
+}
+END_TEST
+
+START_TEST(unknown_policy)
+{
+    char err[256];
+    cache_config_t cfg = { .policy = "lru2", .capacity_objects = 1 };
+    ck_assert(cache_create(&cfg, err, sizeof err) == NULL);
+    ck_assert(strstr(err, "lru2") != NULL);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("cache_policies");
+    TCase *t = tcase_create("hand-worked");
+    tcase_add_test(t, lru_sequences);
+    tcase_add_test(t, fifo_sequences);
+    tcase_add_test(t, clock_sequences);
+    tcase_add_test(t, sieve_sequences);
+    tcase_add_test(t, lfu_sequences);
+    tcase_add_test(t, lfuda_sequences);
+    tcase_add_test(t, gdsf_sequences);
+    tcase_add_test(t, s3fifo_sequences);
+    tcase_add_test(t, arc_sequences);
+    tcase_add_test(t, twoq_sequences);
+    tcase_add_test(t, belady_sequences);
+    tcase_add_test(t, random_sequences);
+    tcase_add_test(t, tinylfu_scan_resistance);
+    suite_add_tcase(s, t);
+    TCase *inv = tcase_create("invariants");
+    tcase_set_timeout(inv, 60);
+    tcase_add_test(inv, invariants_random_workloads);
+    tcase_add_test(inv, byte_capacity);
+    tcase_add_test(inv, replace_and_remove);
+    tcase_add_test(inv, unknown_policy);
+    suite_add_tcase(s, inv);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
