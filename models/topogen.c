@@ -15,6 +15,11 @@
 #include "sim/rng.h"
 
 enum { NCONT = 6, WORLD = NCONT, NTIER = 4 };
+/* Urn entries a provider gains per customer (it starts with one). Drawing
+ * in proportion to 1 + PA_WEIGHT x customers is linear preferential
+ * attachment with a small initial attractiveness, whose degree exponent
+ * (about 2 + 1/(PA_WEIGHT x mean providers)) comes near the AS graph's ~2.1. */
+#define PA_WEIGHT 4
 static const char *const continents[NCONT] = { "AF", "AS", "EU", "NA", "OC", "SA" };
 
 /* Built-in hubs for when no metro list is given: weights roughly the
@@ -166,8 +171,15 @@ static int attach(gen_t *g, int x, int k, const double tier_p[NTIER], double loc
         int rc = add_link(g, y, x, -1);
         if (rc < 0) return -1;
         if (rc == 0) continue;  /* already linked: draw again */
-        if (!urn_add(g, y)) return -1;
+        for (int e = 0; e < PA_WEIGHT; e++)
+            if (!urn_add(g, y)) return -1;
         got++;
+    }
+    if (got == 0) {
+        /* never leave an AS without a way up: fall back to a tier-1 */
+        int y = draw(g, TOPOGEN_TIER1, x, 0.0);
+        if (y >= 0 && y != x && add_link(g, y, x, -1) < 0) return -1;
+        if (y >= 0 && y != x && !urn_add(g, y)) return -1;
     }
     return 0;
 }
@@ -205,6 +217,65 @@ static void gen_clear(gen_t *g)
     if (g->r) gsl_rng_free(g->r);
 }
 
+/* A member of an IXP with its openness. */
+typedef struct wv { double w; int v; } wv_t;
+
+static int cmp_weight_desc(const void *a, const void *b)
+{
+    const wv_t *x = a, *y = b;
+    if (x->w != y->w) return x->w > y->w ? -1 : 1;
+    return (x->v > y->v) - (x->v < y->v);
+}
+
+/* Expected peering links sum over pairs of min(1, lambda w_i w_j), each IXP's
+ * members sorted by descending weight: for member i the partners above a
+ * threshold weight peer surely, the rest in proportion, so a binary search
+ * and a prefix sum give each member's share: O(M log M), not O(pairs). */
+static double expected_links(const wv_t *ow, const int *off, int nixp, double lambda,
+                             double *prefix)
+{
+    double total = 0;
+    for (int x = 0; x < nixp; x++) {
+        int lo = off[x], m = off[x + 1] - lo;
+        prefix[0] = 0;
+        for (int k = 0; k < m; k++) prefix[k + 1] = prefix[k] + ow[lo + k].w;
+        for (int i = 0; i < m; i++) {
+            double tau = 1.0 / (lambda * ow[lo + i].w);
+            int a = 0, b = m;                 /* first index with weight < tau */
+            while (a < b) {
+                int mid = (a + b) / 2;
+                if (ow[lo + mid].w >= tau) a = mid + 1; else b = mid;
+            }
+            int from = a > i + 1 ? a : i + 1;
+            total += (double)(from - (i + 1)) + lambda * ow[lo + i].w * (prefix[m] - prefix[from]);
+        }
+    }
+    return total;
+}
+
+/* The lambda whose expected link count is `budget` (bisection in log space;
+ * all pairs when even that is short of the budget). */
+static double solve_lambda(const wv_t *ow, const int *off, int nixp, double budget)
+{
+    int maxm = 0;
+    double pairs = 0;
+    for (int x = 0; x < nixp; x++) {
+        int m = off[x + 1] - off[x];
+        if (m > maxm) maxm = m;
+        pairs += (double)m * (m - 1) / 2;
+    }
+    if (pairs <= budget) return 1e300;
+    double *prefix = malloc(((size_t)maxm + 1) * sizeof *prefix);
+    if (!prefix) return 0;
+    double lo = 1e-12, hi = 1e3;
+    for (int it = 0; it < 60; it++) {
+        double mid = sqrt(lo * hi);
+        if (expected_links(ow, off, nixp, mid, prefix) < budget) lo = mid; else hi = mid;
+    }
+    free(prefix);
+    return sqrt(lo * hi);
+}
+
 topogen_t *topogen_generate(const topogen_params_t *p, char *err, size_t errlen)
 {
     int n = p->ases;
@@ -219,6 +290,8 @@ topogen_t *topogen_generate(const topogen_params_t *p, char *err, size_t errlen)
     memset(&g, 0, sizeof g);
     gsl_ran_discrete_t *metro_pick = NULL;
     int *members = NULL, *stamp = NULL, *ixp_off = NULL;
+    double *open_w = NULL;
+    wv_t *ow = NULL;
     vec_t by_cont[NCONT];
     memset(by_cont, 0, sizeof by_cont);
     double *w = NULL;
@@ -315,18 +388,26 @@ topogen_t *topogen_generate(const topogen_params_t *p, char *err, size_t errlen)
     }
 
     /* Internet exchanges: heavy-tailed membership in one metro's continent,
-     * members from the metro itself first; then route-server style peering
-     * among members at the rate that meets the link target. */
+     * members from the metro itself first. Peering among members follows
+     * each network's openness, heavy-tailed and larger for transit: a pair
+     * peers with probability min(1, lambda w_i w_j) (a Chung-Lu graph per
+     * IXP), so a few open networks peer with nearly everyone, as at real
+     * exchanges, and lambda is set so the expected total meets the target. */
     long target = p->links > 0 ? p->links : (long)llround(6.4 * n);
     int nixp = n / 400 > 0 ? n / 400 : 1;
     t->nixps = nixp;
     ixp_off = malloc(((size_t)nixp + 1) * sizeof *ixp_off);
     stamp = malloc((size_t)n * sizeof *stamp);
+    open_w = malloc((size_t)n * sizeof *open_w);
     vec_t mem = { 0 };
-    if (!ixp_off || !stamp) goto oom;
-    for (int i = 0; i < n; i++) stamp[i] = -1;
+    if (!ixp_off || !stamp || !open_w) goto oom;
+    static const double tier_open[NTIER] = { 0.0, 6.0, 2.5, 1.0 };
+    for (int i = 0; i < n; i++) {
+        stamp[i] = -1;
+        double o = gsl_ran_pareto(g.r, 1.3, 1.0) * tier_open[t->as[i].tier];
+        open_w[i] = o < 400 ? o : 400;
+    }
     static const double join_p[NTIER] = { 0.0, 0.9, 0.6, 0.12 };
-    double pairs_total = 0;
     for (int x = 0; x < nixp; x++) {
         ixp_off[x] = (int)mem.n;
         int metro = (int)gsl_ran_discrete(g.r, metro_pick);
@@ -345,25 +426,25 @@ topogen_t *topogen_generate(const topogen_params_t *p, char *err, size_t errlen)
             if (!vec_push(&mem, y)) { free(mem.v); goto oom; }
             got++;
         }
-        pairs_total += (double)got * (double)(got - 1) / 2;
     }
     ixp_off[nixp] = (int)mem.n;
     members = mem.v;
+    ow = malloc((mem.n + 1) * sizeof *ow);
+    if (!ow) goto oom;
+    for (size_t i = 0; i < mem.n; i++) { ow[i].w = open_w[members[i]]; ow[i].v = members[i]; }
+    for (int x = 0; x < nixp; x++)
+        qsort(ow + ixp_off[x], (size_t)(ixp_off[x + 1] - ixp_off[x]), sizeof *ow, cmp_weight_desc);
     double budget = (double)(target - t->m);
-    double rate = pairs_total > 0 && budget > 0 ? budget / pairs_total : 0;
-    if (rate > 1) rate = 1;
-    for (int x = 0; x < nixp && rate > 0; x++)
+    double lambda = budget > 0 ? solve_lambda(ow, ixp_off, nixp, budget) : 0;
+    for (int x = 0; x < nixp && lambda > 0; x++)
         for (int i = ixp_off[x]; i < ixp_off[x + 1]; i++) {
-            /* geometric skips: O(links made), not O(pairs) */
-            int j = i;
-            for (;;) {
-                j += rate >= 1 ? 1 : 1 + (int)floor(log(1 - gsl_rng_uniform(g.r)) / log(1 - rate));
-                if (j >= ixp_off[x + 1] || j < 0) break;
-                if (add_link(&g, members[i], members[j], 0) < 0) goto oom;
-            }
+            double wi = lambda * ow[i].w;
+            for (int j = i + 1; j < ixp_off[x + 1]; j++)
+                if (gsl_rng_uniform(g.r) < wi * ow[j].w && add_link(&g, ow[i].v, ow[j].v, 0) < 0)
+                    goto oom;
         }
 
-    free(members); free(stamp); free(ixp_off); free(w);
+    free(members); free(stamp); free(ixp_off); free(w); free(open_w); free(ow);
     for (int c = 0; c < NCONT; c++) free(by_cont[c].v);
     gsl_ran_discrete_free(metro_pick);
     gen_clear(&g);
@@ -371,7 +452,7 @@ topogen_t *topogen_generate(const topogen_params_t *p, char *err, size_t errlen)
 oom:
     snprintf(err, errlen, "out of memory generating %d ASes", n);
 fail:
-    free(members); free(stamp); free(ixp_off); free(w);
+    free(members); free(stamp); free(ixp_off); free(w); free(open_w); free(ow);
     for (int c = 0; c < NCONT; c++) free(by_cont[c].v);
     if (metro_pick) gsl_ran_discrete_free(metro_pick);
     gen_clear(&g);
