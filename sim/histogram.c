@@ -4,25 +4,25 @@
 #include <math.h>
 #include <string.h>
 
-#define SUB_BITS 6                  /* 64 sub-buckets per power of two */
+#define SUB_BITS 7                  /* 128 sub-buckets per power of two */
 #define LINEAR_LIMIT (2 << SUB_BITS) /* values below are their own bucket */
 
-static inline unsigned bucket_of(uint64_t v)
+/* The bucket of v, and the bucket's lower bound in *lo. */
+static inline unsigned bucket_of(uint64_t v, uint64_t *lo)
 {
-    if (v < LINEAR_LIMIT) return (unsigned)v;
+    if (v < LINEAR_LIMIT) { *lo = v; return (unsigned)v; }
     unsigned e = 63u - (unsigned)__builtin_clzll(v);   /* >= SUB_BITS + 1 */
-    unsigned sub = (unsigned)(v >> (e - SUB_BITS)) - (1u << SUB_BITS);
+    unsigned shift = e - SUB_BITS;
+    *lo = (v >> shift) << shift;
+    unsigned sub = (unsigned)(v >> shift) - (1u << SUB_BITS);
     return LINEAR_LIMIT + (e - SUB_BITS - 1) * (1u << SUB_BITS) + sub;
 }
 
-/* Lower bound and width of bucket i. */
-static void bucket_range(unsigned i, double *lo, double *width)
+static uint64_t bucket_low(unsigned i)
 {
-    if (i < LINEAR_LIMIT) { *lo = i; *width = 1; return; }
-    unsigned k = i - LINEAR_LIMIT;
-    unsigned e = k / (1u << SUB_BITS) + SUB_BITS + 1, sub = k % (1u << SUB_BITS);
-    *width = ldexp(1.0, (int)(e - SUB_BITS));
-    *lo = ldexp(1.0, (int)e) + sub * *width;
+    if (i < LINEAR_LIMIT) return i;
+    unsigned k = i - LINEAR_LIMIT, shift = k / (1u << SUB_BITS) + 1;
+    return ((uint64_t)(1u << SUB_BITS) + k % (1u << SUB_BITS)) << shift;
 }
 
 void hist_init(histogram_t *h) { memset(h, 0, sizeof *h); }
@@ -34,7 +34,10 @@ void hist_record(histogram_t *h, int64_t v)
     if (h->count == 0 || v > h->max) h->max = v;
     h->count++;
     h->sum += (double)v;
-    h->bucket[bucket_of((uint64_t)v)]++;
+    uint64_t lo;
+    unsigned b = bucket_of((uint64_t)v, &lo);
+    h->bucket[b]++;
+    h->offset_sum[b] += (double)(v - (int64_t)lo);
 }
 
 void hist_merge(histogram_t *into, const histogram_t *from)
@@ -44,7 +47,10 @@ void hist_merge(histogram_t *into, const histogram_t *from)
     if (into->count == 0 || from->max > into->max) into->max = from->max;
     into->count += from->count;
     into->sum += from->sum;
-    for (unsigned i = 0; i < HIST_BUCKETS; i++) into->bucket[i] += from->bucket[i];
+    for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+        into->bucket[i] += from->bucket[i];
+        into->offset_sum[i] += from->offset_sum[i];
+    }
 }
 
 double hist_quantile(const histogram_t *h, double q)
@@ -56,14 +62,7 @@ double hist_quantile(const histogram_t *h, double q)
     if (rank == 0) rank = 1;
     for (unsigned i = 0; i < HIST_BUCKETS; i++) {
         seen += h->bucket[i];
-        if (seen >= rank) {
-            double lo, w;
-            bucket_range(i, &lo, &w);
-            double mid = w == 1 ? lo : lo + w / 2;
-            if (mid < (double)h->min) mid = (double)h->min;
-            if (mid > (double)h->max) mid = (double)h->max;
-            return mid;
-        }
+        if (seen >= rank) return (double)bucket_low(i) + h->offset_sum[i] / (double)h->bucket[i];
     }
     return (double)h->max;
 }

@@ -72,7 +72,11 @@ int sim_run(sim_t *s, simtime_t until)
     simtime_t t;
     event_payload_t p;
     while (!s->stopped) {
-        if (eventq_peek_time(s->q) > until) { s->now = until > s->now ? until : s->now; break; }
+        simtime_t next = eventq_peek_time(s->q);
+        if (next > until || next == SIMTIME_MAX) {
+            if (until != SIMTIME_MAX && until > s->now) s->now = until;
+            break;
+        }
         eventq_pop(s->q, &t, &p);
         s->now = t;
         s->events++;

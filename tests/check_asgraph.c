@@ -323,6 +323,32 @@ START_TEST(builder_api)
 }
 END_TEST
 
+START_TEST(igraph_view)
+{
+    /* igraph sees the same graph: one component, the right degrees */
+    asg_t *g = parse("1|2|-1\n1|3|-1\n2|3|0\n3|4|-1\n");
+    ck_assert_ptr_nonnull(g);
+    igraph_t ig;
+    igraph_vector_int_t rel;
+    igraph_vector_int_init(&rel, 0);
+    ck_assert_msg(asg_to_igraph(g, &ig, &rel, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(igraph_vcount(&ig), 4);
+    ck_assert_int_eq(igraph_ecount(&ig), 4);
+    igraph_bool_t connected;
+    igraph_is_connected(&ig, &connected, IGRAPH_WEAK);
+    ck_assert(connected);
+    igraph_integer_t maxdeg;
+    igraph_maxdegree(&ig, &maxdeg, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS);
+    ck_assert_int_eq(maxdeg, 3);   /* AS 3: providers 1, peer 2, customer 4 */
+    int peers = 0;
+    for (int i = 0; i < 4; i++) peers += VECTOR(rel)[i] == ASG_P2P;
+    ck_assert_int_eq(peers, 1);
+    igraph_vector_int_destroy(&rel);
+    igraph_destroy(&ig);
+    asg_free(g);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("asgraph");
@@ -336,6 +362,7 @@ int main(void)
     tcase_add_test(tc, graphml_malformed);
     tcase_add_test(tc, json_topology);
     tcase_add_test(tc, builder_api);
+    tcase_add_test(tc, igraph_view);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -1,0 +1,95 @@
+/* metrics — tallies and time series; see metrics.h. */
+#include "models/metrics.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const status_names[ST_COUNT] = {
+    "HIT", "MISS", "EXPIRED", "REVALIDATED", "STALE", "BYPASS", "COLLAPSED", "ERROR",
+};
+
+void tally_init(tally_t *t)
+{
+    memset(t, 0, sizeof *t);
+    hist_init(&t->latency);
+}
+
+void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency)
+{
+    t->requests++;
+    t->bytes += size;
+    t->status[st]++;
+    if (status_is_hit(st)) { t->hits++; t->hit_bytes += size; }
+    hist_record(&t->latency, latency);
+}
+
+double tally_hit_ratio(const tally_t *t)
+{
+    return t->requests ? (double)t->hits / (double)t->requests : 0;
+}
+
+double tally_byte_hit_ratio(const tally_t *t)
+{
+    return t->bytes ? (double)t->hit_bytes / (double)t->bytes : 0;
+}
+
+void tally_to_json(const tally_t *t, cJSON *o)
+{
+    cJSON_AddNumberToObject(o, "requests", (double)t->requests);
+    cJSON_AddNumberToObject(o, "hits", (double)t->hits);
+    cJSON_AddNumberToObject(o, "hit_ratio", tally_hit_ratio(t));
+    cJSON_AddNumberToObject(o, "byte_hit_ratio", tally_byte_hit_ratio(t));
+    cJSON_AddNumberToObject(o, "bytes", (double)t->bytes);
+    cJSON *st = cJSON_AddObjectToObject(o, "status");
+    for (int i = 0; i < ST_COUNT; i++) cJSON_AddNumberToObject(st, status_names[i], (double)t->status[i]);
+    cJSON *lat = cJSON_AddObjectToObject(o, "latency_ms");
+    cJSON_AddNumberToObject(lat, "mean", hist_mean(&t->latency) / 1e6);
+    cJSON_AddNumberToObject(lat, "p50", hist_quantile(&t->latency, 0.50) / 1e6);
+    cJSON_AddNumberToObject(lat, "p90", hist_quantile(&t->latency, 0.90) / 1e6);
+    cJSON_AddNumberToObject(lat, "p99", hist_quantile(&t->latency, 0.99) / 1e6);
+    cJSON_AddNumberToObject(lat, "max", (double)(t->latency.count ? t->latency.max : 0) / 1e6);
+}
+
+int series_init(series_t *s, simtime_t interval)
+{
+    memset(s, 0, sizeof *s);
+    s->interval = interval;
+    return 0;
+}
+
+void series_free(series_t *s) { free(s->points); memset(s, 0, sizeof *s); }
+
+series_point_t *series_at(series_t *s, simtime_t t)
+{
+    uint64_t i = (uint64_t)(t / s->interval);
+    if (i >= s->cap) {
+        uint64_t cap = s->cap ? s->cap : 64;
+        while (cap <= i) cap *= 2;
+        series_point_t *p = realloc(s->points, cap * sizeof *p);
+        if (!p) return NULL;
+        memset(p + s->cap, 0, (cap - s->cap) * sizeof *p);
+        s->points = p;
+        s->cap = cap;
+    }
+    if (i >= s->n) s->n = i + 1;
+    return &s->points[i];
+}
+
+cJSON *series_to_json(const series_t *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "interval_s", simtime_to_s(s->interval));
+    cJSON *t = cJSON_AddArrayToObject(o, "t_s"), *req = cJSON_AddArrayToObject(o, "requests");
+    cJSON *hr = cJSON_AddArrayToObject(o, "hit_ratio"), *orr = cJSON_AddArrayToObject(o, "origin_rps");
+    cJSON *lat = cJSON_AddArrayToObject(o, "latency_mean_ms");
+    double secs = simtime_to_s(s->interval);
+    for (uint64_t i = 0; i < s->n; i++) {
+        const series_point_t *p = &s->points[i];
+        cJSON_AddItemToArray(t, cJSON_CreateNumber((double)i * secs));
+        cJSON_AddItemToArray(req, cJSON_CreateNumber((double)p->requests));
+        cJSON_AddItemToArray(hr, cJSON_CreateNumber(p->requests ? (double)p->hits / (double)p->requests : 0));
+        cJSON_AddItemToArray(orr, cJSON_CreateNumber((double)p->origin_requests / secs));
+        cJSON_AddItemToArray(lat, cJSON_CreateNumber(p->requests ? p->latency_sum_ns / (double)p->requests / 1e6 : 0));
+    }
+    return o;
+}

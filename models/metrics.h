@@ -1,0 +1,47 @@
+/* metrics — what a run measures, kept in bounded memory.
+ *
+ * One tally per scope (the whole CDN, each PoP): counts by status, bytes
+ * requested and served from cache, a latency histogram. A time series keeps
+ * the same counts per interval of virtual time, warm-up included so users can
+ * see caches fill. Nothing keeps one record per request. */
+#ifndef CDNSIM_METRICS_H
+#define CDNSIM_METRICS_H
+
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "models/status.h"
+#include "sim/histogram.h"
+#include "sim/simtime.h"
+
+typedef struct tally {
+    uint64_t requests, hits;
+    uint64_t bytes, hit_bytes;
+    uint64_t status[ST_COUNT];
+    histogram_t latency;       /* time to first byte, ns */
+} tally_t;
+
+typedef struct series_point {
+    uint64_t requests, hits, origin_requests;
+    double latency_sum_ns;
+} series_point_t;
+
+typedef struct series {
+    simtime_t interval;
+    uint64_t n, cap;
+    series_point_t *points;
+} series_t;
+
+void tally_init(tally_t *t);
+void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency);
+double tally_hit_ratio(const tally_t *t);
+double tally_byte_hit_ratio(const tally_t *t);
+/* Adds the contract's request/hit/status/latency fields to obj. */
+void tally_to_json(const tally_t *t, cJSON *obj);
+
+int series_init(series_t *s, simtime_t interval);
+void series_free(series_t *s);
+/* The point for virtual time t, growing the series; NULL when out of memory. */
+series_point_t *series_at(series_t *s, simtime_t t);
+cJSON *series_to_json(const series_t *s);
+
+#endif

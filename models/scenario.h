@@ -1,0 +1,56 @@
+/* scenario — a scenario file read, checked and resolved into plain values.
+ *
+ * Everything a run needs is here after scenario_load succeeds; the models
+ * never look at JSON. Every error names the file and the JSON path at fault,
+ * and unknown keys are errors (so a misspelt key never silently means a
+ * default). --set overrides are applied to the JSON before checking. */
+#ifndef CDNSIM_SCENARIO_H
+#define CDNSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/simtime.h"
+
+typedef enum workload_type { WORKLOAD_ZIPF, WORKLOAD_TRACE } workload_type_t;
+typedef enum size_dist { SIZE_FIXED, SIZE_LOGNORMAL } size_dist_t;
+
+typedef struct workload_spec {
+    workload_type_t type;
+    uint64_t objects;        /* zipf: catalog size */
+    double alpha;            /* zipf exponent */
+    double rate_rps;         /* zipf: Poisson arrival rate */
+    uint64_t size_bytes;     /* fixed size, or the lognormal mean */
+    size_dist_t size_dist;
+    double size_sigma;       /* lognormal shape */
+    char *trace_path;        /* trace: resolved relative to the scenario file */
+    int trace_format;        /* trace_format_t */
+} workload_spec_t;
+
+typedef struct cache_spec {
+    char *policy;
+    uint64_t capacity_objects;  /* 0: none */
+    uint64_t capacity_bytes;    /* 0: none */
+} cache_spec_t;
+
+typedef struct scenario {
+    char *file;              /* as given, for messages */
+    char *name;
+    uint64_t seed;
+    simtime_t duration;      /* SIMTIME_MAX: until the trace ends */
+    simtime_t warmup;
+    workload_spec_t workload;
+    cache_spec_t cache;
+    simtime_t ttl;           /* content.ttl_s; SIMTIME_MAX: never expires */
+    simtime_t client_rtt;    /* network.client_rtt_ms */
+    simtime_t origin_rtt;    /* network.origin_rtt_ms */
+    simtime_t interval;      /* stats.interval_s: time-series bucket */
+} scenario_t;
+
+/* Reads file, applies the --set assignments, checks and resolves. On error
+ * returns NULL with "file: $.path: message" in err. */
+scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool have_seed,
+                          uint64_t seed, char *err, size_t errlen);
+void scenario_free(scenario_t *s);
+
+#endif

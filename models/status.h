@@ -1,0 +1,31 @@
+/* status — what a CDN says happened to a request, in CDN vocabulary.
+ *
+ * Hits are the requests answered from a cached copy without moving the body
+ * from upstream: HIT, STALE (served past freshness while refreshing),
+ * REVALIDATED (upstream said 304), and COLLAPSED (waited on a fetch already in
+ * flight and got its object, as a waiting-list request in Varnish does). */
+#ifndef CDNSIM_STATUS_H
+#define CDNSIM_STATUS_H
+
+#include <stdbool.h>
+
+typedef enum req_status {
+    ST_HIT,
+    ST_MISS,         /* not cached: fetched from upstream */
+    ST_EXPIRED,      /* cached but stale, no validator: fetched again */
+    ST_REVALIDATED,  /* stale, conditional request answered 304 */
+    ST_STALE,        /* served stale (stale-while-revalidate / stale-if-error) */
+    ST_BYPASS,       /* not cacheable (no-store, private, dynamic) */
+    ST_COLLAPSED,    /* joined an in-flight fetch for the same object */
+    ST_ERROR,        /* failed: overload (503) or upstream failure */
+    ST_COUNT
+} req_status_t;
+
+extern const char *const status_names[ST_COUNT];
+
+static inline bool status_is_hit(req_status_t s)
+{
+    return s == ST_HIT || s == ST_STALE || s == ST_REVALIDATED || s == ST_COLLAPSED;
+}
+
+#endif

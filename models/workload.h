@@ -1,0 +1,31 @@
+/* workload — the stream of requests a run replays: synthetic or from a trace.
+ *
+ * zipf: the independent reference model. Arrivals are Poisson at rate_rps
+ * (stream "workload.arrivals"); object k of 1..objects is drawn with
+ * probability proportional to 1/k^alpha (stream "workload.objects"). An
+ * object's size is a pure function of (seed, key), so it never changes
+ * between requests. trace: requests in the trace's own time. */
+#ifndef CDNSIM_WORKLOAD_H
+#define CDNSIM_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "models/scenario.h"
+
+typedef struct workload workload_t;
+
+typedef struct request_spec {
+    simtime_t time;        /* when the client sends it */
+    uint64_t key;
+    uint32_t size;
+    int64_t next_access;   /* -1 unknown */
+} request_spec_t;
+
+workload_t *workload_create(const workload_spec_t *w, uint64_t seed, char *err, size_t errlen);
+void workload_destroy(workload_t *w);
+/* 1: next request in *r; 0: no more; -1: error (message in err). */
+int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
+/* The size of object key under this workload's size law (zipf only). */
+uint32_t workload_object_size(const workload_t *w, uint64_t key);
+
+#endif
