@@ -89,7 +89,9 @@ static int parse_announce(const char *s, uint32_t **list, int *n, int *cap)
         const char *start = p;
         unsigned long long v = 0;
         int digits = 0;
+        while (*p == ' ' || *p == '\t') p++;
         while (*p >= '0' && *p <= '9' && v <= 0xffffffffULL) { v = v * 10 + (unsigned)(*p++ - '0'); digits++; }
+        while (*p == ' ' || *p == '\t') p++;
         if (!digits || v > 0xffffffffULL || (*p && *p != ',')) {
             const char *end = strchr(start, ',');
             int len = end ? (int)(end - start) : (int)strlen(start);

@@ -866,6 +866,33 @@ done:
     return out;
 }
 
+int asg_to_igraph(const asg_t *g, igraph_t *out, igraph_vector_int_t *rel_out, char *err,
+                  size_t errlen)
+{
+    igraph_setup();
+    igraph_reason[0] = 0;
+    igraph_vector_int_t edges;
+    if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)g->m) != IGRAPH_SUCCESS) goto fail;
+    for (int i = 0; i < g->m; i++) {
+        VECTOR(edges)[2 * i] = g->la[i];
+        VECTOR(edges)[2 * i + 1] = g->lb[i];
+    }
+    igraph_error_t rc = igraph_create(out, &edges, g->n, IGRAPH_UNDIRECTED);
+    igraph_vector_int_destroy(&edges);
+    if (rc != IGRAPH_SUCCESS) goto fail;
+    if (rel_out) {
+        if (igraph_vector_int_resize(rel_out, g->m) != IGRAPH_SUCCESS) {
+            igraph_destroy(out);
+            goto fail;
+        }
+        for (int i = 0; i < g->m; i++) VECTOR(*rel_out)[i] = g->rel[i];
+    }
+    return 0;
+fail:
+    snprintf(err, errlen, "igraph: %s", igraph_reason[0] ? igraph_reason : "out of memory");
+    return -1;
+}
+
 /* ---- project JSON ------------------------------------------------------ */
 
 asg_t *asg_load_json(const char *path, char *err, size_t errlen)

@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <igraph.h>
+
 #include "models/geo.h"
 #include "sim/simtime.h"
 
@@ -110,6 +112,14 @@ int asg_peers(const asg_t *g, int v, const int **out);
 
 /* Link i (0..links-1) as given: a, b, rel, own latency (-1 if none). */
 void asg_link(const asg_t *g, int i, int *a, int *b, int *rel, simtime_t *latency_ns);
+
+/* The graph as an undirected igraph graph for igraph's algorithms
+ * (components, degrees, paths): vertex i is node i, edge i is link i, and
+ * rel_out (initialised by the caller, may be NULL) receives each edge's
+ * relationship. 0, or -1 with igraph's reason in err. Free with
+ * igraph_destroy. */
+int asg_to_igraph(const asg_t *g, igraph_t *out, igraph_vector_int_t *rel_out, char *err,
+                  size_t errlen);
 
 /* Verifies the invariants above; 0 when they hold, else -1 with a message. */
 int asg_check(const asg_t *g, char *err, size_t errlen);
