@@ -400,6 +400,73 @@ START_TEST(generated_graph_is_stable)
 }
 END_TEST
 
+/* A small LCG: the same sequence on every platform. */
+static int rnd(unsigned *s, int n)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (int)((*s >> 8) % (unsigned)n);
+}
+
+START_TEST(random_graphs_are_stable)
+{
+    /* Random hierarchies with peers, random origins with random prepends,
+     * CDN sites at random places with random sessions, both tie-breaks:
+     * every result must be a stable state (bgp_check compares each AS's
+     * route with the best of what its neighbours export, loops excluded). */
+    unsigned s = 2024;
+    for (int round = 0; round < 300; round++) {
+        asg_builder_t *bl = asg_builder_create("random", ASG_LOC_LINE, false);
+        int n = 3 + rnd(&s, 40), line = 0;
+        for (int a = 0; a < n; a++)
+            for (int c = a + 1; c < n; c++) {
+                int u = rnd(&s, 100);
+                /* lower index provides to higher: acyclic; ASNs shuffled */
+                uint32_t x = (uint32_t)(a * 7919 % 101 + 1), y = (uint32_t)(c * 7919 % 101 + 1);
+                if (u < 12) ck_assert_int_eq(asg_builder_link(bl, x, y, ASG_P2C, -1, ++line, err, sizeof err), 0);
+                else if (u < 20) ck_assert_int_eq(asg_builder_link(bl, x, y, ASG_P2P, -1, ++line, err, sizeof err), 0);
+            }
+        asg_t *g = asg_builder_finish(bl, err, sizeof err);
+        ck_assert_msg(g != NULL, "%s", err);
+        int nodes = asg_node_count(g);
+        if (nodes == 0) { asg_free(g); continue; }
+        bgp_t *b = bgp_create(g);
+        for (int k = 1 + rnd(&s, 3); k > 0; k--)
+            ck_assert_int_eq(bgp_announce(b, rnd(&s, nodes), rnd(&s, 3), err, sizeof err), 0);
+        if (round % 2) {
+            ck_assert_int_eq(bgp_cdn_asn(b, 64999, err, sizeof err), 0);
+            for (int site = 0; site < 3; site++) {
+                geo_point_t at;
+                at.lat = rnd(&s, 160) - 80;
+                at.lon = rnd(&s, 360) - 180;
+                ck_assert_int_eq(bgp_site_add(b, "s", at, err, sizeof err), site);
+                ck_assert_int_eq(bgp_site_prepend(b, site, rnd(&s, 2), err, sizeof err), 0);
+                for (int c = 0; c < 3; c++)
+                    bgp_site_connect(b, site, rnd(&s, nodes), (bgp_rel_t)(1 + rnd(&s, 3)), err, sizeof err);
+            }
+            for (int v = 0; v < nodes; v++)
+                if (rnd(&s, 2)) {
+                    geo_point_t p;
+                    p.lat = rnd(&s, 160) - 80;
+                    p.lon = rnd(&s, 360) - 180;
+                    bgp_set_point(b, v, p);
+                }
+        }
+        compute(b);
+        bgp_set_tiebreak(b, BGP_TIE_HOT_POTATO);
+        compute(b);
+        if (round % 2) {
+            bgp_site_announce(b, 0, false, err, sizeof err);
+            compute(b);
+        }
+        bgp_withdraw_all(b);
+        compute(b);
+        for (int v = 0; v < nodes; v++) ck_assert_int_eq(bgp_route(b, v).rel, BGP_REL_NONE);
+        bgp_free(b);
+        asg_free(g);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bgp");
@@ -420,6 +487,7 @@ int main(void)
     tcase_add_test(tc2, cdn_sites_and_catchments);
     tcase_add_test(tc2, one_neighbour_at_two_sites);
     tcase_add_test(tc2, generated_graph_is_stable);
+    tcase_add_test(tc2, random_graphs_are_stable);
     tcase_set_timeout(tc2, 60);
     suite_add_tcase(s, tc2);
     SRunner *sr = srunner_create(s);
