@@ -605,6 +605,7 @@ asg_t *asg_parse_asrel(const char *text, size_t len, const char *name, char *err
     if (!b) { snprintf(err, errlen, "%s: out of memory", name); return NULL; }
     const char *p = text, *stop = text + len;
     char tok[64];
+    if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;  /* a UTF-8 byte-order mark */
     for (int line = 1; p < stop; line++) {
         const char *end = memchr(p, '\n', (size_t)(stop - p));
         const char *next = end ? end + 1 : stop;

@@ -68,6 +68,10 @@ START_TEST(asrel_valid)
     ck_assert(!asg_point(g, 0, &p));
     ck_assert_ptr_null(asg_name(g, 0));
     asg_free(g);
+    /* a byte-order mark from a Windows editor is not an ASN */
+    g = parse("\xef\xbb\xbf" "1|2|0\n");
+    ck_assert_msg(g != NULL, "%s", err);
+    asg_free(g);
     /* an empty file is an empty graph */
     g = parse("# nothing\n");
     ck_assert_ptr_nonnull(g);
