@@ -236,6 +236,27 @@ int bgp_site_announce(bgp_t *b, int site, bool announced, char *err, size_t errl
 int bgp_site_count(const bgp_t *b) { return b->nsites; }
 const char *bgp_site_name(const bgp_t *b, int site) { return b->sites[site].name; }
 
+geo_point_t bgp_site_point(const bgp_t *b, int site) { return b->sites[site].at; }
+
+int bgp_catchment(const bgp_t *b, int node, const geo_fiber_t *f, bgp_catchment_t *out)
+{
+    if (node < 0 || node >= b->n || !b->has_pt[node]) return -1;
+    out->nearest_site = -1;
+    out->nearest_ns = 0;
+    double best = 0;
+    for (int s = 0; s < b->nsites; s++) {
+        if (!b->sites[s].up) continue;
+        double km = geo_distance_km(b->pt[node], b->sites[s].at);
+        if (out->nearest_site < 0 || km < best) { best = km; out->nearest_site = s; }
+    }
+    if (out->nearest_site < 0) return -1;
+    out->nearest_ns = geo_latency_ns(f, best, 0);
+    out->anycast_site = b->rel[node] == BGP_REL_NONE ? -1 : b->site[node];
+    out->anycast_ns = out->anycast_site < 0 ? 0
+        : geo_point_latency_ns(f, b->pt[node], b->sites[out->anycast_site].at, 0);
+    return 0;
+}
+
 /* ---- the passes -------------------------------------------------------- */
 
 uint32_t bgp_asn_of(const bgp_t *b, int node)

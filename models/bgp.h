@@ -102,6 +102,19 @@ int bgp_site_announce(bgp_t *b, int site, bool announced, char *err, size_t errl
 int bgp_site_count(const bgp_t *b);
 const char *bgp_site_name(const bgp_t *b, int site);
 
+/* Where a client in AS `node` lands and what anycast costs it: the site its
+ * BGP route leads to, the announced site nearest the AS's location (what
+ * ideal geo mapping would pick), and the one-way fiber latency to each.
+ * Needs bgp_compute first and a location for the AS; -1 when the AS has none
+ * or no site is announced. anycast_site is -1 when the AS's route does not
+ * lead to the CDN (unreachable, or a graph origin's route). */
+typedef struct bgp_catchment {
+    int anycast_site, nearest_site;
+    simtime_t anycast_ns, nearest_ns;
+} bgp_catchment_t;
+int bgp_catchment(const bgp_t *b, int node, const geo_fiber_t *f, bgp_catchment_t *out);
+geo_point_t bgp_site_point(const bgp_t *b, int site);
+
 /* ---- computing and reading --------------------------------------------- */
 
 /* Recomputes every AS's best route from the current origins. 0, or -1 when

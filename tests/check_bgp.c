@@ -332,6 +332,16 @@ START_TEST(cdn_sites_and_catchments)
     ck_assert_int_eq(bgp_route(b, asg_index(g, 40)).site, ny);
     EXPECT(b, g, 20, "customer: 20 64500");   /* its only route, longer now */
     ck_assert_int_eq(bgp_route(b, asg_index(g, 20)).len, 3);
+    /* what anycast costs 40 (in London, sent to New York by the prepend) */
+    geo_fiber_t f = geo_fiber_default();
+    bgp_catchment_t c;
+    ck_assert_int_eq(bgp_catchment(b, asg_index(g, 40), &f, &c), 0);
+    ck_assert_int_eq(c.anycast_site, ny);
+    ck_assert_int_eq(c.nearest_site, ldn);
+    ck_assert_int_eq(c.nearest_ns, 0);   /* 40 sits at the London site */
+    ck_assert_int_eq(c.anycast_ns, geo_point_latency_ns(&f, bgp_site_point(b, ldn),
+                                                        bgp_site_point(b, ny), 0));
+    ck_assert_int_eq(bgp_catchment(b, asg_index(g, 10), &f, &c), -1);  /* no location */
     /* withdrawing New York sends everyone to London */
     ck_assert_int_eq(bgp_site_announce(b, ny, false, err, sizeof err), 0);
     compute(b);
