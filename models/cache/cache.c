@@ -2,9 +2,12 @@
  *
  * The index is open addressing with linear probing over 32-bit slot numbers
  * (the key is read from the slot), kept at most 3/4 full; removal shifts the
- * following run back, so no tombstones. Its size is any number of cells, not
+ * following run back, so no tombstones. At most 5/8 full: linear probing's
+ * runs (and so the slab reads a lookup or a deletion makes, one per cell
+ * passed, since cells hold only slot numbers) stay short, for 6.4 bytes of
+ * index an object. Its size is any number of cells, not
  * a power of two: a key's home cell is the high half of its hash scaled to
- * the table (multiply-shift), so a cache of C objects pays 4 * 4/3 * C bytes
+ * the table (multiply-shift), so a cache of C objects pays 4 * 8/5 * C bytes
  * of index, never up to twice that. A count-limited cache sizes index and
  * slab for its capacity once; a byte-limited one grows both by half.
  * Free slots are chained through their entry's tag field. */
@@ -25,7 +28,12 @@ struct cache {
     uint32_t nslots;         /* allocated */
     uint32_t free_head;      /* CACHE_NO_SLOT when none */
     uint32_t *index;         /* CACHE_NO_SLOT marks an empty cell */
-    uint64_t index_cells;    /* > objects * 4/3; home cells via home_cell() */
+    uint64_t index_cells;    /* >= objects * 8/5; home cells via home_cell() */
+    /* the request path's find-then-touch and find-then-put, made cheap: */
+    cache_entry_t *found;    /* the entry cache_find last returned, or NULL */
+    uint32_t found_slot;     /* its slot (saves a division in cache_touch) */
+    uint64_t absent_key;     /* cache_find's last miss, while absent_valid */
+    bool absent_valid;       /* false after any change to the index */
     uint64_t objects, bytes, evictions;
 };
 
@@ -94,7 +102,14 @@ uint32_t cache_slot_of(cache_t *c, uint64_t key)
 cache_entry_t *cache_find(cache_t *c, uint64_t key)
 {
     uint32_t s = cache_slot_of(c, key);
-    return s == CACHE_NO_SLOT ? NULL : cache_entry_at(c, s);
+    if (s == CACHE_NO_SLOT) {
+        c->absent_key = key;
+        c->absent_valid = true;
+        return NULL;
+    }
+    c->found = cache_entry_at(c, s);
+    c->found_slot = s;
+    return c->found;
 }
 
 static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
@@ -104,12 +119,13 @@ static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
 
 void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
 {
-    c->policy->on_hit(c, c->state, slot_index(c, e), r);
+    c->policy->on_hit(c, c->state, e == c->found ? c->found_slot : slot_index(c, e), r);
 }
 
 /* Deletes the index cell at i, shifting later members of its run back. */
 static void index_delete(cache_t *c, uint64_t i)
 {
+    c->absent_valid = false;
     uint64_t cells = c->index_cells, j = i;
     for (;;) {
         if (++j == cells) j = 0;
@@ -163,6 +179,7 @@ static uint32_t alloc_slot(cache_t *c)
         char *slab = realloc(c->slab.base, want * c->slab.slot_size);
         if (!slab) return CACHE_NO_SLOT;
         c->slab.base = slab;
+        c->found = NULL;
         for (uint64_t s = want; s-- > c->nslots;) {
             cache_entry_t *e = cache_entry_at(c, (uint32_t)s);
             e->key = FREE_KEY;
@@ -186,7 +203,9 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
 {
     if (r->key == FREE_KEY) return NULL;
     if (c->cfg.capacity_bytes && r->size > c->cfg.capacity_bytes) return NULL;
-    cache_remove(c, r->key); /* a refetched object replaces the old copy */
+    /* a refetched object replaces the old copy (known absent when the
+     * caller's cache_find just missed it and nothing changed since) */
+    if (!(c->absent_valid && c->absent_key == r->key)) cache_remove(c, r->key);
     if (c->policy->admit && !c->policy->admit(c, c->state, r)) return NULL;
     while (over(c, 1, r->size) && c->objects > 0) {
         uint32_t v = c->policy->victim(c, c->state, r);
@@ -194,7 +213,7 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
         remove_slot(c, v);
         c->evictions++;
     }
-    if ((c->objects + 1) * 4 > c->index_cells * 3 &&
+    if ((c->objects + 1) * 8 > c->index_cells * 5 &&
         index_resize(c, c->index_cells + c->index_cells / 2) != 0)
         return NULL;
     uint32_t s = alloc_slot(c);
@@ -206,6 +225,7 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
     e->expires = expires;
     memset(cache_meta(c, s), 0, c->slab.slot_size - sizeof *e);
     c->index[find_cell(c, r->key)] = s;
+    c->absent_valid = false;
     c->objects++;
     c->bytes += r->size;
     c->policy->on_insert(c, c->state, s, r);
@@ -226,11 +246,13 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
     c->slab.by_bytes = cfg->capacity_bytes != 0;
     c->free_head = CACHE_NO_SLOT;
     /* size the index for the expected population, not the largest possible */
+    /* size the index for the capacity when that is a real number of objects;
+     * a huge or absent limit starts small and grows with the population */
     uint64_t cells = 1024;
-    if (cfg->capacity_objects && cfg->capacity_objects < (1ULL << 31))
-        cells = cfg->capacity_objects + cfg->capacity_objects / 3 + 2;
+    if (cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24))
+        cells = cfg->capacity_objects + cfg->capacity_objects * 3 / 5 + 2;
     else if (cfg->capacity_objects)
-        cells = (1ULL << 31) + (1ULL << 30);
+        cells = 1ULL << 20;
     if (index_resize(c, cells) != 0) goto oom;
     if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
     return c;
