@@ -50,10 +50,11 @@ done
 size=$(wc -c < "$dir/routes.json" | tr -d ' ')
 
 echo "routes: $ases ASes, $links links, $origins anycast origins (best of $runs runs)"
-echo "  topogen (generate + write as-rel)   $(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }') s"
-echo "  routes compute (3 passes)           $best_compute s   (target <= 0.1 s)"
-echo "  routes parse as-rel                 $best_parse s"
-echo "  routes write JSON ($size bytes)  $best_write s"
-echo "  routes whole command                $best_total s   (target <= 1 s)"
+row() { printf '  %-38s %8s s   %s\n' "$1" "$2" "$3"; }
+row "topogen (generate, write as-rel)" "$(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }')" ""
+row "routes compute (three passes)" "$best_compute" "(target <= 0.1 s)"
+row "routes parse as-rel" "$best_parse" ""
+row "routes write JSON ($size bytes)" "$best_write" ""
+row "routes whole command" "$best_total" "(target <= 1 s)"
 awk "BEGIN { exit !($best_compute <= 0.1 && $best_total <= 1.0) }" ||
     { echo "  ROUTES BENCH OVER TARGET" >&2; exit 1; }
