@@ -8,7 +8,8 @@ PKGS     := gsl libcjson igraph libzstd
 CC       ?= cc
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-            -Wpointer-arith -Wformat=2 -Wno-unused-parameter
+            -Wpointer-arith -Wformat=2 -Wno-unused-parameter \
+            -Wno-format-truncation  # messages are cut to their buffers on purpose
 CFLAGS   ?=
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP -I. \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

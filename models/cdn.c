@@ -16,8 +16,13 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     c->end = sc->duration;
     tally_init(&c->total);
     series_init(&c->series, sc->interval);
-    c->workload = workload_create(&sc->workload, sc->seed, err, errlen);
-    if (!c->workload) { cdn_destroy(c); return -2; } /* an unreadable trace */
+    char werr[512];
+    c->workload = workload_create(&sc->workload, sc->seed, werr, sizeof werr);
+    if (!c->workload) { /* an unreadable trace */
+        snprintf(err, errlen, "%s: $.workload.path: %s", sc->file, werr);
+        cdn_destroy(c);
+        return -2;
+    }
 
     /* No topology: one PoP serving one client group, the origin behind it. */
     c->npops = 1;

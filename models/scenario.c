@@ -16,8 +16,6 @@
 
 static const char *const workload_types[] = { "zipf", "trace", NULL };
 static const char *const size_dists[] = { "fixed", "lognormal", NULL };
-/* In trace_format_t order. */
-static const char *const trace_formats[] = { "csv", "webcachesim", "oracleGeneral", NULL };
 
 static char *dup_str(const char *s) { return s ? strdup(s) : NULL; }
 
@@ -59,7 +57,7 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
     } else {
         const char *path = NULL;
         cfg_str(&w, "path", &path, CFG_REQUIRED);
-        cfg_enum(&w, "format", &ws->trace_format, trace_formats, CFG_REQUIRED);
+        cfg_enum(&w, "format", &ws->trace_format, trace_format_names, CFG_REQUIRED);
         if (!cfg_failed(root->c)) ws->trace_path = resolve_path(s->file, path);
     }
     ws->size_dist = (size_dist_t)dist;

@@ -166,7 +166,7 @@ bool cfg_elem(cfg_obj_t *o, const char *key, const cJSON *arr, int i, cfg_obj_t 
 static void describe_range(char *buf, size_t len, const char *noun, double lo, double hi,
                            int flags, bool integer)
 {
-    bool open = flags & CFG_LO_OPEN, unbounded = hi >= (integer ? 9.2e18 : HUGE_VAL);
+    bool open = flags & CFG_LO_OPEN, unbounded = hi >= (integer ? 9007199254740992.0 : HUGE_VAL);
     if (lo == 0 && unbounded)
         snprintf(buf, len, "a %s %s", open ? "positive" : "non-negative", noun);
     else if (integer && lo == 1 && !open && unbounded)

@@ -1,0 +1,136 @@
+/* check_kernel — random streams, the latency histogram, the Zipf sampler.
+ *
+ * Histogram: percentiles of known data against the exact sorted answer,
+ * within the promised 1% relative error. Zipf: empirical frequencies of the
+ * first ranks against the exact pmf, within 5 standard errors. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#include "models/zipf.h"
+#include "sim/histogram.h"
+#include "sim/rng.h"
+
+START_TEST(streams_are_reproducible_and_independent)
+{
+    gsl_rng *a = rng_stream_create(42, "workload.arrivals");
+    gsl_rng *b = rng_stream_create(42, "workload.arrivals");
+    for (int i = 0; i < 1000; i++) ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b));
+    /* Adding a stream, and drawing from it, changes nothing in the others. */
+    gsl_rng *x1 = rng_stream_create(42, "workload.objects");
+    unsigned long first[100];
+    for (int i = 0; i < 100; i++) first[i] = gsl_rng_get(x1);
+    gsl_rng *extra = rng_stream_create(42, "pop-7.cache");
+    for (int i = 0; i < 5000; i++) gsl_rng_get(extra);
+    gsl_rng *x2 = rng_stream_create(42, "workload.objects");
+    for (int i = 0; i < 100; i++) ck_assert_uint_eq(gsl_rng_get(x2), first[i]);
+    /* Different names or seeds give different streams. */
+    ck_assert_uint_ne(rng_stream_seed(42, "a"), rng_stream_seed(42, "b"));
+    ck_assert_uint_ne(rng_stream_seed(42, "a"), rng_stream_seed(43, "a"));
+    ck_assert_uint_eq(rng_replication_seed(42, 0), 42);
+    ck_assert_uint_ne(rng_replication_seed(42, 1), rng_replication_seed(42, 2));
+    ck_assert_uint_lt(rng_replication_seed(42, 1), 1ULL << 53);
+    gsl_rng_free(a); gsl_rng_free(b); gsl_rng_free(x1); gsl_rng_free(x2); gsl_rng_free(extra);
+}
+END_TEST
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(histogram_percentiles_within_one_percent)
+{
+    enum { N = 200000 };
+    int64_t *v = malloc(N * sizeof *v);
+    gsl_rng *r = rng_stream_create(7, "test");
+    histogram_t *h = malloc(sizeof *h);
+    hist_init(h);
+    for (int i = 0; i < N; i++) {   /* lognormal latencies around 50 ms, plus tiny ones */
+        v[i] = i % 50 ? (int64_t)gsl_ran_lognormal(r, log(5e7), 1.0) : i % 200;
+        hist_record(h, v[i]);
+    }
+    qsort(v, N, sizeof *v, cmp_i64);
+    const double qs[] = { 0.01, 0.1, 0.5, 0.9, 0.99, 0.999 };
+    for (unsigned k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+        double exact = (double)v[(size_t)ceil(qs[k] * N) - 1];
+        double got = hist_quantile(h, qs[k]);
+        ck_assert_msg(fabs(got - exact) <= 0.01 * exact, "q=%g exact=%g got=%g", qs[k], exact, got);
+    }
+    ck_assert_int_eq(h->min, v[0]);
+    ck_assert_int_eq(h->max, v[N - 1]);
+    ck_assert_double_eq(hist_quantile(h, 1.0), (double)v[N - 1]);
+    gsl_rng_free(r);
+    free(v);
+    free(h);
+}
+END_TEST
+
+START_TEST(histogram_equal_values_are_exact)
+{
+    histogram_t *h = malloc(sizeof *h);
+    hist_init(h);
+    for (int i = 0; i < 1000000; i++) hist_record(h, 90000000); /* 90 ms */
+    ck_assert_double_eq(hist_quantile(h, 0.5), 90000000.0);
+    ck_assert_double_eq(hist_quantile(h, 0.99), 90000000.0);
+    ck_assert_double_eq(hist_mean(h), 90000000.0);
+    histogram_t *g = malloc(sizeof *g);
+    hist_init(g);
+    hist_record(g, 10);
+    hist_merge(h, g);
+    ck_assert_uint_eq(h->count, 1000001);
+    ck_assert_int_eq(h->min, 10);
+    free(g);
+    free(h);
+}
+END_TEST
+
+START_TEST(zipf_matches_pmf)
+{
+    const double alphas[] = { 0.0, 0.6, 0.8, 1.0, 1.2 };
+    enum { N = 1000, DRAWS = 400000 };
+    gsl_rng *r = rng_stream_create(3, "zipf");
+    for (unsigned a = 0; a < sizeof alphas / sizeof alphas[0]; a++) {
+        zipf_t z;
+        zipf_init(&z, N, alphas[a]);
+        static unsigned count[N + 1];
+        memset(count, 0, sizeof count);
+        for (int i = 0; i < DRAWS; i++) {
+            uint64_t k = zipf_draw(&z, r);
+            ck_assert(k >= 1 && k <= N);
+            count[k]++;
+        }
+        for (uint64_t k = 1; k <= 20; k++) {
+            double p = zipf_pmf(N, alphas[a], k), se = sqrt(p * (1 - p) / DRAWS);
+            double f = (double)count[k] / DRAWS;
+            ck_assert_msg(fabs(f - p) < 5 * se, "alpha=%g k=%llu f=%g p=%g", alphas[a],
+                          (unsigned long long)k, f, p);
+        }
+    }
+    /* huge catalogs cost nothing and stay in range */
+    zipf_t z;
+    zipf_init(&z, 100000000ULL, 0.8);
+    for (int i = 0; i < 10000; i++) ck_assert_uint_le(zipf_draw(&z, r), 100000000ULL);
+    gsl_rng_free(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("kernel");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, streams_are_reproducible_and_independent);
+    tcase_add_test(tc, histogram_percentiles_within_one_percent);
+    tcase_add_test(tc, histogram_equal_values_are_exact);
+    tcase_add_test(tc, zipf_matches_pmf);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# cli_run — `cdnsim run` and `validate` end to end: every bad-input class of
+# the contract exits 2 naming the file and the JSON path, leaves no result
+# file; runs are byte-identical for a seed apart from wall_s; usage errors.
+set -u
+: "${CDNSIM:=build/cdnsim}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_run.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+good='{"name":"t","seed":3,"duration_s":20,"warmup_s":2,
+ "workload":{"type":"zipf","objects":1000,"alpha":0.8,"rate_rps":500,"size_bytes":1000},
+ "cache":{"policy":"lru","capacity_objects":100},"content":{"ttl_s":60}}'
+printf '%s\n' "$good" > "$dir/good.json"
+
+# expect_bad NAME 'TEXT-OR-@FILE' 'substring expected in stderr' [run args...]
+expect_bad() {
+    name=$1 text=$2 want=$3
+    shift 3
+    printf '%s' "$text" > "$dir/$name.json"
+    rm -f "$dir/out.json"
+    "$CDNSIM" run "$dir/$name.json" --out "$dir/out.json" --quiet "$@" 2> "$dir/err" >/dev/null
+    rc=$?
+    [ $rc -eq 2 ] || fail "$name: exit $rc, want 2"
+    grep -qF -- "$want" "$dir/err" || fail "$name: stderr lacks '$want': $(cat "$dir/err")"
+    grep -qF -- "$name.json" "$dir/err" || fail "$name: stderr does not name the file"
+    [ ! -e "$dir/out.json" ] || fail "$name: a result file was left behind"
+    ls "$dir" | grep -q '\.tmp\.' && fail "$name: a temporary file was left behind"
+    "$CDNSIM" validate "$dir/$name.json" "$@" 2>/dev/null >/dev/null
+    [ $? -eq 2 ] || fail "$name: validate did not exit 2"
+}
+
+expect_bad malformed '{"seed": 1,' 'malformed JSON'
+expect_bad notobject '[1,2]' '$: expected an object'
+expect_bad empty '' 'malformed JSON'
+expect_bad wrongtype "$(echo "$good" | sed 's/"capacity_objects":100/"capacity_objects":"a lot"/')" \
+    '$.cache.capacity_objects: expected a positive integer, got "a lot"'
+expect_bad negative "$(echo "$good" | sed 's/"rate_rps":500/"rate_rps":-5/')" '$.workload.rate_rps'
+expect_bad fraction "$(echo "$good" | sed 's/"objects":1000/"objects":10.5/')" '$.workload.objects'
+expect_bad zero_cap "$(echo "$good" | sed 's/"capacity_objects":100/"capacity_objects":0/')" '$.cache.capacity_objects'
+expect_bad misspelt "$(echo "$good" | sed 's/"capacity_objects"/"capacity_object"/')" \
+    '$.cache.capacity_object: unknown key; did you mean "capacity_objects"?'
+expect_bad unknown_top "$(echo "$good" | sed 's/"seed":3/"sede":3,"zzz":1/')" '$.sede: unknown key'
+expect_bad policy "$(echo "$good" | sed 's/"lru"/"lruu"/')" '$.cache.policy: expected one of'
+expect_bad missing_workload '{"duration_s":10}' '$.workload: required key is missing'
+expect_bad missing_duration '{"workload":{"type":"zipf","objects":10}}' '$.duration_s: required key is missing'
+expect_bad warmup "$(echo "$good" | sed 's/"warmup_s":2/"warmup_s":20/')" '$.warmup_s'
+expect_bad duplicate "$(echo "$good" | sed 's/"seed":3/"seed":3,"seed":4/')" '$.seed: key appears twice'
+expect_bad nan_like "$(echo "$good" | sed 's/"alpha":0.8/"alpha":1e999/')" '$.workload.alpha'
+expect_bad missing_trace '{"workload":{"type":"trace","path":"nope.csv","format":"csv"}}' 'nope.csv'
+expect_bad trace_format '{"workload":{"type":"trace","path":"x","format":"pcap"}}' '$.workload.format'
+expect_bad set_bad "$good" '$.cache.capacity_objects' --set cache.capacity_objects=-1
+expect_bad set_unknown "$good" '$.cache.capacity_object: unknown key' --set cache.capacity_object=5
+expect_bad set_through_scalar "$good" 'is not an object' --set seed.x=1
+
+# a missing scenario file
+"$CDNSIM" run "$dir/none.json" --out "$dir/out.json" 2> "$dir/err"
+[ $? -eq 2 ] && grep -q 'none.json' "$dir/err" || fail "missing file: want exit 2 naming it"
+[ ! -e "$dir/out.json" ] || fail "missing file: result file left"
+
+# usage errors
+"$CDNSIM" run 2>/dev/null; [ $? -eq 2 ] || fail "run without a scenario: want exit 2"
+"$CDNSIM" run "$dir/good.json" --bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown option: want exit 2"
+"$CDNSIM" run "$dir/good.json" --seed abc 2>/dev/null; [ $? -eq 2 ] || fail "bad seed: want exit 2"
+"$CDNSIM" nosuchcommand 2>/dev/null; [ $? -eq 2 ] || fail "unknown command: want exit 2"
+for c in run validate; do
+    "$CDNSIM" $c --help | grep -q usage || fail "$c --help"
+done
+
+# determinism: byte-identical apart from wall_s; another seed differs
+"$CDNSIM" run "$dir/good.json" --quiet --out "$dir/a.json" || fail "good run failed"
+"$CDNSIM" run "$dir/good.json" --quiet > "$dir/b.json" || fail "good run to stdout failed"
+"$CDNSIM" run "$dir/good.json" --quiet --seed 4 --out "$dir/c.json" || fail "seeded run failed"
+for f in a b c; do grep -v '"wall_s"' "$dir/$f.json" > "$dir/$f.cmp"; done
+cmp -s "$dir/a.cmp" "$dir/b.cmp" || fail "same seed gave different results"
+cmp -s "$dir/a.cmp" "$dir/c.cmp" && fail "another seed gave the same result"
+grep -q '"seed":	4' "$dir/c.json" || fail "--seed not reported in the result"
+for k in scenario seed requests hits hit_ratio byte_hit_ratio status origin latency_ms pops events wall_s; do
+    grep -q "\"$k\":" "$dir/a.json" || fail "result lacks $k"
+done
+"$CDNSIM" validate "$dir/good.json" > /dev/null || fail "validate rejected a good scenario"
+
+# --set overrides reach the run
+"$CDNSIM" run "$dir/good.json" --quiet --set cache.policy=fifo --set 'workload.alpha=1.1' > "$dir/d.json"
+grep -q '"policy":	"fifo"' "$dir/d.json" || fail "--set cache.policy=fifo not applied"
+
+[ $fails -eq 0 ] && echo "cli_run: all passed"
+exit $fails
