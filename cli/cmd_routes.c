@@ -19,11 +19,14 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: cdnsim routes --as-rel FILE --announce ASN[,ASN...] [--out FILE] [--timing]\n\n"
+        "usage: cdnsim routes --as-rel FILE --announce ASN[,ASN...] [--out FILE] [--timing]\n"
+        "       cdnsim routes --topology FILE.graphml|FILE.json --announce ASN[,ASN...] ...\n\n"
         "Computes every AS's best route to one prefix originated by the --announce ASes\n"
         "(anycast) under the business policy: customer routes over peer over provider,\n"
         "then the shortest AS path, then the lowest next-hop ASN; export valley-free.\n\n"
         "  --as-rel FILE    AS relationships: 'a|b|-1' (a provider of b), 'a|b|0' (peers)\n"
+        "  --topology FILE  instead of --as-rel: a GraphML (Topology Zoo style) or JSON\n"
+        "                   topology, by extension (docs/routes.md)\n"
         "  --announce LIST  comma-separated originating ASNs; repeatable\n"
         "  --out FILE       write the JSON here (atomically) instead of standard output\n"
         "  --timing         print parse, compute and write times to standard error\n\n"
@@ -157,7 +160,7 @@ static void write_json(buf_t *out, const asg_t *g, const bgp_t *b)
 
 int cmd_routes(int argc, char **argv)
 {
-    const char *asrel = NULL, *outpath = NULL;
+    const char *asrel = NULL, *topo = NULL, *outpath = NULL;
     uint32_t *ann = NULL;
     int nann = 0, cann = 0, rc = 2;
     bool timing = false;
@@ -175,7 +178,7 @@ int cmd_routes(int argc, char **argv)
 #define IS(opt) (keylen == sizeof(opt) - 1 && strncmp(a, opt, keylen) == 0)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); rc = 0; goto done; }
         if (IS("--timing") && !has_eq) { timing = true; continue; }
-        if (IS("--as-rel") || IS("--announce") || IS("--out")) {
+        if (IS("--as-rel") || IS("--topology") || IS("--announce") || IS("--out")) {
             if (has_eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -184,6 +187,7 @@ int cmd_routes(int argc, char **argv)
                 goto done;
             }
             if (IS("--as-rel")) asrel = val;
+            else if (IS("--topology")) topo = val;
             else if (IS("--out")) outpath = val;
             else if (parse_announce(val, &ann, &nann, &cann) != 0) goto done;
             continue;
@@ -193,14 +197,20 @@ int cmd_routes(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (!asrel || !nann) {
-        fprintf(stderr, "cdnsim routes: %s is required\n\n", !asrel ? "--as-rel FILE" : "--announce ASN");
+    if ((!asrel && !topo) || !nann) {
+        fprintf(stderr, "cdnsim routes: %s is required\n\n",
+                !asrel && !topo ? "--as-rel FILE" : "--announce ASN");
         usage(stderr);
         goto done;
     }
+    if (asrel && topo) {
+        fprintf(stderr, "cdnsim routes: give --as-rel or --topology, not both\n");
+        goto done;
+    }
+    const char *input = asrel ? asrel : topo;
 
     double t0 = now_s();
-    g = asg_load_asrel(asrel, err, sizeof err);
+    g = asrel ? asg_load_asrel(asrel, err, sizeof err) : asg_load(topo, err, sizeof err);
     if (!g) { fprintf(stderr, "cdnsim routes: %s\n", err); goto done; }
     double t1 = now_s();
     b = bgp_create(g);
@@ -208,7 +218,7 @@ int cmd_routes(int argc, char **argv)
     for (int i = 0; i < nann; i++) {
         int v = asg_index(g, ann[i]);
         if (v < 0) {
-            fprintf(stderr, "cdnsim routes: --announce: AS %u does not appear in %s\n", ann[i], asrel);
+            fprintf(stderr, "cdnsim routes: --announce: AS %u does not appear in %s\n", ann[i], input);
             goto done;
         }
         if (bgp_announce(b, v, 0, err, sizeof err) != 0) {

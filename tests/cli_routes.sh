@@ -87,6 +87,19 @@ expect_2 "no --announce" "announce" --as-rel "$dir/g.txt"
 expect_2 "no --as-rel" "as-rel" --announce 1
 expect_2 "unknown option" "--frobnicate" --as-rel "$dir/g.txt" --announce 1 --frobnicate
 
+# --topology reads GraphML and JSON topologies through the same checks
+top=$(dirname "$0")/../topologies
+"$CDNSIM" routes --topology "$top/zoo/asmini.graphml" --announce 64600 > "$dir/zoo.json" ||
+    fail "routes --topology asmini.graphml"
+grep -q '^"7922": {"origin": 64600, "next_hop": 174, "path": \[7922, 174, 64600\], "relationship": "provider"}' \
+    "$dir/zoo.json" || fail "route of 7922 in asmini.graphml"
+"$CDNSIM" routes --topology "$top/example_asgraph.json" --announce 64512 > /dev/null ||
+    fail "routes --topology example_asgraph.json"
+printf '<graphml><graph><node id="a"><data' > "$dir/broken.graphml"
+expect_2 "broken GraphML" "broken.graphml" --topology "$dir/broken.graphml" --announce 1
+printf '{"links": [{"a": 1, "b": 2, "rel": "peer", "latncy_ms": 1}]}' > "$dir/typo.json"
+expect_2 "JSON typo" 'typo.json: \$.links\[0\].latncy_ms' --topology "$dir/typo.json" --announce 1
+
 # a failed run leaves an existing result untouched, and no temporary files
 cp "$dir/want.json" "$dir/keep.json"
 "$CDNSIM" routes --as-rel "$dir/cycle.txt" --announce 1 --out "$dir/keep.json" 2>/dev/null
