@@ -15,6 +15,9 @@
 /* The three runs of a node's adjacency, in this order. */
 enum { RUN_PROV, RUN_CUST, RUN_PEER, NRUNS };
 
+/* rel of a builder link merged into an earlier identical one */
+#define MERGED 99
+
 struct asg {
     int n, m;
     uint32_t *asn;       /* ascending: index order is ASN order */
@@ -245,7 +248,7 @@ static int cmp_u32(const void *x, const void *y)
 
 
 /* Finds repeated node pairs with a hash over the unordered pair: O(E).
- * Merges or reports them; marks merged links with rel 99. */
+ * Merges or reports them; marks merged links MERGED. */
 static int check_duplicates(asg_builder_t *b, char *err, size_t errlen)
 {
     size_t cap = 16;
@@ -275,7 +278,7 @@ static int check_duplicates(asg_builder_t *b, char *err, size_t errlen)
         if (same && b->merge) {
             if (l->latency_ns >= 0 && (f->latency_ns < 0 || l->latency_ns < f->latency_ns))
                 f->latency_ns = l->latency_ns;
-            l->rel = 99;
+            l->rel = MERGED;
         } else if (same) {
             snprintf(err, errlen, "%s: duplicate link %u|%u|%d: already given at %s", at,
                      x, y, l->rel, other);
@@ -442,7 +445,7 @@ asg_t *asg_builder_finish(asg_builder_t *b, char *err, size_t errlen)
         for (int id = 0; id < b->n; id++) { g->lat[remap[id]] = b->lat[id]; g->lon[remap[id]] = b->lon[id]; }
     }
     int m = 0;
-    for (int i = 0; i < b->m; i++) m += b->links[i].rel != 99;
+    for (int i = 0; i < b->m; i++) m += b->links[i].rel != MERGED;
     g->m = m;
     g->la = malloc(((size_t)m + 1) * sizeof *g->la);
     g->lb = malloc(((size_t)m + 1) * sizeof *g->lb);
@@ -452,7 +455,7 @@ asg_t *asg_builder_finish(asg_builder_t *b, char *err, size_t errlen)
     if (!g->la || !g->lb || !g->rel || !where || (b->any_latency && !g->lat_ns)) goto oom;
     for (int i = 0, j = 0; i < b->m; i++) {
         const blink_t *l = &b->links[i];
-        if (l->rel == 99) continue;
+        if (l->rel == MERGED) continue;
         g->la[j] = remap[l->a]; g->lb[j] = remap[l->b]; g->rel[j] = l->rel;
         where[j] = l->where;
         if (g->lat_ns) g->lat_ns[j] = l->latency_ns;
