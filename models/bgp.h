@@ -30,10 +30,12 @@
  * neighbour's IGP would.
  *
  * Invariant after bgp_compute: for every AS x with a route, either x is an
- * origin (next_hop -1, path length 1), or x's next hop y has a route,
- * len(x) = len(y) + 1, and the route's class matches the link x-y (customer
- * if y is x's customer, ...). bgp_check() verifies this and the
- * export rule; tests call it. */
+ * origin (next hop BGP_NONE, a path of one AS, len 1 + its prepends), or x
+ * learned it over a CDN session (next hop BGP_CDN, len 2 + the site's
+ * prepends), or x's next hop y has a route that y exports to x (valley-free),
+ * len(x) = len(y) + 1, and x's class is what y is to x (customer, peer,
+ * provider); and no offer x hears ranks above its route. bgp_check()
+ * verifies this; tests call it. */
 #ifndef CDNSIM_BGP_H
 #define CDNSIM_BGP_H
 
