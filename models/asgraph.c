@@ -396,6 +396,7 @@ static int check_cycles(const asg_t *g, const asg_builder_t *b, const int *link_
                     break;
                 }
         }
+        if (len > 12) snprintf(lines + ll, sizeof lines - ll, ", ...");
         free(walk);
         const char *unit = b->loc == ASG_LOC_LINE ? "lines" : b->loc == ASG_LOC_EDGE ? "edges" : "$.links";
         snprintf(err, errlen, "%s: provider-customer cycle: %s (each a provider of the next; %s %s)",
