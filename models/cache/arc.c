@@ -23,13 +23,10 @@ enum { T1, T2 };
 enum { B1, B2 };
 #define NO_GHOST (-1)
 
-typedef struct arc_meta {
-    qlist_links_t links;
-    uint8_t list;
-} arc_meta_t;
 
 typedef struct arc {
     qlist_t t[2];
+    qlist_tags_t list;       /* each slot's list, T1 or T2 */
     ghost_t ghost;           /* lists B1 and B2 */
     double p;                /* target weight of T1, 0..c */
     double c;
@@ -47,7 +44,9 @@ static int arc_create(cache_t *c, void **state, char *err, size_t errlen)
     if (!a) return -1;
     qlist_init(&a->t[T1]);
     qlist_init(&a->t[T2]);
-    if (ghost_init(&a->ghost, cache_config(c)->capacity_bytes != 0) != 0) { free(a); return -1; }
+    /* |B1| + |B2| <= c: sized for c keys when counting objects */
+    bool bytes = cache_config(c)->capacity_bytes != 0;
+    if (ghost_init(&a->ghost, bytes, bytes ? 0 : cache_capacity(c)) != 0) { free(a); return -1; }
     a->c = (double)cache_capacity(c);
     a->victim = CACHE_NO_SLOT;
     *state = a;
@@ -58,7 +57,13 @@ static void arc_destroy(void *state)
 {
     arc_t *a = state;
     ghost_free(&a->ghost);
+    free(a->list.b);
     free(a);
+}
+
+static int arc_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    return qlist_tags_grow(&((arc_t *)state)->list, nslots);
 }
 
 static bool arc_admit(cache_t *c, void *state, const cache_req_t *r)
@@ -101,16 +106,15 @@ static bool arc_admit(cache_t *c, void *state, const cache_req_t *r)
 static void arc_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     arc_t *a = state;
-    ((arc_meta_t *)cache_meta(c, s))->list = (uint8_t)a->target;
+    a->list.b[s] = (uint8_t)a->target;
     qlist_push_head(c, &a->t[a->target], s);
 }
 
 static void arc_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     arc_t *a = state;
-    arc_meta_t *m = cache_meta(c, s);
-    qlist_unlink(c, &a->t[m->list], s);
-    m->list = T2;
+    qlist_unlink(c, &a->t[a->list.b[s]], s);
+    a->list.b[s] = T2;
     qlist_push_head(c, &a->t[T2], s);
 }
 
@@ -136,7 +140,7 @@ static uint32_t arc_victim(cache_t *c, void *state, const cache_req_t *r)
 static void arc_remove(cache_t *c, void *state, uint32_t s)
 {
     arc_t *a = state;
-    qlist_unlink(c, &a->t[((arc_meta_t *)cache_meta(c, s))->list], s);
+    qlist_unlink(c, &a->t[a->list.b[s]], s);
     if (s != a->victim) return;
     a->victim = CACHE_NO_SLOT;
     if (a->victim_ghost == NO_GHOST) return;
@@ -146,12 +150,13 @@ static void arc_remove(cache_t *c, void *state, uint32_t s)
 
 static size_t arc_memory(const void *state)
 {
-    return ghost_memory(&((const arc_t *)state)->ghost);
+    const arc_t *a = state;
+    return ghost_memory(&a->ghost) + a->list.n;
 }
 
 const cache_policy_t cache_policy_arc = {
     .name = "arc",
-    .meta_size = sizeof(arc_meta_t),
+    .meta_size = sizeof(qlist_links_t),
     .create = arc_create,
     .destroy = arc_destroy,
     .on_insert = arc_insert,
@@ -159,5 +164,6 @@ const cache_policy_t cache_policy_arc = {
     .victim = arc_victim,
     .on_remove = arc_remove,
     .admit = arc_admit,
+    .on_grow = arc_grow,
     .memory = arc_memory,
 };

@@ -176,6 +176,10 @@ static uint32_t alloc_slot(cache_t *c)
         if (c->cfg.capacity_objects && want > c->cfg.capacity_objects)
             want = c->cfg.capacity_objects > c->nslots ? c->cfg.capacity_objects : c->nslots + 1;
         if (want >= CACHE_NO_SLOT) return CACHE_NO_SLOT;
+        /* the policy's per-slot arrays grow first, so a failure leaves both
+         * as they were */
+        if (c->policy->on_grow && c->policy->on_grow(c, c->state, (uint32_t)want) != 0)
+            return CACHE_NO_SLOT;
         char *slab = realloc(c->slab.base, want * c->slab.slot_size);
         if (!slab) return CACHE_NO_SLOT;
         c->slab.base = slab;

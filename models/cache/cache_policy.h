@@ -9,7 +9,12 @@
  *   victim     when space is needed: return the slot to evict next (still
  *              linked; the core then calls on_remove and frees it);
  *   on_remove  to unlink a slot, on eviction or explicit removal;
- *   admit      (optional) before an insertion; false keeps the object out.
+ *   admit      (optional) before an insertion; false keeps the object out;
+ *   on_grow    (optional) before the slab grows to nslots slots: a policy
+ *              keeping per-slot arrays beside the slab (a byte of flags costs
+ *              1 byte, where a byte of meta costs 8 with alignment) grows them
+ *              here; -1 (out of memory) makes the insertion fail cleanly.
+ *              Every slot a policy sees is below the last nslots it was given.
  * Slots are stable for an object's lifetime; pointers into the slab are not
  * (cache_entry_at/cache_meta must be called again after the slab grows, which
  * only happens inside cache_put before on_insert).
@@ -32,6 +37,7 @@ typedef struct cache_policy {
     uint32_t (*victim)(cache_t *c, void *state, const cache_req_t *r);
     void (*on_remove)(cache_t *c, void *state, uint32_t slot);
     bool (*admit)(cache_t *c, void *state, const cache_req_t *r);
+    int (*on_grow)(cache_t *c, void *state, uint32_t nslots);
     size_t (*memory)(const void *state);  /* optional: bytes of state beyond the slots */
 } cache_policy_t;
 

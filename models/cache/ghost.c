@@ -1,11 +1,17 @@
-/* ghost — node pool, lists and key index; see ghost.h.
+/* ghost — one ring of keys with dead marks, an index over ring positions;
+ * see ghost.h.
  *
- * The index is linear probing over node numbers with multiply-shift home
- * cells (any table size) and backward-shift deletion, like the cache's own. */
+ * The index is linear probing over ring positions with multiply-shift home
+ * cells and backward-shift deletion, like the cache's own. Compaction slides
+ * live keys toward the old end in place (a key only ever moves to a position
+ * that is dead or was already vacated), fixing each moved key's index cell
+ * as it goes, so no second ring is ever allocated. */
 #include "models/cache/ghost.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define GHOST_DEAD 0xff
 
 static inline uint64_t home(uint64_t key, uint64_t cells)
 {
@@ -16,81 +22,54 @@ static inline uint64_t home(uint64_t key, uint64_t cells)
     return ((k >> 32) * cells) >> 32;
 }
 
-int ghost_init(ghost_t *g, bool weighted)
+static int alloc_ring(ghost_t *g, uint64_t ring)
 {
-    memset(g, 0, sizeof *g);
-    g->weighted = weighted;
-    g->free_head = GHOST_NONE;
-    for (int i = 0; i < GHOST_LISTS; i++) g->lists[i].head = g->lists[i].tail = GHOST_NONE;
-    g->cells = 64;
-    g->index = malloc(g->cells * sizeof *g->index);
-    if (!g->index) return -1;
-    memset(g->index, 0xff, g->cells * sizeof *g->index);
-    return 0;
+    g->keys = malloc(ring * sizeof *g->keys);
+    g->list = malloc(ring);
+    g->weights = g->weighted ? malloc(ring * sizeof *g->weights) : NULL;
+    g->ring = ring;
+    return g->keys && g->list && (!g->weighted || g->weights) ? 0 : -1;
 }
 
-void ghost_free(ghost_t *g)
+static int alloc_index(ghost_t *g, uint64_t cells)
 {
-    free(g->keys);
-    free(g->links);
-    free(g->weights);
-    free(g->list);
-    free(g->index);
-    memset(g, 0, sizeof *g);
-}
-
-static int grow_pool(ghost_t *g)
-{
-    uint64_t want = g->nodes ? (uint64_t)g->nodes + g->nodes / 2 : 256;
-    if (want >= GHOST_NONE) return -1;
-    uint64_t *k = realloc(g->keys, want * sizeof *k);
-    if (!k) return -1;
-    g->keys = k;
-    uint32_t (*l)[2] = realloc(g->links, want * sizeof *l);
-    if (!l) return -1;
-    g->links = l;
-    uint8_t *li = realloc(g->list, want);
-    if (!li) return -1;
-    g->list = li;
-    if (g->weighted) {
-        uint32_t *w = realloc(g->weights, want * sizeof *w);
-        if (!w) return -1;
-        g->weights = w;
-    }
-    for (uint64_t n = want; n-- > g->nodes;) {
-        g->links[n][1] = g->free_head;
-        g->free_head = (uint32_t)n;
-    }
-    g->nodes = (uint32_t)want;
-    return 0;
-}
-
-static int grow_index(ghost_t *g)
-{
-    uint64_t cells = g->cells + g->cells / 2;
     uint32_t *idx = malloc(cells * sizeof *idx);
     if (!idx) return -1;
     memset(idx, 0xff, cells * sizeof *idx);
-    for (uint64_t i = 0; i < g->cells; i++) {
-        uint32_t n = g->index[i];
-        if (n == GHOST_NONE) continue;
-        uint64_t h = home(g->keys[n], cells);
-        while (idx[h] != GHOST_NONE)
-            if (++h == cells) h = 0;
-        idx[h] = n;
-    }
     free(g->index);
     g->index = idx;
     g->cells = cells;
     return 0;
 }
 
+int ghost_init(ghost_t *g, bool weighted, uint64_t expected)
+{
+    memset(g, 0, sizeof *g);
+    g->weighted = weighted;
+    if (expected > (1ULL << 30)) expected = 1ULL << 30;
+    if (alloc_ring(g, expected + expected / 4 + 64) != 0 ||
+        alloc_index(g, expected + expected * 3 / 5 + 64) != 0) {
+        ghost_free(g);
+        return -1;
+    }
+    return 0;
+}
+
+void ghost_free(ghost_t *g)
+{
+    free(g->keys);
+    free(g->list);
+    free(g->weights);
+    free(g->index);
+    memset(g, 0, sizeof *g);
+}
+
 static uint64_t find_cell(const ghost_t *g, uint64_t key)
 {
     uint64_t h = home(key, g->cells);
     for (;;) {
-        uint32_t n = g->index[h];
-        if (n == GHOST_NONE || g->keys[n] == key) return h;
+        uint32_t p = g->index[h];
+        if (p == GHOST_NONE || g->keys[p] == key) return h;
         if (++h == g->cells) h = 0;
     }
 }
@@ -100,77 +79,158 @@ uint32_t ghost_find(const ghost_t *g, uint64_t key)
     return g->index[find_cell(g, key)];
 }
 
+static void index_put(ghost_t *g, uint64_t key, uint32_t pos)
+{
+    g->index[find_cell(g, key)] = pos;
+}
+
 static void index_delete(ghost_t *g, uint64_t i)
 {
     uint64_t j = i;
     for (;;) {
         if (++j == g->cells) j = 0;
-        uint32_t n = g->index[j];
-        if (n == GHOST_NONE) break;
-        uint64_t h = home(g->keys[n], g->cells);
+        uint32_t p = g->index[j];
+        if (p == GHOST_NONE) break;
+        uint64_t h = home(g->keys[p], g->cells);
         bool stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
         if (stays) continue;
-        g->index[i] = n;
+        g->index[i] = p;
         i = j;
     }
     g->index[i] = GHOST_NONE;
 }
 
-static inline uint64_t node_weight(const ghost_t *g, uint32_t n)
+static inline uint64_t weight_at(const ghost_t *g, uint64_t pos)
 {
-    return g->weighted ? g->weights[n] : 1;
+    return g->weighted ? g->weights[pos] : 1;
+}
+
+/* Slides the live keys of [head, tail) together at the old end. */
+static void compact(ghost_t *g)
+{
+    uint64_t w = g->head;
+    for (uint64_t s = g->head; s < g->tail; s++) {
+        uint64_t from = s % g->ring, to = w % g->ring;
+        if (g->list[from] == GHOST_DEAD) continue;
+        if (from != to) {
+            g->index[find_cell(g, g->keys[from])] = (uint32_t)to;
+            g->keys[to] = g->keys[from];
+            g->list[to] = g->list[from];
+            if (g->weighted) g->weights[to] = g->weights[from];
+            g->list[from] = GHOST_DEAD;
+        }
+        w++;
+    }
+    g->tail = w;
+    for (int l = 0; l < GHOST_LISTS; l++) g->lists[l].oldest = g->head;
+}
+
+/* A ring half again as large, the live keys copied in order to its start. */
+static int grow_ring(ghost_t *g)
+{
+    ghost_t n = *g;
+    uint64_t ring = g->ring + g->ring / 2;
+    if (ring > UINT32_MAX - 1) return -1;
+    n.keys = NULL, n.list = NULL, n.weights = NULL;
+    if (alloc_ring(&n, ring) != 0) {
+        free(n.keys); free(n.list); free(n.weights);
+        return -1;
+    }
+    uint64_t w = 0;
+    for (uint64_t s = g->head; s < g->tail; s++) {
+        uint64_t from = s % g->ring;
+        if (g->list[from] == GHOST_DEAD) continue;
+        n.keys[w] = g->keys[from];
+        n.list[w] = g->list[from];
+        if (g->weighted) n.weights[w] = g->weights[from];
+        w++;
+    }
+    free(g->keys); free(g->list); free(g->weights);
+    g->keys = n.keys, g->list = n.list, g->weights = n.weights, g->ring = ring;
+    g->head = 0;
+    g->tail = w;
+    for (int l = 0; l < GHOST_LISTS; l++) g->lists[l].oldest = 0;
+    /* positions all changed: rebuild the index (larger if need be) */
+    uint64_t cells = g->cells;
+    while ((g->count + 1) * 8 > cells * 5) cells += cells / 2;
+    if (alloc_index(g, cells) != 0) return -1;
+    for (uint64_t p = 0; p < w; p++) index_put(g, g->keys[p], (uint32_t)p);
+    return 0;
 }
 
 int ghost_push(ghost_t *g, int list, uint64_t key, uint64_t weight)
 {
     uint32_t old = ghost_find(g, key);
     if (old != GHOST_NONE) ghost_remove(g, old);
-    if (g->free_head == GHOST_NONE && grow_pool(g) != 0) return -1;
-    if ((g->count + 1) * 4 > g->cells * 3 && grow_index(g) != 0) return -1;
-    uint32_t n = g->free_head;
-    g->free_head = g->links[n][1];
-    g->keys[n] = key;
-    g->list[n] = (uint8_t)list;
-    if (g->weighted) g->weights[n] = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
-    ghost_list_t *l = &g->lists[list];
-    g->links[n][0] = GHOST_NONE;
-    g->links[n][1] = l->head;
-    if (l->head != GHOST_NONE) g->links[l->head][0] = n;
-    else l->tail = n;
-    l->head = n;
-    l->len++;
-    l->weight += node_weight(g, n);
-    g->index[find_cell(g, key)] = n;
+    if (g->tail - g->head == g->ring) {
+        /* mostly dead: slide together; mostly live: grow */
+        if (g->count * 5 < g->ring * 4) compact(g);
+        else if (grow_ring(g) != 0) return -1;
+    }
+    if ((g->count + 1) * 8 > g->cells * 5) {
+        uint64_t cells = g->cells + g->cells / 2;
+        uint32_t *old_index = g->index;
+        uint64_t old_cells = g->cells;
+        g->index = NULL;
+        if (alloc_index(g, cells) != 0) { g->index = old_index; g->cells = old_cells; return -1; }
+        for (uint64_t i = 0; i < old_cells; i++)
+            if (old_index[i] != GHOST_NONE) index_put(g, g->keys[old_index[i]], old_index[i]);
+        free(old_index);
+    }
+    uint64_t pos = g->tail % g->ring;
+    g->keys[pos] = key;
+    g->list[pos] = (uint8_t)list;
+    if (g->weighted) g->weights[pos] = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
+    g->tail++;
+    index_put(g, key, (uint32_t)pos);
     g->count++;
+    g->lists[list].len++;
+    g->lists[list].weight += weight_at(g, pos);
     return 0;
 }
 
-void ghost_remove(ghost_t *g, uint32_t n)
+void ghost_remove(ghost_t *g, uint32_t pos)
 {
-    ghost_list_t *l = &g->lists[g->list[n]];
-    uint32_t p = g->links[n][0], x = g->links[n][1];
-    if (p != GHOST_NONE) g->links[p][1] = x;
-    else l->head = x;
-    if (x != GHOST_NONE) g->links[x][0] = p;
-    else l->tail = p;
+    ghost_list_t *l = &g->lists[g->list[pos]];
     l->len--;
-    l->weight -= node_weight(g, n);
-    index_delete(g, find_cell(g, g->keys[n]));
-    g->links[n][1] = g->free_head;
-    g->free_head = n;
+    l->weight -= weight_at(g, pos);
+    index_delete(g, find_cell(g, g->keys[pos]));
+    g->list[pos] = GHOST_DEAD;
     g->count--;
+    while (g->head < g->tail && g->list[g->head % g->ring] == GHOST_DEAD) g->head++;
 }
 
 bool ghost_pop_tail(ghost_t *g, int list)
 {
-    uint32_t n = g->lists[list].tail;
-    if (n == GHOST_NONE) return false;
-    ghost_remove(g, n);
+    ghost_list_t *l = &g->lists[list];
+    if (l->len == 0) return false;
+    uint64_t s = l->oldest > g->head ? l->oldest : g->head;
+    while (g->list[s % g->ring] != list) s++;   /* terminates: len > 0 */
+    l->oldest = s + 1;
+    ghost_remove(g, (uint32_t)(s % g->ring));
     return true;
 }
 
 size_t ghost_memory(const ghost_t *g)
 {
-    size_t per = sizeof(uint64_t) + 2 * sizeof(uint32_t) + 1 + (g->weighted ? sizeof(uint32_t) : 0);
-    return (size_t)g->nodes * per + g->cells * sizeof(uint32_t);
+    size_t per = sizeof(uint64_t) + 1 + (g->weighted ? sizeof(uint32_t) : 0);
+    return (size_t)g->ring * per + g->cells * sizeof(uint32_t);
+}
+
+bool ghost_check(const ghost_t *g)
+{
+    uint64_t live = 0, len[GHOST_LISTS] = { 0 };
+    for (uint64_t s = g->head; s < g->tail; s++) {
+        uint64_t p = s % g->ring;
+        if (g->list[p] == GHOST_DEAD) continue;
+        if (g->list[p] >= GHOST_LISTS || ghost_find(g, g->keys[p]) != p) return false;
+        if (s < g->lists[g->list[p]].oldest) return false;
+        len[g->list[p]]++;
+        live++;
+    }
+    uint64_t cells = 0;
+    for (uint64_t i = 0; i < g->cells; i++) cells += g->index[i] != GHOST_NONE;
+    for (int l = 0; l < GHOST_LISTS; l++)
+        if (len[l] != g->lists[l].len) return false;
+    return live == g->count && cells == live;
 }

@@ -1,14 +1,20 @@
 /* ghost — keys of recently evicted objects, without their data.
  *
  * The adaptive policies remember what they evicted (S3-FIFO's ghost FIFO,
- * ARC's B1 and B2, 2Q's A1out). A ghost holds up to GHOST_LISTS ordered lists
- * of keys (head newest) over one node pool and one key index, so ARC's two
- * lists share their memory. A node is a 64-bit key, two 32-bit links and a
- * list byte (17 bytes; 4 more for a weight only when the cache counts bytes),
- * plus about 5.3 bytes of index: bounded lists of keys cost ~22 bytes an entry.
- * The owner bounds the lists (trimming tails); the ghost only grows its pool.
- * Invariant: every live node is in the index exactly once and on exactly one
- * list; a key is in the ghost at most once. */
+ * ARC's B1 and B2, 2Q's A1out). Every such list only ever gains keys at its
+ * new end and loses them at its old end or, on a ghost hit, from anywhere:
+ * keys never move. So all lists of a ghost share one ring of keys in arrival
+ * order, each key tagged with its list; a removal leaves a dead mark that the
+ * ring's old end skips, and each list finds its oldest live key by scanning
+ * forward from where it last stopped (every position is passed at most once
+ * per list between compactions). When the ring fills, the live keys are slid
+ * together (or the ring grows when mostly live). A key costs 9 bytes in the
+ * ring (13 when the cache counts bytes: its weight), a quarter more for
+ * slack, and ~6.4 bytes of index: about 17 bytes an entry, against 22+ for
+ * linked nodes. The owner bounds the lists (ghost_pop_tail).
+ * Invariant: every live position is in the index exactly once; positions in
+ * [head, tail) are live or dead, all others unused; a key is in the ghost at
+ * most once; a list's `oldest` never passes one of its live keys. */
 #ifndef CDNSIM_GHOST_H
 #define CDNSIM_GHOST_H
 
@@ -20,36 +26,39 @@
 #define GHOST_LISTS 2
 
 typedef struct ghost_list {
-    uint32_t head, tail;   /* GHOST_NONE when empty */
     uint64_t len;
-    uint64_t weight;       /* sum of the nodes' weights (len when unweighted) */
+    uint64_t weight;       /* sum of the keys' weights (len when unweighted) */
+    uint64_t oldest;       /* ring sequence number at or before its oldest key */
 } ghost_list_t;
 
 typedef struct ghost {
-    uint64_t *keys;
-    uint32_t (*links)[2];  /* [0] toward head, [1] toward tail; [1] chains free nodes */
-    uint32_t *weights;     /* only when weighted; else every weight is 1 */
+    uint64_t *keys;        /* ring of `ring` positions */
+    uint8_t *list;         /* each position's list, GHOST_DEAD when removed */
+    uint32_t *weights;     /* only when weighted */
     bool weighted;
-    uint8_t *list;
-    uint32_t nodes;        /* allocated */
-    uint32_t free_head;
-    uint32_t *index;       /* node numbers, GHOST_NONE empty; at most 3/4 full */
+    uint64_t ring;
+    uint64_t head, tail;   /* sequence numbers; position = seq % ring */
+    uint32_t *index;       /* ring positions, GHOST_NONE empty; at most 5/8 full */
     uint64_t cells;
-    uint64_t count;        /* live nodes */
+    uint64_t count;        /* live keys */
     ghost_list_t lists[GHOST_LISTS];
 } ghost_t;
 
-int ghost_init(ghost_t *g, bool weighted);
+/* expected: the most keys the owner will keep (0 when unknown): sizes the
+ * ring and index once instead of growing them. */
+int ghost_init(ghost_t *g, bool weighted, uint64_t expected);
 void ghost_free(ghost_t *g);
-/* The node holding key, or GHOST_NONE. */
+/* The position holding key, or GHOST_NONE (valid until the next push). */
 uint32_t ghost_find(const ghost_t *g, uint64_t key);
-static inline int ghost_list_of(const ghost_t *g, uint32_t node) { return g->list[node]; }
-/* Adds key at the head of list (replacing an older node for the key); -1 when
- * out of memory. */
+static inline int ghost_list_of(const ghost_t *g, uint32_t pos) { return g->list[pos]; }
+/* Adds key at the new end of list (replacing an older entry for the key);
+ * -1 when out of memory. */
 int ghost_push(ghost_t *g, int list, uint64_t key, uint64_t weight);
-void ghost_remove(ghost_t *g, uint32_t node);
-/* Drops the oldest node of list; false when the list is empty. */
+void ghost_remove(ghost_t *g, uint32_t pos);
+/* Drops the oldest key of list; false when the list is empty. */
 bool ghost_pop_tail(ghost_t *g, int list);
 size_t ghost_memory(const ghost_t *g);
+/* For tests: the invariants above. */
+bool ghost_check(const ghost_t *g);
 
 #endif

@@ -16,10 +16,6 @@
 
 #define NO_BUCKET UINT32_MAX
 
-typedef struct lfu_meta {
-    qlist_links_t links;
-    uint32_t bucket;
-} lfu_meta_t;
 
 typedef struct bucket {
     qlist_t objs;
@@ -32,6 +28,9 @@ typedef struct lfu {
     uint32_t nb;           /* allocated */
     uint32_t free_head;
     uint32_t lowest;       /* NO_BUCKET when the cache is empty */
+    uint32_t *bucket_of;   /* each slot's bucket, beside the slab (4 bytes, where
+                            * a meta field would cost 8 with alignment) */
+    uint32_t nslots;
 } lfu_t;
 
 static int grow(lfu_t *l)
@@ -63,6 +62,7 @@ static void lfu_destroy(void *state)
 {
     lfu_t *l = state;
     free(l->b);
+    free(l->bucket_of);
     free(l);
 }
 
@@ -96,21 +96,30 @@ static void drop_if_empty(lfu_t *l, uint32_t i)
     l->free_head = i;
 }
 
+static int lfu_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    lfu_t *l = state;
+    uint32_t *b = realloc(l->bucket_of, (size_t)nslots * sizeof *b);
+    if (!b) return -1;
+    l->bucket_of = b;
+    l->nslots = nslots;
+    return 0;
+}
+
 static void lfu_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     lfu_t *l = state;
     uint32_t i = l->lowest;
     if (i == NO_BUCKET || l->b[i].freq != 1) i = new_bucket(l, NO_BUCKET, 1);
     if (i == NO_BUCKET) i = l->lowest; /* out of memory: join the lowest count */
-    ((lfu_meta_t *)cache_meta(c, s))->bucket = i;
+    l->bucket_of[s] = i;
     qlist_push_head(c, &l->b[i].objs, s);
 }
 
 static void lfu_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     lfu_t *l = state;
-    lfu_meta_t *m = cache_meta(c, s);
-    uint32_t from = m->bucket;
+    uint32_t from = l->bucket_of[s];
     uint64_t f = l->b[from].freq + 1;
     uint32_t to = l->b[from].next;
     if (to == NO_BUCKET || l->b[to].freq != f) to = new_bucket(l, from, f);
@@ -119,7 +128,7 @@ static void lfu_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
         return;
     }
     qlist_unlink(c, &l->b[from].objs, s);
-    m->bucket = to;
+    l->bucket_of[s] = to;
     qlist_push_head(c, &l->b[to].objs, s);
     drop_if_empty(l, from);
 }
@@ -133,24 +142,26 @@ static uint32_t lfu_victim(cache_t *c, void *state, const cache_req_t *r)
 static void lfu_remove(cache_t *c, void *state, uint32_t s)
 {
     lfu_t *l = state;
-    uint32_t i = ((lfu_meta_t *)cache_meta(c, s))->bucket;
+    uint32_t i = l->bucket_of[s];
     qlist_unlink(c, &l->b[i].objs, s);
     drop_if_empty(l, i);
 }
 
 static size_t lfu_memory(const void *state)
 {
-    return ((const lfu_t *)state)->nb * sizeof(bucket_t);
+    const lfu_t *l = state;
+    return l->nb * sizeof(bucket_t) + (size_t)l->nslots * sizeof(uint32_t);
 }
 
 const cache_policy_t cache_policy_lfu = {
     .name = "lfu",
-    .meta_size = sizeof(lfu_meta_t),
+    .meta_size = sizeof(qlist_links_t),
     .create = lfu_create,
     .destroy = lfu_destroy,
     .on_insert = lfu_insert,
     .on_hit = lfu_hit,
     .victim = lfu_victim,
     .on_remove = lfu_remove,
+    .on_grow = lfu_grow,
     .memory = lfu_memory,
 };

@@ -13,6 +13,9 @@
 
 #include "models/cache/cache_policy.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 typedef struct qlist_links {
     uint32_t prev, next;   /* toward head, toward tail; CACHE_NO_SLOT at the ends */
 } qlist_links_t;
@@ -68,6 +71,25 @@ static inline void qlist_to_head(cache_t *c, qlist_t *q, uint32_t s)
     if (q->head == s) return;
     qlist_unlink(c, q, s);
     qlist_push_head(c, q, s);
+}
+
+/* A byte per slot beside the slab (queue membership, flags, small counters),
+ * grown from the policy's on_grow: 1 byte an object where a meta field would
+ * take 8 after alignment. */
+typedef struct qlist_tags {
+    uint8_t *b;
+    uint32_t n;
+} qlist_tags_t;
+
+static inline int qlist_tags_grow(qlist_tags_t *t, uint32_t nslots)
+{
+    if (nslots <= t->n) return 0;
+    uint8_t *b = realloc(t->b, nslots);
+    if (!b) return -1;
+    memset(b + t->n, 0, nslots - t->n);
+    t->b = b;
+    t->n = nslots;
+    return 0;
 }
 
 #endif

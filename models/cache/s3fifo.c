@@ -22,16 +22,14 @@
 
 #include <stdlib.h>
 
-enum { Q_SMALL, Q_MAIN };
-
-typedef struct s3_meta {
-    qlist_links_t links;
-    uint8_t freq;    /* 0..3 */
-    uint8_t queue;
-} s3_meta_t;
+/* Per slot: the queue links in the slot's meta, and a tag byte beside the
+ * slab holding the frequency (bits 0-1) and the queue (bit 2). */
+#define FREQ_MASK 3u
+#define IN_MAIN 4u
 
 typedef struct s3fifo {
     qlist_t small, main;
+    qlist_tags_t tags;
     ghost_t ghost;
     uint64_t cap;        /* in the cache's unit; shares compare in tenths, exactly
                           * (capacities below 2^60 units, far beyond any cache) */
@@ -45,7 +43,12 @@ static int s3fifo_create(cache_t *c, void **state, char *err, size_t errlen)
     if (!p) return -1;
     qlist_init(&p->small);
     qlist_init(&p->main);
-    if (ghost_init(&p->ghost, cache_config(c)->capacity_bytes != 0) != 0) { free(p); return -1; }
+    /* G holds up to M's share: 90% of the objects when counting objects */
+    bool bytes = cache_config(c)->capacity_bytes != 0;
+    if (ghost_init(&p->ghost, bytes, bytes ? 0 : cache_capacity(c) - cache_capacity(c) / 10) != 0) {
+        free(p);
+        return -1;
+    }
     p->cap = cache_capacity(c);
     p->to_ghost = CACHE_NO_SLOT;
     *state = p;
@@ -56,7 +59,13 @@ static void s3fifo_destroy(void *state)
 {
     s3fifo_t *p = state;
     ghost_free(&p->ghost);
+    free(p->tags.b);
     free(p);
+}
+
+static int s3fifo_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    return qlist_tags_grow(&((s3fifo_t *)state)->tags, nslots);
 }
 
 static bool s3fifo_admit(cache_t *c, void *state, const cache_req_t *r)
@@ -71,17 +80,15 @@ static bool s3fifo_admit(cache_t *c, void *state, const cache_req_t *r)
 static void s3fifo_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     s3fifo_t *p = state;
-    s3_meta_t *m = cache_meta(c, s);
-    m->freq = 0;
-    m->queue = p->to_main ? Q_MAIN : Q_SMALL;
+    p->tags.b[s] = p->to_main ? IN_MAIN : 0;
     qlist_push_head(c, p->to_main ? &p->main : &p->small, s);
     p->to_main = false;
 }
 
 static void s3fifo_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
-    s3_meta_t *m = cache_meta(c, s);
-    if (m->freq < 3) m->freq++;
+    uint8_t *t = &((s3fifo_t *)state)->tags.b[s];
+    if ((*t & FREQ_MASK) < 3) (*t)++;
 }
 
 /* FIFO-reinsertion over M: the first object at the tail with freq 0. */
@@ -91,9 +98,8 @@ static uint32_t evict_main(cache_t *c, s3fifo_t *p)
     for (;;) {
         uint32_t t = p->main.tail;
         if (t == CACHE_NO_SLOT) return t;
-        s3_meta_t *m = cache_meta(c, t);
-        if (m->freq == 0) return t;
-        m->freq--;
+        if ((p->tags.b[t] & FREQ_MASK) == 0) return t;
+        p->tags.b[t]--;
         qlist_to_head(c, &p->main, t);
     }
 }
@@ -106,10 +112,9 @@ static uint32_t s3fifo_victim(cache_t *c, void *state, const cache_req_t *r)
         return evict_main(c, p);
     while (p->small.len) {
         uint32_t t = p->small.tail;
-        s3_meta_t *m = cache_meta(c, t);
-        if (m->freq > 1) {
+        if ((p->tags.b[t] & FREQ_MASK) > 1) {
             qlist_unlink(c, &p->small, t);
-            m->queue = Q_MAIN;
+            p->tags.b[t] |= IN_MAIN;
             qlist_push_head(c, &p->main, t);
             if (p->main.weight * 10 > p->cap * 9) return evict_main(c, p);
         } else {
@@ -123,8 +128,7 @@ static uint32_t s3fifo_victim(cache_t *c, void *state, const cache_req_t *r)
 static void s3fifo_remove(cache_t *c, void *state, uint32_t s)
 {
     s3fifo_t *p = state;
-    s3_meta_t *m = cache_meta(c, s);
-    qlist_unlink(c, m->queue == Q_MAIN ? &p->main : &p->small, s);
+    qlist_unlink(c, p->tags.b[s] & IN_MAIN ? &p->main : &p->small, s);
     if (s != p->to_ghost) return;
     p->to_ghost = CACHE_NO_SLOT;
     const cache_entry_t *e = cache_entry_at(c, s);
@@ -135,12 +139,13 @@ static void s3fifo_remove(cache_t *c, void *state, uint32_t s)
 
 static size_t s3fifo_memory(const void *state)
 {
-    return ghost_memory(&((const s3fifo_t *)state)->ghost);
+    const s3fifo_t *p = state;
+    return ghost_memory(&p->ghost) + p->tags.n;
 }
 
 const cache_policy_t cache_policy_s3fifo = {
     .name = "s3fifo",
-    .meta_size = sizeof(s3_meta_t),
+    .meta_size = sizeof(qlist_links_t),
     .create = s3fifo_create,
     .destroy = s3fifo_destroy,
     .on_insert = s3fifo_insert,
@@ -148,5 +153,6 @@ const cache_policy_t cache_policy_s3fifo = {
     .victim = s3fifo_victim,
     .on_remove = s3fifo_remove,
     .admit = s3fifo_admit,
+    .on_grow = s3fifo_grow,
     .memory = s3fifo_memory,
 };

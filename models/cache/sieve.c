@@ -11,19 +11,15 @@
 
 #include <stdlib.h>
 
-typedef struct sieve_meta {
-    qlist_links_t links;
-    uint8_t visited;
-} sieve_meta_t;
-
 typedef struct sieve {
     qlist_t q;
+    qlist_tags_t visited;   /* a byte per slot beside the slab */
     uint32_t hand;   /* next object to examine; CACHE_NO_SLOT: start at the tail */
 } sieve_t;
 
 static int sieve_create(cache_t *c, void **state, char *err, size_t errlen)
 {
-    sieve_t *p = malloc(sizeof *p);
+    sieve_t *p = calloc(1, sizeof *p);
     if (!p) return -1;
     qlist_init(&p->q);
     p->hand = CACHE_NO_SLOT;
@@ -31,16 +27,28 @@ static int sieve_create(cache_t *c, void **state, char *err, size_t errlen)
     return 0;
 }
 
-static void sieve_destroy(void *state) { free(state); }
+static void sieve_destroy(void *state)
+{
+    sieve_t *p = state;
+    free(p->visited.b);
+    free(p);
+}
+
+static int sieve_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    return qlist_tags_grow(&((sieve_t *)state)->visited, nslots);
+}
 
 static void sieve_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
-    qlist_push_head(c, &((sieve_t *)state)->q, s);
+    sieve_t *p = state;
+    p->visited.b[s] = 0;
+    qlist_push_head(c, &p->q, s);
 }
 
 static void sieve_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
-    ((sieve_meta_t *)cache_meta(c, s))->visited = 1;
+    ((sieve_t *)state)->visited.b[s] = 1;
 }
 
 static uint32_t sieve_victim(cache_t *c, void *state, const cache_req_t *r)
@@ -50,13 +58,13 @@ static uint32_t sieve_victim(cache_t *c, void *state, const cache_req_t *r)
     uint32_t s = p->hand != CACHE_NO_SLOT ? p->hand : p->q.tail;
     /* terminates: a full turn clears every bit */
     for (;;) {
-        sieve_meta_t *m = cache_meta(c, s);
-        if (!m->visited) {
+        if (!p->visited.b[s]) {
             p->hand = s; /* on_remove moves it on toward the head */
             return s;
         }
-        m->visited = 0;
-        s = m->links.prev != CACHE_NO_SLOT ? m->links.prev : p->q.tail;
+        p->visited.b[s] = 0;
+        uint32_t prev = qlist_at(c, s)->prev;
+        s = prev != CACHE_NO_SLOT ? prev : p->q.tail;
     }
 }
 
@@ -69,13 +77,17 @@ static void sieve_remove(cache_t *c, void *state, uint32_t s)
     qlist_unlink(c, &p->q, s);
 }
 
+static size_t sieve_memory(const void *state) { return ((const sieve_t *)state)->visited.n; }
+
 const cache_policy_t cache_policy_sieve = {
     .name = "sieve",
-    .meta_size = sizeof(sieve_meta_t),
+    .meta_size = sizeof(qlist_links_t),
     .create = sieve_create,
     .destroy = sieve_destroy,
     .on_insert = sieve_insert,
     .on_hit = sieve_hit,
     .victim = sieve_victim,
     .on_remove = sieve_remove,
+    .on_grow = sieve_grow,
+    .memory = sieve_memory,
 };

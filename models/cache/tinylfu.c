@@ -26,10 +26,6 @@
 enum { WINDOW, PROBATION, PROTECTED };
 #define ROWS 4
 
-typedef struct tlfu_meta {
-    qlist_links_t links;
-    uint8_t seg;
-} tlfu_meta_t;
 
 typedef struct sketch {
     uint64_t *words;        /* ROWS rows of width/16 words, 16 counters a word */
@@ -39,6 +35,7 @@ typedef struct sketch {
 
 typedef struct tinylfu {
     qlist_t seg[3];
+    qlist_tags_t segof;     /* each slot's segment */
     sketch_t sk;
     uint64_t win_cap, main_cap, prot_cap;   /* in the cache's unit */
 } tinylfu_t;
@@ -116,14 +113,19 @@ static void tinylfu_destroy(void *state)
 {
     tinylfu_t *t = state;
     free(t->sk.words);
+    free(t->segof.b);
     free(t);
+}
+
+static int tinylfu_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    return qlist_tags_grow(&((tinylfu_t *)state)->segof, nslots);
 }
 
 static void move_to(cache_t *c, tinylfu_t *t, uint32_t s, int seg)
 {
-    tlfu_meta_t *m = cache_meta(c, s);
-    qlist_unlink(c, &t->seg[m->seg], s);
-    m->seg = (uint8_t)seg;
+    qlist_unlink(c, &t->seg[t->segof.b[s]], s);
+    t->segof.b[s] = (uint8_t)seg;
     qlist_push_head(c, &t->seg[seg], s);
 }
 
@@ -144,7 +146,7 @@ static bool tinylfu_admit(cache_t *c, void *state, const cache_req_t *r)
 static void tinylfu_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     tinylfu_t *t = state;
-    ((tlfu_meta_t *)cache_meta(c, s))->seg = WINDOW;
+    t->segof.b[s] = WINDOW;
     qlist_push_head(c, &t->seg[WINDOW], s);
     /* while main has room, the window's overflow simply moves on to probation */
     while (t->seg[WINDOW].weight > t->win_cap && t->seg[WINDOW].len > 1) {
@@ -158,9 +160,8 @@ static void tinylfu_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *
 {
     tinylfu_t *t = state;
     sketch_add(&t->sk, r->key);
-    tlfu_meta_t *m = cache_meta(c, s);
-    if (m->seg != PROBATION) {
-        qlist_to_head(c, &t->seg[m->seg], s);
+    if (t->segof.b[s] != PROBATION) {
+        qlist_to_head(c, &t->seg[t->segof.b[s]], s);
         return;
     }
     move_to(c, t, s, PROTECTED);
@@ -201,18 +202,18 @@ static uint32_t tinylfu_victim(cache_t *c, void *state, const cache_req_t *r)
 static void tinylfu_remove(cache_t *c, void *state, uint32_t s)
 {
     tinylfu_t *t = state;
-    qlist_unlink(c, &t->seg[((tlfu_meta_t *)cache_meta(c, s))->seg], s);
+    qlist_unlink(c, &t->seg[t->segof.b[s]], s);
 }
 
 static size_t tinylfu_memory(const void *state)
 {
     const tinylfu_t *t = state;
-    return ROWS * (t->sk.width / 16) * sizeof(uint64_t);
+    return ROWS * (t->sk.width / 16) * sizeof(uint64_t) + t->segof.n;
 }
 
 const cache_policy_t cache_policy_tinylfu = {
     .name = "tinylfu",
-    .meta_size = sizeof(tlfu_meta_t),
+    .meta_size = sizeof(qlist_links_t),
     .create = tinylfu_create,
     .destroy = tinylfu_destroy,
     .on_insert = tinylfu_insert,
@@ -220,5 +221,6 @@ const cache_policy_t cache_policy_tinylfu = {
     .victim = tinylfu_victim,
     .on_remove = tinylfu_remove,
     .admit = tinylfu_admit,
+    .on_grow = tinylfu_grow,
     .memory = tinylfu_memory,
 };

@@ -16,13 +16,10 @@
 
 enum { A1IN, AM };
 
-typedef struct twoq_meta {
-    qlist_links_t links;
-    uint8_t list;
-} twoq_meta_t;
 
 typedef struct twoq {
     qlist_t q[2];
+    qlist_tags_t list;       /* each slot's queue, A1IN or AM */
     ghost_t out;             /* A1out, list 0 */
     uint64_t cap;            /* Kin = cap/4 and Kout = cap/2, compared exactly */
     int target;              /* decided in admit */
@@ -35,7 +32,8 @@ static int twoq_create(cache_t *c, void **state, char *err, size_t errlen)
     if (!p) return -1;
     qlist_init(&p->q[A1IN]);
     qlist_init(&p->q[AM]);
-    if (ghost_init(&p->out, cache_config(c)->capacity_bytes != 0) != 0) { free(p); return -1; }
+    bool bytes = cache_config(c)->capacity_bytes != 0;
+    if (ghost_init(&p->out, bytes, bytes ? 0 : cache_capacity(c) / 2) != 0) { free(p); return -1; }
     p->cap = cache_capacity(c);
     p->to_out = CACHE_NO_SLOT;
     *state = p;
@@ -46,7 +44,13 @@ static void twoq_destroy(void *state)
 {
     twoq_t *p = state;
     ghost_free(&p->out);
+    free(p->list.b);
     free(p);
+}
+
+static int twoq_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    return qlist_tags_grow(&((twoq_t *)state)->list, nslots);
 }
 
 static bool twoq_admit(cache_t *c, void *state, const cache_req_t *r)
@@ -61,14 +65,14 @@ static bool twoq_admit(cache_t *c, void *state, const cache_req_t *r)
 static void twoq_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     twoq_t *p = state;
-    ((twoq_meta_t *)cache_meta(c, s))->list = (uint8_t)p->target;
+    p->list.b[s] = (uint8_t)p->target;
     qlist_push_head(c, &p->q[p->target], s);
 }
 
 static void twoq_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     twoq_t *p = state;
-    if (((twoq_meta_t *)cache_meta(c, s))->list == AM) qlist_to_head(c, &p->q[AM], s);
+    if (p->list.b[s] == AM) qlist_to_head(c, &p->q[AM], s);
 }
 
 static uint32_t twoq_victim(cache_t *c, void *state, const cache_req_t *r)
@@ -84,7 +88,7 @@ static uint32_t twoq_victim(cache_t *c, void *state, const cache_req_t *r)
 static void twoq_remove(cache_t *c, void *state, uint32_t s)
 {
     twoq_t *p = state;
-    qlist_unlink(c, &p->q[((twoq_meta_t *)cache_meta(c, s))->list], s);
+    qlist_unlink(c, &p->q[p->list.b[s]], s);
     if (s != p->to_out) return;
     p->to_out = CACHE_NO_SLOT;
     const cache_entry_t *e = cache_entry_at(c, s);
@@ -94,12 +98,13 @@ static void twoq_remove(cache_t *c, void *state, uint32_t s)
 
 static size_t twoq_memory(const void *state)
 {
-    return ghost_memory(&((const twoq_t *)state)->out);
+    const twoq_t *p = state;
+    return ghost_memory(&p->out) + p->list.n;
 }
 
 const cache_policy_t cache_policy_twoq = {
     .name = "twoq",
-    .meta_size = sizeof(twoq_meta_t),
+    .meta_size = sizeof(qlist_links_t),
     .create = twoq_create,
     .destroy = twoq_destroy,
     .on_insert = twoq_insert,
@@ -107,5 +112,6 @@ const cache_policy_t cache_policy_twoq = {
     .victim = twoq_victim,
     .on_remove = twoq_remove,
     .admit = twoq_admit,
+    .on_grow = twoq_grow,
     .memory = twoq_memory,
 };
