@@ -712,8 +712,10 @@ asg_t *asg_load_asrel(const char *path, char *err, size_t errlen)
 /* igraph reports errors through a process-wide handler whose default aborts.
  * Ours keeps the reason for the loader that is waiting on it, frees igraph's
  * temporaries as the handler contract requires, and returns, so igraph's
- * function returns its error code instead. This handler and its per-thread
- * message are the one piece of global state the models keep. */
+ * function returns its error code instead. This install (the error and
+ * warning handlers, and the attribute table GraphML attributes need) and the
+ * per-thread message are the one piece of global state the models keep; it
+ * is idempotent, so every entry point into igraph simply repeats it. */
 static _Thread_local char igraph_reason[256];
 
 static void on_igraph_error(const char *reason, const char *file, int line,
