@@ -11,5 +11,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_topogen(int argc, char **argv);
 int cmd_tracegen(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

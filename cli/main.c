@@ -16,6 +16,7 @@ static const command_t commands[] = {
     { "routes", cmd_routes, "compute every AS's BGP route to an anycast prefix" },
     { "topogen", cmd_topogen, "generate an Internet-like AS graph (as-rel format)" },
     { "tracegen", cmd_tracegen, "write a synthetic Zipf request trace in any trace format" },
+    { "sweep", cmd_sweep, "run a parameter sweep with replications in parallel; summarise" },
     { NULL, NULL, NULL },
 };
 
