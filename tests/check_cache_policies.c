@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/cache/cache.h"
+#include "models/cache/ghost.h"
 
 static cache_t *make(const char *policy, uint64_t objs, uint64_t bytes, uint64_t seed)
 {
@@ -363,6 +364,65 @@ START_TEST(unknown_policy)
 }
 END_TEST
 
+/* The ghost ring against a naive model: two FIFO lists of keys, removals
+ * from anywhere, through compactions (bounded use) and growth (unbounded). */
+START_TEST(ghost_ring)
+{
+    for (int bounded = 0; bounded < 2; bounded++) {
+        ghost_t g;
+        ck_assert_int_eq(ghost_init(&g, !bounded, bounded ? 100 : 0), 0);
+        enum { KEYS = 500 };
+        int where[KEYS];      /* list of each key, -1 absent */
+        uint64_t order[KEYS]; /* push sequence of each key */
+        for (int k = 0; k < KEYS; k++) where[k] = -1;
+        uint64_t seq = 0;
+        srand(17);
+        for (int step = 0; step < 40000; step++) {
+            int op = rand() % 4, k = rand() % KEYS;
+            if (op < 2) {
+                int l = rand() % 2;
+                ck_assert_int_eq(ghost_push(&g, l, (uint64_t)k, 1 + (uint64_t)k % 7), 0);
+                where[k] = l;
+                order[k] = seq++;
+            } else if (op == 2) {
+                uint32_t pos = ghost_find(&g, (uint64_t)k);
+                ck_assert_int_eq(pos != GHOST_NONE, where[k] >= 0);
+                if (pos != GHOST_NONE) {
+                    ck_assert_int_eq(ghost_list_of(&g, pos), where[k]);
+                    ghost_remove(&g, pos);
+                    where[k] = -1;
+                }
+            } else {
+                int l = rand() % 2, oldest = -1;
+                for (int j = 0; j < KEYS; j++)
+                    if (where[j] == l && (oldest < 0 || order[j] < order[oldest])) oldest = j;
+                ck_assert_int_eq(ghost_pop_tail(&g, l), oldest >= 0);
+                if (oldest >= 0) {
+                    ck_assert(ghost_find(&g, (uint64_t)oldest) == GHOST_NONE);
+                    where[oldest] = -1;
+                }
+            }
+            /* the bounded owner trims to 100 keys, as the policies do */
+            while (bounded && g.count > 100) {
+                int l = g.lists[0].len ? 0 : 1, oldest = -1;
+                for (int j = 0; j < KEYS; j++)
+                    if (where[j] == l && (oldest < 0 || order[j] < order[oldest])) oldest = j;
+                ck_assert(ghost_pop_tail(&g, l));
+                where[oldest] = -1;
+            }
+            if (step % 100 == 0) ck_assert(ghost_check(&g));
+        }
+        uint64_t n = 0, w = 0;
+        for (int k = 0; k < KEYS; k++)
+            if (where[k] >= 0) n++, w += bounded ? 1 : 1 + (uint64_t)k % 7;
+        ck_assert_uint_eq(g.count, n);
+        ck_assert_uint_eq(g.lists[0].weight + g.lists[1].weight, w);
+        if (bounded) ck_assert_uint_le(g.ring, 100 + 25 + 64); /* never grew */
+        ghost_free(&g);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("cache_policies");
@@ -387,6 +447,7 @@ static Suite *suite(void)
     tcase_add_test(inv, byte_capacity);
     tcase_add_test(inv, replace_and_remove);
     tcase_add_test(inv, unknown_policy);
+    tcase_add_test(inv, ghost_ring);
     suite_add_tcase(s, inv);
     return s;
 }
