@@ -12,5 +12,6 @@ int cmd_routes(int argc, char **argv);
 int cmd_topogen(int argc, char **argv);
 int cmd_tracegen(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

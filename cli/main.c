@@ -17,6 +17,7 @@ static const command_t commands[] = {
     { "topogen", cmd_topogen, "generate an Internet-like AS graph (as-rel format)" },
     { "tracegen", cmd_tracegen, "write a synthetic Zipf request trace in any trace format" },
     { "sweep", cmd_sweep, "run a parameter sweep with replications in parallel; summarise" },
+    { "compare", cmd_compare, "compare two results or sweeps; exit 1 on a regression (CI gate)" },
     { NULL, NULL, NULL },
 };
 
