@@ -54,6 +54,8 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
         if (cfg_int(&w, "size_bytes", &i64, 1, UINT32_MAX, 0)) ws->size_bytes = (uint64_t)i64;
         cfg_enum(&w, "size_dist", &dist, size_dists, 0);
         cfg_num(&w, "size_sigma", &ws->size_sigma, 0, 10, 0);
+        cfg_num(&w, "diurnal", &s->diurnal, 0, 1, 0);
+        cfg_num(&w, "dynamic_share", &s->dynamic_share, 0, 1, 0);
     } else {
         const char *path = NULL;
         cfg_str(&w, "path", &path, CFG_REQUIRED);
@@ -91,6 +93,143 @@ static void read_ms(cfg_obj_t *o, const char *key, simtime_t *out)
     if (cfg_num(o, key, &v, 0, 1e6, 0)) *out = simtime_from_ms(v);
 }
 
+/* An array of strings; NULL/0 when absent. */
+static void read_strings(cfg_obj_t *o, const char *key, char ***out, int *n)
+{
+    const cJSON *arr;
+    *out = NULL;
+    *n = 0;
+    if (!cfg_array(o, key, &arr, 0)) return;
+    int len = cJSON_GetArraySize(arr);
+    *out = calloc((size_t)len + 1, sizeof **out);
+    for (int i = 0; *out && i < len; i++) {
+        const cJSON *v = cJSON_GetArrayItem(arr, i);
+        if (!cJSON_IsString(v) || !v->valuestring[0]) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.%s[%d]", o->path, key, i);
+            cfg_fail(o->c, p, "expected a non-empty string");
+            return;
+        }
+        (*out)[(*n)++] = strdup(v->valuestring);
+    }
+}
+
+static void free_strings(char **v, int n)
+{
+    for (int i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static void read_server(cfg_obj_t *o, server_spec_t *sv)
+{
+    cfg_num(o, "capacity_rps", &sv->capacity_rps, 0, 1e12, 0);
+    read_ms(o, "service_ms", &sv->service);
+    read_ms(o, "max_wait_ms", &sv->max_wait);
+}
+
+static void read_origin(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t o;
+    cfg_child(root, "origin", &o, 0);
+    read_server(&o, &s->origin);
+    const char *loc = NULL;
+    if (cfg_str(&o, "location", &loc, 0)) s->origin_location = strdup(loc);
+    double lat = 0, lon = 0;
+    bool has_lat = cfg_num(&o, "lat", &lat, -90, 90, 0);
+    bool has_lon = cfg_num(&o, "lon", &lon, -180, 180, 0);
+    if (has_lat != has_lon) cfg_fail(root->c, "$.origin", "give both lat and lon, or neither");
+    if (has_lat && loc) cfg_fail(root->c, "$.origin", "give location or lat/lon, not both");
+    s->origin_has_point = has_lat && has_lon;
+    s->origin_point = (geo_point_t){ lat, lon };
+    cfg_done(&o);
+}
+
+static const char *const tls_versions[] = { "1.2", "1.3", NULL };
+static const char *const upstream_pools[] = { "warm", "cold", NULL };
+
+static void read_connections(cfg_obj_t *root, conn_spec_t *cs)
+{
+    cfg_obj_t o;
+    cfg_child(root, "connections", &o, 0);
+    int tls = 1, pool = 0;
+    cfg_enum(&o, "tls", &tls, tls_versions, 0);
+    cs->tls = tls == 0 ? 12 : 13;
+    cfg_num(&o, "keepalive_share", &cs->keepalive_share, 0, 1, 0);
+    cfg_num(&o, "resumption_share", &cs->resumption_share, 0, 1, 0);
+    cfg_num(&o, "zero_rtt_share", &cs->zero_rtt_share, 0, 1, 0);
+    cfg_enum(&o, "upstream", &pool, upstream_pools, 0);
+    cs->warm_upstream = pool == 0;
+    cfg_done(&o);
+}
+
+static void read_topology(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t t;
+    world_spec_t *w = &s->world;
+    w->file = s->file;
+    w->groups_per_metro = 3;
+    w->ases = 3000;
+    w->graph_seed = 1;
+    w->route_factor = 2.0;
+    s->has_topology = cfg_child(root, "topology", &t, 0);
+    if (!s->has_topology) return;
+    const char *str = "../topologies/pops.csv";
+    cfg_str(&t, "pops_file", &str, 0);
+    w->pops_file = resolve_path(s->file, str);
+    str = "../topologies/metros.csv";
+    cfg_str(&t, "metros_file", &str, 0);
+    w->metros_file = resolve_path(s->file, str);
+    read_strings(&t, "pops", &w->pops, &w->npops);
+    int64_t v;
+    if (cfg_int(&t, "max_metros", &v, 1, 100000, 0)) w->max_metros = (int)v;
+    if (cfg_int(&t, "groups_per_metro", &v, 1, 1000, 0)) w->groups_per_metro = (int)v;
+    if (cfg_str(&t, "as_rel_file", &str, 0)) w->as_rel_file = resolve_path(s->file, str);
+    if (cfg_str(&t, "as_geo_file", &str, 0)) w->as_geo_file = resolve_path(s->file, str);
+    if (!w->as_rel_file != !w->as_geo_file)
+        cfg_fail(root->c, "$.topology", "as_rel_file and as_geo_file go together");
+    if (cfg_int(&t, "ases", &v, 4, 2000000, 0)) w->ases = (int)v;
+    if (cfg_int(&t, "graph_seed", &v, 0, MAX_INT53, 0)) w->graph_seed = (uint64_t)v;
+    cfg_num(&t, "route_factor", &w->route_factor, 1, 10, 0);
+    read_ms(&t, "per_hop_ms", &w->per_hop);
+    const cJSON *sites;
+    if (cfg_array(&t, "sites", &sites, 0)) {
+        w->nsites = cJSON_GetArraySize(sites);
+        w->sites = calloc((size_t)w->nsites + 1, sizeof *w->sites);
+        for (int i = 0; w->sites && i < w->nsites; i++) {
+            cfg_obj_t so;
+            if (!cfg_elem(&t, "sites", sites, i, &so)) break;
+            const char *id = NULL;
+            cfg_str(&so, "id", &id, CFG_REQUIRED);
+            if (id) snprintf(w->sites[i].id, sizeof w->sites[i].id, "%s", id);
+            if (cfg_int(&so, "prepend", &v, 0, 30, 0)) w->sites[i].prepend = (int)v;
+            cfg_bool(&so, "withdrawn", &w->sites[i].withdrawn, 0);
+            cfg_done(&so);
+        }
+    }
+    cfg_done(&t);
+}
+
+static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
+
+static void read_routing(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t r, sh, pop;
+    cfg_child(root, "routing", &r, 0);
+    int mode = ROUTE_ANYCAST;
+    cfg_enum(&r, "mode", &mode, routing_modes, 0);
+    s->routing = (routing_mode_t)mode;
+    cfg_done(&r);
+    cfg_child(root, "shield", &sh, 0);
+    cfg_bool(&sh, "enabled", &s->shield_enabled, 0);
+    read_strings(&sh, "pops", &s->shields, &s->nshields);
+    cfg_done(&sh);
+    if (s->shield_enabled && s->nshields == 0 && s->has_topology)
+        cfg_fail(root->c, "$.shield.pops", "shield.enabled needs a list of shield PoP ids");
+    cfg_child(root, "pop", &pop, 0);
+    read_server(&pop, &s->pop_server);
+    cfg_done(&pop);
+}
+
 static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t seed)
 {
     const char *name = NULL;
@@ -112,7 +251,13 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     cfg_child(root, "network", &net, 0);
     read_ms(&net, "client_rtt_ms", &s->client_rtt);
     read_ms(&net, "origin_rtt_ms", &s->origin_rtt);
+    read_ms(&net, "last_mile_ms", &s->last_mile_rtt);
     cfg_done(&net);
+
+    read_topology(root, s);
+    read_routing(root, s);
+    read_origin(root, s);
+    read_connections(root, &s->conn);
 
     cfg_child(root, "stats", &stats, 0);
     read_seconds(&stats, "interval_s", &s->interval, CFG_LO_OPEN);
@@ -146,6 +291,8 @@ scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool h
     s->client_rtt = simtime_from_ms(10);  /* a metro user to a nearby PoP */
     s->origin_rtt = simtime_from_ms(80);  /* a PoP to an origin a continent away */
     s->interval = simtime_from_s(60);
+    s->conn = (conn_spec_t){ .tls = 13, .keepalive_share = 1.0, .warm_upstream = true };
+    s->origin.max_wait = s->pop_server.max_wait = simtime_from_s(1);
 
     cJSON *json = cfg_load_file(&c, file);
     for (int i = 0; json && i < nsets; i++) {
@@ -172,5 +319,13 @@ void scenario_free(scenario_t *s)
     free(s->name);
     free(s->workload.trace_path);
     free(s->cache.policy);
+    free(s->world.pops_file);
+    free(s->world.metros_file);
+    free_strings(s->world.pops, s->world.npops);
+    free(s->world.as_rel_file);
+    free(s->world.as_geo_file);
+    free(s->world.sites);
+    free_strings(s->shields, s->nshields);
+    free(s->origin_location);
     free(s);
 }

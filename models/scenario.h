@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "models/world.h"
 #include "sim/simtime.h"
 
 typedef enum workload_type { WORKLOAD_ZIPF, WORKLOAD_TRACE } workload_type_t;
@@ -26,6 +27,26 @@ typedef struct workload_spec {
     char *trace_path;        /* trace: resolved relative to the scenario file */
     int trace_format;        /* trace_format_t */
 } workload_spec_t;
+
+typedef enum routing_mode { ROUTE_ANYCAST, ROUTE_GEO, ROUTE_ORIGIN } routing_mode_t;
+
+/* Client connections to the PoP (or the origin in origin mode) and the
+ * PoP's connections upstream. Defaults: every request finds a kept-alive
+ * connection, so only the request's own round trip counts. */
+typedef struct conn_spec {
+    int tls;                 /* 12 or 13 */
+    double keepalive_share;  /* requests on an open connection: no handshake */
+    double resumption_share; /* new connections resuming a TLS session */
+    double zero_rtt_share;   /* resumed TLS 1.3 sessions sending early data */
+    bool warm_upstream;      /* pre-warmed pools to shield and origin */
+} conn_spec_t;
+
+/* A server with a FIFO queue: a PoP's request handling, or the origin. */
+typedef struct server_spec {
+    double capacity_rps;     /* 0: unlimited */
+    simtime_t service;       /* time to first byte once served */
+    simtime_t max_wait;      /* longer queueing is refused with 503 */
+} server_spec_t;
 
 typedef struct cache_spec {
     char *policy;
@@ -45,6 +66,22 @@ typedef struct scenario {
     simtime_t client_rtt;    /* network.client_rtt_ms */
     simtime_t origin_rtt;    /* network.origin_rtt_ms */
     simtime_t interval;      /* stats.interval_s: time-series bucket */
+
+    bool has_topology;       /* "topology" given: the world model */
+    world_spec_t world;
+    routing_mode_t routing;
+    bool shield_enabled;
+    char **shields;          /* shield PoP ids */
+    int nshields;
+    char *origin_location;   /* a PoP id whose city hosts the origin */
+    geo_point_t origin_point;
+    bool origin_has_point;
+    server_spec_t origin;
+    server_spec_t pop_server;
+    conn_spec_t conn;
+    double diurnal;          /* workload.diurnal: amplitude of the daily cycle, 0..1 */
+    double dynamic_share;    /* workload.dynamic_share: uncacheable requests */
+    simtime_t last_mile_rtt; /* network.last_mile_ms: access network round trip */
 } scenario_t;
 
 /* Reads file, applies the --set assignments, checks and resolves. On error
