@@ -79,6 +79,11 @@ typedef struct world {
 world_t *world_build(const world_spec_t *spec, char *err, size_t errlen);
 void world_free(world_t *w);
 
+/* Reads a PoP list CSV (header naming at least iata, city, continent, lat,
+ * lon; `#` comment lines). Returns the count with *out malloc()ed, or -1
+ * with "file:line: ..." in err. */
+int world_load_pops(const char *path, world_pop_t **out, char *err, size_t errlen);
+
 /* Index of PoP id, or -1. */
 int world_pop_index(const world_t *w, const char *id);
 /* One-way fiber latency between two points under the world's fiber model. */
