@@ -30,6 +30,7 @@ static int belady_create(cache_t *c, void **state, char *err, size_t errlen)
     slotheap_t *h = malloc(sizeof *h);
     if (!h) return -1;
     slotheap_init(h);
+    if (slotheap_reserve_n(h, slotheap_expected(c)) != 0) { free(h); return -1; }
     *state = h;
     return 0;
 }

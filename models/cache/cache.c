@@ -26,6 +26,10 @@ struct cache {
     cache_config_t cfg;
     char stream[64];         /* copy of cfg.stream */
     uint32_t nslots;         /* allocated */
+    uint32_t fresh;          /* slots [fresh, nslots) were never used: handed out
+                              * in order once the free list is empty, so pages
+                              * of a slab sized for its capacity are touched
+                              * only as the cache fills */
     uint32_t free_head;      /* CACHE_NO_SLOT when none */
     uint32_t *index;         /* CACHE_NO_SLOT marks an empty cell */
     uint64_t index_cells;    /* >= objects * 8/5; home cells via home_cell() */
@@ -168,7 +172,7 @@ bool cache_remove(cache_t *c, uint64_t key)
 
 static uint32_t alloc_slot(cache_t *c)
 {
-    if (c->free_head == CACHE_NO_SLOT) {
+    if (c->free_head == CACHE_NO_SLOT && c->fresh == c->nslots) {
         /* growth by half bounds the unused tail of the slab to a third */
         uint64_t want = c->nslots ? (uint64_t)c->nslots + c->nslots / 2 : 1024;
         /* eviction runs before allocation, so a count-limited cache never
@@ -184,14 +188,9 @@ static uint32_t alloc_slot(cache_t *c)
         if (!slab) return CACHE_NO_SLOT;
         c->slab.base = slab;
         c->found = NULL;
-        for (uint64_t s = want; s-- > c->nslots;) {
-            cache_entry_t *e = cache_entry_at(c, (uint32_t)s);
-            e->key = FREE_KEY;
-            e->tag = c->free_head;
-            c->free_head = (uint32_t)s;
-        }
         c->nslots = (uint32_t)want;
     }
+    if (c->free_head == CACHE_NO_SLOT) return c->fresh++;
     uint32_t s = c->free_head;
     c->free_head = cache_entry_at(c, s)->tag;
     return s;
@@ -259,6 +258,18 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
         cells = 1ULL << 20;
     if (index_resize(c, cells) != 0) goto oom;
     if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
+    /* a count-limited cache gets its whole slab now (untouched until used):
+     * growing it by steps would copy it and briefly hold two */
+    if (cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24)) {
+        uint32_t n = (uint32_t)cfg->capacity_objects;
+        if ((p->on_grow && p->on_grow(c, c->state, n) != 0) ||
+            !(c->slab.base = malloc((size_t)n * c->slab.slot_size))) {
+            cache_destroy(c);
+            snprintf(err, errlen, "out of memory creating the cache");
+            return NULL;
+        }
+        c->nslots = n;
+    }
     return c;
 oom:
     snprintf(err, errlen, "out of memory creating the cache");
@@ -294,7 +305,7 @@ bool cache_check(const cache_t *c)
     for (uint64_t i = 0; i < c->index_cells; i++) {
         uint32_t s = c->index[i];
         if (s == CACHE_NO_SLOT) continue;
-        if (s >= c->nslots) return false;
+        if (s >= c->fresh) return false;
         const cache_entry_t *e = (const cache_entry_t *)(const void *)(c->slab.base + (size_t)s * c->slab.slot_size);
         if (e->key == FREE_KEY || find_cell(c, e->key) != i) return false;
         n++;

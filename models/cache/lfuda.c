@@ -7,8 +7,11 @@
  * f counts the object's requests while it is cached (1 on insertion); L, the
  * inflation value, starts at 0 and becomes the priority of each evicted
  * object, so objects that were popular long ago age out. The lowest K goes
- * first; among equal K the least recently requested (a request sequence
- * number). A min-heap over the slots keeps this O(log n).
+ * first; among equal K the least recently requested (a 32-bit request
+ * sequence number: after 2^32 requests it wraps, and for the objects last
+ * requested on either side of the wrap the tie goes the other way, which
+ * changes no K). A min-heap over the slots keeps this O(log n); f lives in an
+ * array beside the slab (4 bytes, where in the meta it would cost 8).
  * Invariant: every cached slot is in the heap with K computed from its f and
  * the L current at its last request. */
 #include "models/cache/slotheap.h"
@@ -18,13 +21,15 @@
 
 typedef struct prio_meta {
     slotheap_node_t node;   /* hi: bits of K (a nonnegative double orders like its
-                             * bit pattern), lo: request sequence, aux: f */
+                             * bit pattern), lo: request sequence */
 } prio_meta_t;
 
 typedef struct prio {
     slotheap_t heap;
     double inflation;       /* L */
-    uint64_t seq;
+    uint32_t seq;
+    uint32_t *freq;         /* f of each slot */
+    uint32_t nslots;
     bool by_size;           /* gdsf */
 } prio_t;
 
@@ -45,7 +50,7 @@ static double key_double(uint64_t u)
 static void set_priority(cache_t *c, prio_t *p, uint32_t s)
 {
     prio_meta_t *m = cache_meta(c, s);
-    double f = m->node.aux;
+    double f = p->freq[s];
     if (p->by_size) {
         uint32_t size = cache_entry_at(c, s)->size;
         f /= size ? size : 1;
@@ -59,6 +64,7 @@ static int create(cache_t *c, void **state, bool by_size)
     prio_t *p = calloc(1, sizeof *p);
     if (!p) return -1;
     slotheap_init(&p->heap);
+    if (slotheap_reserve_n(&p->heap, slotheap_expected(c)) != 0) { free(p); return -1; }
     p->by_size = by_size;
     *state = p;
     return 0;
@@ -71,7 +77,18 @@ static void prio_destroy(void *state)
 {
     prio_t *p = state;
     slotheap_free(&p->heap);
+    free(p->freq);
     free(p);
+}
+
+static int prio_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    prio_t *p = state;
+    uint32_t *f = realloc(p->freq, (size_t)nslots * sizeof *f);
+    if (!f) return -1;
+    p->freq = f;
+    p->nslots = nslots;
+    return 0;
 }
 
 static bool prio_admit(cache_t *c, void *state, const cache_req_t *r)
@@ -82,7 +99,7 @@ static bool prio_admit(cache_t *c, void *state, const cache_req_t *r)
 static void prio_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     prio_t *p = state;
-    ((prio_meta_t *)cache_meta(c, s))->node.aux = 1;
+    p->freq[s] = 1;
     set_priority(c, p, s);
     slotheap_push(c, &p->heap, s);
 }
@@ -90,8 +107,7 @@ static void prio_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *
 static void prio_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
 {
     prio_t *p = state;
-    prio_meta_t *m = cache_meta(c, s);
-    if (m->node.aux < UINT32_MAX) m->node.aux++;
+    if (p->freq[s] < UINT32_MAX) p->freq[s]++;
     set_priority(c, p, s);
     slotheap_update(c, &p->heap, s);
 }
@@ -111,7 +127,8 @@ static void prio_remove(cache_t *c, void *state, uint32_t s)
 
 static size_t prio_memory(const void *state)
 {
-    return ((const prio_t *)state)->heap.cap * sizeof(uint32_t);
+    const prio_t *p = state;
+    return (p->heap.cap + (size_t)p->nslots) * sizeof(uint32_t);
 }
 
 const cache_policy_t cache_policy_lfuda = {
@@ -124,6 +141,7 @@ const cache_policy_t cache_policy_lfuda = {
     .victim = prio_victim,
     .on_remove = prio_remove,
     .admit = prio_admit,
+    .on_grow = prio_grow,
     .memory = prio_memory,
 };
 
@@ -137,5 +155,6 @@ const cache_policy_t cache_policy_gdsf = {
     .victim = prio_victim,
     .on_remove = prio_remove,
     .admit = prio_admit,
+    .on_grow = prio_grow,
     .memory = prio_memory,
 };

@@ -19,6 +19,8 @@ typedef struct rnd {
     gsl_rng *rng;
 } rnd_t;
 
+static void random_destroy(void *state);
+
 static int random_create(cache_t *c, void **state, char *err, size_t errlen)
 {
     const cache_config_t *cfg = cache_config(c);
@@ -29,6 +31,13 @@ static int random_create(cache_t *c, void **state, char *err, size_t errlen)
         free(p);
         snprintf(err, errlen, "out of memory creating the random policy");
         return -1;
+    }
+    /* a count-limited cache gets its array up front (no copies while growing) */
+    uint64_t n = cfg->capacity_objects;
+    if (n && n <= (1u << 24)) {
+        p->dense = malloc((size_t)n * sizeof *p->dense);
+        if (!p->dense) { random_destroy(p); return -1; }
+        p->cap = (uint32_t)n;
     }
     *state = p;
     return 0;

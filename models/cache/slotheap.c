@@ -13,6 +13,16 @@ static inline bool less(const slotheap_node_t *a, const slotheap_node_t *b)
 void slotheap_init(slotheap_t *h) { h->heap = NULL; h->n = h->cap = 0; }
 void slotheap_free(slotheap_t *h) { free(h->heap); slotheap_init(h); }
 
+int slotheap_reserve_n(slotheap_t *h, uint32_t n)
+{
+    if (n <= h->cap) return 0;
+    uint32_t *a = realloc(h->heap, (size_t)n * sizeof *a);
+    if (!a) return -1;
+    h->heap = a;
+    h->cap = n;
+    return 0;
+}
+
 int slotheap_reserve(slotheap_t *h)
 {
     if (h->n < h->cap) return 0;
