@@ -490,6 +490,13 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static cJSON *exact_integer(uint64_t v)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    return cJSON_CreateRaw(digits);
+}
+
 /* The "sweep" block a run file carries: where it belongs and its fingerprint. */
 static cJSON *run_block(const sweep_t *sw, size_t p, unsigned r)
 {
@@ -523,6 +530,9 @@ static int run_one(const sweep_t *sw, size_t p, unsigned r, const char *path, ch
     if ((rc = cdn_run(cdn, err, errlen)) != 0) goto done;
     res = cdn_results(cdn);
     if (!res) { snprintf(err, errlen, "out of memory"); rc = -1; goto done; }
+    /* cJSON prints numbers to 15 significant digits, which rounds a 16-digit
+     * replication seed; as raw digits it stays exact and rerunnable */
+    cJSON_ReplaceItemInObjectCaseSensitive(res, "seed", exact_integer(sweep_run_seed(sw, p, r)));
     cJSON_AddItemToObject(res, "sweep", run_block(sw, p, r));
     cJSON_AddNumberToObject(res, "wall_s", wall_now() - start);
     rc = output_write_json(path, res, err, errlen);
@@ -833,7 +843,7 @@ int sweep_summarize(const sweep_t *sw, const char *dir, char *err, size_t errlen
             cJSON_AddItemToObject(pp, sw->param_path[k], cJSON_Duplicate(point_value(sw, p, k), true));
         cJSON *seeds = cJSON_AddArrayToObject(pt, "seeds");
         for (unsigned r = 0; r < sw->reps; r++)
-            cJSON_AddItemToArray(seeds, cJSON_CreateNumber((double)sweep_run_seed(sw, p, r)));
+            cJSON_AddItemToArray(seeds, exact_integer(sweep_run_seed(sw, p, r)));
         cJSON *metrics = cJSON_AddObjectToObject(pt, "metrics");
         char num[40];
         snprintf(num, sizeof num, "%zu", p);
