@@ -291,6 +291,31 @@ START_TEST(invariants_random_workloads)
 }
 END_TEST
 
+/* A byte-limited cache grows its slab, index and the policies' per-slot
+ * arrays as it fills: through several growth steps, all stays consistent. */
+START_TEST(growth)
+{
+    const char *const *names = cache_policy_names();
+    for (int i = 0; names[i]; i++) {
+        cache_t *c = make(names[i], 0, 4000000, 3);
+        srand(8);
+        for (int k = 0; k < 40000; k++) {
+            uint64_t key = (uint64_t)(rand() % 30000);
+            cache_req_t r = { .key = key, .size = (uint32_t)(1 + key * 13 % 800), .now = k,
+                              .next_access = k + 1 + rand() % 20000 };
+            cache_entry_t *e = cache_find(c, key);
+            if (e) cache_touch(c, e, &r);
+            else cache_put(c, &r, SIMTIME_MAX, 0);
+            if (k % 5000 == 0) ck_assert_msg(cache_check(c), "%s at %d", names[i], k);
+        }
+        ck_assert_msg(cache_check(c), "%s", names[i]);
+        ck_assert_msg(cache_objects(c) > 4000, "%s holds %llu", names[i],
+                      (unsigned long long)cache_objects(c));
+        cache_destroy(c);
+    }
+}
+END_TEST
+
 START_TEST(byte_capacity)
 {
     const char *const *names = cache_policy_names();
@@ -445,6 +470,7 @@ static Suite *suite(void)
     tcase_set_timeout(inv, 60);
     tcase_add_test(inv, invariants_random_workloads);
     tcase_add_test(inv, byte_capacity);
+    tcase_add_test(inv, growth);
     tcase_add_test(inv, replace_and_remove);
     tcase_add_test(inv, unknown_policy);
     tcase_add_test(inv, ghost_ring);

@@ -10,6 +10,12 @@
  * the table (multiply-shift), so a cache of C objects pays 4 * 8/5 * C bytes
  * of index, never up to twice that. A count-limited cache sizes index and
  * slab for its capacity once; a byte-limited one grows both by half.
+ * A cell is a slot number in its low slot_bits bits and, above them, the
+ * same bits of the key's hash (the half not used for the home cell): a probe
+ * reads the slab only when those bits match, so a lookup that misses costs
+ * almost no slab reads. slot_bits covers every slot number (never all ones,
+ * so no cell equals the empty mark); it widens, and the index is rebuilt,
+ * when a growing slab outgrows it.
  * Free slots are chained through their entry's tag field. */
 #include "models/cache/cache_policy.h"
 
@@ -31,7 +37,8 @@ struct cache {
                               * of a slab sized for its capacity are touched
                               * only as the cache fills */
     uint32_t free_head;      /* CACHE_NO_SLOT when none */
-    uint32_t *index;         /* CACHE_NO_SLOT marks an empty cell */
+    uint32_t *index;         /* tag | slot; CACHE_NO_SLOT marks an empty cell */
+    uint32_t slot_mask;      /* (1 << slot_bits) - 1: slots are below it */
     uint64_t index_cells;    /* >= objects * 8/5; home cells via home_cell() */
     /* the request path's find-then-touch and find-then-put, made cheap: */
     cache_entry_t *found;    /* the entry cache_find last returned, or NULL */
@@ -69,18 +76,28 @@ uint64_t cache_capacity(const cache_t *c)
 
 uint64_t cache_used(const cache_t *c) { return c->cfg.capacity_bytes ? c->bytes : c->objects; }
 
-static int index_resize(cache_t *c, uint64_t cells)
+/* The cell for slot s holding key under the current slot_mask. */
+static inline uint32_t make_cell(const cache_t *c, uint64_t key, uint32_t s)
+{
+    return ((uint32_t)hash_key(key) & ~c->slot_mask) | s;
+}
+
+/* Rebuilds the index with `cells` cells and the slot field `mask`. */
+static int index_rebuild(cache_t *c, uint64_t cells, uint32_t mask)
 {
     uint32_t *idx = malloc(cells * sizeof *idx);
     if (!idx) return -1;
     memset(idx, 0xff, cells * sizeof *idx);
+    uint32_t old_mask = c->slot_mask;
+    c->slot_mask = mask;
     for (uint64_t i = 0; c->index && i < c->index_cells; i++) {
-        uint32_t s = c->index[i];
-        if (s == CACHE_NO_SLOT) continue;
-        uint64_t h = home_cell(slot_key(c, s), cells);
+        if (c->index[i] == CACHE_NO_SLOT) continue;
+        uint32_t s = c->index[i] & old_mask;
+        uint64_t key = slot_key(c, s);
+        uint64_t h = home_cell(key, cells);
         while (idx[h] != CACHE_NO_SLOT)
             if (++h == cells) h = 0;
-        idx[h] = s;
+        idx[h] = make_cell(c, key, s);
     }
     free(c->index);
     c->index = idx;
@@ -88,19 +105,32 @@ static int index_resize(cache_t *c, uint64_t cells)
     return 0;
 }
 
+static int index_resize(cache_t *c, uint64_t cells) { return index_rebuild(c, cells, c->slot_mask); }
+
+/* The narrowest slot field (all ones) that keeps slots below n under it. */
+static uint32_t mask_for(uint64_t n)
+{
+    uint32_t m = 1;
+    while (m < n && m != UINT32_MAX) m = m * 2 + 1;
+    return m;
+}
+
 static uint64_t find_cell(const cache_t *c, uint64_t key)
 {
     uint64_t h = home_cell(key, c->index_cells);
+    uint32_t want = (uint32_t)hash_key(key) & ~c->slot_mask;
     for (;;) {
-        uint32_t s = c->index[h];
-        if (s == CACHE_NO_SLOT || slot_key(c, s) == key) return h;
+        uint32_t v = c->index[h];
+        if (v == CACHE_NO_SLOT) return h;
+        if ((v & ~c->slot_mask) == want && slot_key(c, v & c->slot_mask) == key) return h;
         if (++h == c->index_cells) h = 0;
     }
 }
 
 uint32_t cache_slot_of(cache_t *c, uint64_t key)
 {
-    return c->index[find_cell(c, key)];
+    uint32_t v = c->index[find_cell(c, key)];
+    return v == CACHE_NO_SLOT ? CACHE_NO_SLOT : v & c->slot_mask;
 }
 
 cache_entry_t *cache_find(cache_t *c, uint64_t key)
@@ -133,13 +163,13 @@ static void index_delete(cache_t *c, uint64_t i)
     uint64_t cells = c->index_cells, j = i;
     for (;;) {
         if (++j == cells) j = 0;
-        uint32_t s = c->index[j];
-        if (s == CACHE_NO_SLOT) break;
-        uint64_t home = home_cell(slot_key(c, s), cells);
-        /* s may move to i only if its home is not cyclically within (i, j] */
+        uint32_t v = c->index[j];
+        if (v == CACHE_NO_SLOT) break;
+        uint64_t home = home_cell(slot_key(c, v & c->slot_mask), cells);
+        /* v may move to i only if its home is not cyclically within (i, j] */
         bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (stays) continue;
-        c->index[i] = s;
+        c->index[i] = v;
         i = j;
     }
     c->index[i] = CACHE_NO_SLOT;
@@ -184,6 +214,9 @@ static uint32_t alloc_slot(cache_t *c)
          * as they were */
         if (c->policy->on_grow && c->policy->on_grow(c, c->state, (uint32_t)want) != 0)
             return CACHE_NO_SLOT;
+        /* the slot field must cover the new slots */
+        if (want > c->slot_mask && index_rebuild(c, c->index_cells, mask_for(want)) != 0)
+            return CACHE_NO_SLOT;
         char *slab = realloc(c->slab.base, want * c->slab.slot_size);
         if (!slab) return CACHE_NO_SLOT;
         c->slab.base = slab;
@@ -227,7 +260,7 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
     e->tag = tag;
     e->expires = expires;
     memset(cache_meta(c, s), 0, c->slab.slot_size - sizeof *e);
-    c->index[find_cell(c, r->key)] = s;
+    c->index[find_cell(c, r->key)] = make_cell(c, r->key, s);
     c->absent_valid = false;
     c->objects++;
     c->bytes += r->size;
@@ -256,6 +289,8 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
         cells = cfg->capacity_objects + cfg->capacity_objects * 3 / 5 + 2;
     else if (cfg->capacity_objects)
         cells = 1ULL << 20;
+    c->slot_mask = mask_for(cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24)
+                            ? cfg->capacity_objects : 1024);
     if (index_resize(c, cells) != 0) goto oom;
     if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
     /* a count-limited cache gets its whole slab now (untouched until used):
@@ -303,11 +338,11 @@ bool cache_check(const cache_t *c)
 {
     uint64_t n = 0, bytes = 0;
     for (uint64_t i = 0; i < c->index_cells; i++) {
-        uint32_t s = c->index[i];
-        if (s == CACHE_NO_SLOT) continue;
+        uint32_t v = c->index[i], s = v & c->slot_mask;
+        if (v == CACHE_NO_SLOT) continue;
         if (s >= c->fresh) return false;
         const cache_entry_t *e = (const cache_entry_t *)(const void *)(c->slab.base + (size_t)s * c->slab.slot_size);
-        if (e->key == FREE_KEY || find_cell(c, e->key) != i) return false;
+        if (e->key == FREE_KEY || find_cell(c, e->key) != i || make_cell(c, e->key, s) != v) return false;
         n++;
         bytes += e->size;
     }
