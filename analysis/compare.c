@@ -9,7 +9,6 @@
 #include "analysis/compare.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "analysis/results.h"
+#include "analysis/strbuf.h"
 
 typedef struct metric {
     const char *name;    /* borrowed from the flat list or the JSON */
@@ -52,36 +52,6 @@ static const watch_t defaults[] = {
     { "origin.requests", 0.05, true },
 };
 #define NDEFAULTS (sizeof defaults / sizeof defaults[0])
-
-/* ---- text ------------------------------------------------------------------ */
-
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text_t;
-
-static void put(text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(text_t *t, const char *fmt, ...)
-{
-    if (t->failed) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) { t->failed = true; return; }
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t nc = (t->cap + (size_t)n + 1) * 2;
-        char *b = realloc(t->s, nc);
-        if (!b) { t->failed = true; return; }
-        t->s = b;
-        t->cap = nc;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
 
 /* ---- options --------------------------------------------------------------- */
 
@@ -138,17 +108,17 @@ static int point_names(const cJSON *params, point_t *pt)
 {
     int n = cJSON_GetArraySize(params);
     const cJSON **sorted = calloc((size_t)n + 1, sizeof *sorted);
-    text_t label = { 0 }, key = { 0 };
+    strbuf_t label = { 0 }, key = { 0 };
     if (!sorted) return -1;
     int i = 0;
     for (const cJSON *p = params->child; p; p = p->next) sorted[i++] = p;
     for (int pass = 0; pass < 2; pass++) {
-        text_t *t = pass ? &key : &label;
+        strbuf_t *t = pass ? &key : &label;
         if (pass) qsort(sorted, (size_t)n, sizeof *sorted, by_name);
-        put(t, "%s", "");
+        strbuf_printf(t, "%s", "");
         for (i = 0; i < n; i++) {
             char *v = cJSON_PrintUnformatted(sorted[i]);
-            put(t, "%s%s=%s", i ? " " : "", sorted[i]->string, v ? v : "?");
+            strbuf_printf(t, "%s%s=%s", i ? " " : "", sorted[i]->string, v ? v : "?");
             if (!v) t->failed = true;
             cJSON_free(v);
         }
@@ -247,7 +217,7 @@ static void fmt_value(char *buf, size_t len, const metric_t *m)
 }
 
 /* One row; returns the verdict's kind: 1 regression, 2 noise, 3 better, 0 ok. */
-static int judge(text_t *t, const char *name, const metric_t *b, const metric_t *c, const watch_t *w)
+static int judge(strbuf_t *t, const char *name, const metric_t *b, const metric_t *c, const watch_t *w)
 {
     char bv[64], cv[64], dv[64], verdict[96];
     double delta = c->mean - b->mean;
@@ -271,7 +241,7 @@ static int judge(text_t *t, const char *name, const metric_t *b, const metric_t 
         else if (-worse > limit && !noisy) { kind = 3; snprintf(verdict, sizeof verdict, "better"); }
         else snprintf(verdict, sizeof verdict, "ok (within %s)", lim);
     }
-    put(t, "  %-22s %-24s %-24s %-22s %s\n", name, bv, cv, dv, verdict);
+    strbuf_printf(t, "  %-22s %-24s %-24s %-22s %s\n", name, bv, cv, dv, verdict);
     return kind;
 }
 
@@ -344,7 +314,7 @@ int compare_files(const char *baseline, const char *candidate, const compare_opt
     memset(&c, 0, sizeof c);
     watch_t w[NDEFAULTS + 64];
     int nw = watched(o, w, (int)(sizeof w / sizeof w[0]));
-    text_t t = { 0 };
+    strbuf_t t = { 0 };
     int rc = read_side(baseline, &b, err, errlen);
     if (rc == 0) rc = read_side(candidate, &c, err, errlen);
     if (rc == 0) rc = check_related(&b, &c, err, errlen);
@@ -354,12 +324,12 @@ int compare_files(const char *baseline, const char *candidate, const compare_opt
         if (rc == -1) snprintf(err, errlen, "out of memory");
         goto done;
     }
-    put(&t, "baseline:  %s\ncandidate: %s\n", b.file, c.file);
+    strbuf_printf(&t, "baseline:  %s\ncandidate: %s\n", b.file, c.file);
     for (size_t i = 0; i < b.n; i++) {
         const point_t *bp = &b.pts[i], *cp = match(&c, bp->key);
-        if (b.summary) put(&t, "\npoint %d: %s\n", bp->index, *bp->label ? bp->label : "(base)");
-        else put(&t, "\n");
-        put(&t, "  %-22s %-24s %-24s %-22s %s\n", "metric", "baseline", "candidate", "delta", "verdict");
+        if (b.summary) strbuf_printf(&t, "\npoint %d: %s\n", bp->index, *bp->label ? bp->label : "(base)");
+        else strbuf_printf(&t, "\n");
+        strbuf_printf(&t, "  %-22s %-24s %-24s %-22s %s\n", "metric", "baseline", "candidate", "delta", "verdict");
         for (int k = 0; k < nw; k++) {
             int kind = judge(&t, w[k].metric, find_metric(bp, w[k].metric), find_metric(cp, w[k].metric), &w[k]);
             out->compared++;
@@ -374,7 +344,7 @@ int compare_files(const char *baseline, const char *candidate, const compare_opt
             if (!is_watched && cm) judge(&t, bp->m[m].name, &bp->m[m], cm, NULL);
         }
     }
-    put(&t, "\n%d regression%s, %d improvement%s, %d within noise, in %d watched comparison%s\n",
+    strbuf_printf(&t, "\n%d regression%s, %d improvement%s, %d within noise, in %d watched comparison%s\n",
         out->regressions, out->regressions == 1 ? "" : "s", out->improvements,
         out->improvements == 1 ? "" : "s", out->noise, out->compared, out->compared == 1 ? "" : "s");
     if (t.failed) { snprintf(err, errlen, "out of memory"); rc = -1; free(t.s); goto done; }

@@ -25,6 +25,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "analysis/results.h"
+#include "analysis/strbuf.h"
 #include "models/cdn.h"
 #include "models/scenario.h"
 #include "models/workload.h"
@@ -691,42 +692,20 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
 
 /* ---- summary ------------------------------------------------------------------ */
 
-/* A growing text buffer for the CSV; `failed` is sticky so callers check once. */
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text_t;
-
-static void text_put(text_t *t, const char *s, size_t n)
-{
-    if (t->failed) return;
-    if (t->len + n + 1 > t->cap) {
-        size_t nc = (t->cap + n + 1) * 2;
-        char *b = realloc(t->s, nc);
-        if (!b) { t->failed = true; return; }
-        t->s = b;
-        t->cap = nc;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = 0;
-}
-
 /* A CSV cell: quoted when it holds a comma, quote or line break. */
-static void csv_cell(text_t *t, const char *s, bool first)
+static void csv_cell(strbuf_t *t, const char *s, bool first)
 {
-    if (!first) text_put(t, ",", 1);
-    if (!strpbrk(s, ",\"\n\r")) { text_put(t, s, strlen(s)); return; }
-    text_put(t, "\"", 1);
+    if (!first) strbuf_put(t, ",", 1);
+    if (!strpbrk(s, ",\"\n\r")) { strbuf_put(t, s, strlen(s)); return; }
+    strbuf_put(t, "\"", 1);
     for (const char *q = s; *q; q++) {
-        if (*q == '"') text_put(t, "\"\"", 2);
-        else text_put(t, q, 1);
+        if (*q == '"') strbuf_put(t, "\"\"", 2);
+        else strbuf_put(t, q, 1);
     }
-    text_put(t, "\"", 1);
+    strbuf_put(t, "\"", 1);
 }
 
-static void csv_number(text_t *t, double v)
+static void csv_number(strbuf_t *t, double v)
 {
     char num[40];
     results_format_number(num, sizeof num, v);
@@ -734,7 +713,7 @@ static void csv_number(text_t *t, double v)
 }
 
 /* A parameter value as a CSV cell: strings bare, everything else as JSON. */
-static void csv_value(text_t *t, const cJSON *v)
+static void csv_value(strbuf_t *t, const cJSON *v)
 {
     if (cJSON_IsString(v)) { csv_cell(t, v->valuestring, false); return; }
     if (cJSON_IsNumber(v)) { csv_number(t, v->valuedouble); return; }
@@ -809,7 +788,7 @@ static cJSON *summary_head(const sweep_t *sw)
 int sweep_summarize(const sweep_t *sw, const char *dir, char *err, size_t errlen)
 {
     int rc = -1;
-    text_t csv = { 0 };
+    strbuf_t csv = { 0 };
     results_flat_t cols = { 0 };   /* the CSV columns: point 0's fields */
     cJSON *sum = summary_head(sw);
     cJSON *points = sum ? cJSON_AddArrayToObject(sum, "points") : NULL;
@@ -833,7 +812,7 @@ int sweep_summarize(const sweep_t *sw, const char *dir, char *err, size_t errlen
                 snprintf(col, sizeof col, "%s.ci95", names.f[f].name);
                 csv_cell(&csv, col, false);
             }
-            text_put(&csv, "\n", 1);
+            strbuf_put(&csv, "\n", 1);
         }
         cJSON *pt = cJSON_CreateObject();
         cJSON_AddItemToArray(points, pt);
@@ -861,7 +840,7 @@ int sweep_summarize(const sweep_t *sw, const char *dir, char *err, size_t errlen
             csv_number(&csv, cJSON_GetObjectItemCaseSensitive(m, "mean")->valuedouble);
             csv_number(&csv, cJSON_GetObjectItemCaseSensitive(m, "ci95")->valuedouble);
         }
-        text_put(&csv, "\n", 1);
+        strbuf_put(&csv, "\n", 1);
         free(vals);
         if (p == 0) cols = names;
         else results_flat_free(&names);
