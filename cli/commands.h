@@ -12,6 +12,7 @@ int cmd_routes(int argc, char **argv);
 int cmd_topogen(int argc, char **argv);
 int cmd_tracegen(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_catchments(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const command_t commands[] = {
     { "routes", cmd_routes, "compute every AS's BGP route to an anycast prefix" },
     { "topogen", cmd_topogen, "generate an Internet-like AS graph (as-rel format)" },
     { "tracegen", cmd_tracegen, "write a synthetic Zipf request trace in any trace format" },
+    { "catchments", cmd_catchments, "each client group's anycast vs nearest PoP and the RTT it costs" },
     { "sweep", cmd_sweep, "run a parameter sweep with replications in parallel; summarise" },
     { "compare", cmd_compare, "compare two results or sweeps; exit 1 on a regression (CI gate)" },
     { NULL, NULL, NULL },
