@@ -1,0 +1,133 @@
+/* prio — the shared machinery of lfuda (LFU with dynamic aging, Arlitt et
+ * al., 2000) and gdsf (GreedyDual-Size-Frequency, Cherkasova, 1998): they
+ * differ only in the priority formula; each has its own file and table.
+ *
+ *   lfuda: K = L + f          gdsf: K = L + f * cost / size, cost = 1
+ *
+ * f counts the object's requests while it is cached (1 on insertion); L, the
+ * inflation value, starts at 0 and becomes the priority of each evicted
+ * object, so objects that were popular long ago age out. The lowest K goes
+ * first; among equal K the least recently requested (a 32-bit request
+ * sequence number: after 2^32 requests it wraps, and for the objects last
+ * requested on either side of the wrap the tie goes the other way, which
+ * changes no K). A min-heap over the slots keeps this O(log n); f lives in an
+ * array beside the slab (4 bytes, where in the meta it would cost 8).
+ * Invariant: every cached slot is in the heap with K computed from its f and
+ * the L current at its last request. */
+#include "models/cache/prio.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The policies' tables declare meta_size as sizeof(slotheap_node_t): this
+ * struct is exactly that node. */
+typedef struct prio_meta {
+    slotheap_node_t node;   /* hi: bits of K (a nonnegative double orders like its
+                             * bit pattern), lo: request sequence */
+} prio_meta_t;
+
+typedef struct prio {
+    slotheap_t heap;
+    double inflation;       /* L */
+    uint32_t seq;
+    uint32_t *freq;         /* f of each slot */
+    uint32_t nslots;
+    bool by_size;           /* gdsf */
+} prio_t;
+
+static uint64_t double_key(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double key_double(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static void set_priority(cache_t *c, prio_t *p, uint32_t s)
+{
+    prio_meta_t *m = cache_meta(c, s);
+    double f = p->freq[s];
+    if (p->by_size) {
+        uint32_t size = cache_entry_at(c, s)->size;
+        f /= size ? size : 1;
+    }
+    m->node.hi = double_key(p->inflation + f);
+    m->node.lo = ++p->seq;
+}
+
+int prio_create(cache_t *c, void **state, bool by_size)
+{
+    prio_t *p = calloc(1, sizeof *p);
+    if (!p) return -1;
+    slotheap_init(&p->heap);
+    if (slotheap_reserve_n(&p->heap, slotheap_expected(c)) != 0) { free(p); return -1; }
+    p->by_size = by_size;
+    *state = p;
+    return 0;
+}
+
+
+void prio_destroy(void *state)
+{
+    prio_t *p = state;
+    slotheap_free(&p->heap);
+    free(p->freq);
+    free(p);
+}
+
+int prio_grow(cache_t *c, void *state, uint32_t nslots)
+{
+    prio_t *p = state;
+    uint32_t *f = realloc(p->freq, (size_t)nslots * sizeof *f);
+    if (!f) return -1;
+    p->freq = f;
+    p->nslots = nslots;
+    return 0;
+}
+
+bool prio_admit(cache_t *c, void *state, const cache_req_t *r)
+{
+    return slotheap_reserve(&((prio_t *)state)->heap) == 0;
+}
+
+void prio_insert(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    prio_t *p = state;
+    p->freq[s] = 1;
+    set_priority(c, p, s);
+    slotheap_push(c, &p->heap, s);
+}
+
+void prio_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r)
+{
+    prio_t *p = state;
+    if (p->freq[s] < UINT32_MAX) p->freq[s]++;
+    set_priority(c, p, s);
+    slotheap_update(c, &p->heap, s);
+}
+
+uint32_t prio_victim(cache_t *c, void *state, const cache_req_t *r)
+{
+    prio_t *p = state;
+    uint32_t s = slotheap_top(&p->heap);
+    if (s != CACHE_NO_SLOT) p->inflation = key_double(((prio_meta_t *)cache_meta(c, s))->node.hi);
+    return s;
+}
+
+void prio_remove(cache_t *c, void *state, uint32_t s)
+{
+    slotheap_remove(c, &((prio_t *)state)->heap, s);
+}
+
+size_t prio_memory(const void *state)
+{
+    const prio_t *p = state;
+    return (p->heap.cap + (size_t)p->nslots) * sizeof(uint32_t);
+}
+
