@@ -19,6 +19,7 @@ static const command_t commands[] = {
     { "catchments", cmd_catchments, "each client group's anycast vs nearest PoP and the RTT it costs" },
     { "sweep", cmd_sweep, "run a parameter sweep with replications in parallel; summarise" },
     { "compare", cmd_compare, "compare two results or sweeps; exit 1 on a regression (CI gate)" },
+    { "plot", cmd_plot, "plot a result or a sweep with gnuplot (png or svg)" },
     { NULL, NULL, NULL },
 };
 
