@@ -40,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/catchments.h"
 #include "models/world.h"
 
 static char err[1024];
@@ -259,6 +260,55 @@ START_TEST(max_metros_keeps_heaviest)
 }
 END_TEST
 
+/* The report over the hand-made world: only S1 (1/12 of traffic) is off its
+ * nearest PoP, by 2 x 10.90 ms; S9 (1/12) has no route, so the routed
+ * traffic is 11/12. Extra RTTs sorted: 0 (S3 .25, R .25, T2 1/3: 0.833
+ * cumulative, past 0.9 x 11/12 = 0.825), then 21.8 (S1): p90 is 0. */
+START_TEST(report_figures)
+{
+    world_spec_t s = hand_spec();
+    world_t *w = build(&s);
+    catchments_summary_t sum;
+    ck_assert_int_eq(catchments_summarise(w, NULL, &sum), 0);
+    double x = 2 * simtime_to_ms(group(w, 1001)->anycast_oneway);
+    ck_assert_double_eq_tol(catchments_extra_ms(group(w, 1001)), x, 1e-9);
+    ck_assert_double_eq_tol(x, 21.803, 0.001);
+    ck_assert_int_eq(sum.groups, 5);
+    ck_assert_int_eq(sum.routed, 4);
+    ck_assert_int_eq(sum.unrouted, 1);
+    ck_assert_int_eq(sum.not_nearest, 1);
+    ck_assert_double_eq_tol(sum.routed_w, 11.0 / 12, 1e-12);
+    ck_assert_double_eq_tol(sum.unrouted_w, 1.0 / 12, 1e-12);
+    ck_assert_double_eq_tol(sum.not_nearest_share, 1.0 / 11, 1e-12);
+    ck_assert_double_eq_tol(sum.extra_mean_ms, x / 11, 1e-9);
+    ck_assert_double_eq_tol(sum.extra_p90_ms, 0, 1e-12);
+    ck_assert_double_eq_tol(sum.extra_max_ms, x, 1e-9);
+    ck_assert_double_eq_tol(sum.nearest_rtt_mean_ms, 0, 1e-12);
+    ck_assert_int_eq(catchments_summarise(w, "NA", &sum), 0);
+    ck_assert_int_eq(sum.groups, 0);
+
+    catchments_load_t load[3];
+    catchments_loads(w, load);
+    ck_assert_int_eq(load[0].anycast_groups, 2);          /* AAA: S3, R */
+    ck_assert_double_eq_tol(load[0].anycast_weight, 0.5, 1e-12);
+    ck_assert_int_eq(load[1].anycast_groups, 0);          /* BBB attracts nobody */
+    ck_assert_int_eq(load[1].geo_groups, 2);              /* ... though S1 and S9 are there */
+    ck_assert_double_eq_tol(load[1].geo_weight, 1.0 / 6, 1e-12);
+    ck_assert_int_eq(load[2].anycast_groups, 2);          /* CCC: S1, T2 */
+    ck_assert_double_eq_tol(load[2].anycast_weight, 1.0 / 12 + 1.0 / 3, 1e-12);
+    ck_assert_int_eq(load[2].geo_groups, 1);
+
+    cJSON *j = catchments_json(w, true);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "groups")), 5);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "pops")), 3);
+    const cJSON *eu = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "continents"), "EU");
+    ck_assert_int_eq(cJSON_GetObjectItem(eu, "not_nearest_groups")->valueint, 1);
+    cJSON_Delete(j);
+    world_free(w);
+}
+END_TEST
+
 static void expect_error(const world_spec_t *s, const char *part)
 {
     world_t *w = world_build(s, err, sizeof err);
@@ -368,6 +418,7 @@ int main(void)
     tcase_add_test(tc, withdraw_moves_groups);
     tcase_add_test(tc, pop_selection);
     tcase_add_test(tc, max_metros_keeps_heaviest);
+    tcase_add_test(tc, report_figures);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, generated);
     suite_add_tcase(s, tc);
