@@ -9,7 +9,7 @@
  * the victim is the tail of the first bucket. Buckets exist only for counts
  * some cached object has (at most one per object, in practice far fewer).
  * Invariant: buckets are nonempty and strictly increasing in frequency along
- * the bucket list; each object's bucket field names the bucket it is on. */
+ * the bucket list; bucket_of[slot] names the bucket each cached object is on. */
 #include "models/cache/qlist.h"
 
 #include <stdlib.h>
