@@ -15,5 +15,6 @@ int cmd_sweep(int argc, char **argv);
 int cmd_catchments(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

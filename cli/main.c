@@ -20,6 +20,7 @@ static const command_t commands[] = {
     { "sweep", cmd_sweep, "run a parameter sweep with replications in parallel; summarise" },
     { "compare", cmd_compare, "compare two results or sweeps; exit 1 on a regression (CI gate)" },
     { "plot", cmd_plot, "plot a result or a sweep with gnuplot (png or svg)" },
+    { "report", cmd_report, "print a readable summary of a result or a sweep" },
     { NULL, NULL, NULL },
 };
 

@@ -1,0 +1,188 @@
+/* report — text summaries of results; see report.h. */
+#include "analysis/report.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "analysis/results.h"
+
+static const cJSON *get(const cJSON *o, const char *key) { return cJSON_GetObjectItemCaseSensitive(o, key); }
+
+static bool num(const cJSON *o, const char *key, double *out)
+{
+    const cJSON *v = get(o, key);
+    if (!cJSON_IsNumber(v)) return false;
+    *out = v->valuedouble;
+    return true;
+}
+
+/* 1234567 -> "1,234,567": counts read at a glance. */
+static const char *count(double v, char *buf, size_t len)
+{
+    if (!isfinite(v) || fabs(v) >= 1e18 || v != floor(v)) { snprintf(buf, len, "%.6g", v); return buf; }
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%.0f", fabs(v)), o = 0;
+    if (v < 0 && (size_t)o < len - 1) buf[o++] = '-';
+    for (int i = 0; i < n && (size_t)o < len - 2; i++) {
+        if (i && (n - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+static const char *bytes(double v, char *buf, size_t len)
+{
+    static const char *const unit[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+    int u = 0;
+    while (fabs(v) >= 1000 && u < 5) { v /= 1000; u++; }
+    snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+    return buf;
+}
+
+static int by_requests(const void *a, const void *b)
+{
+    double x = 0, y = 0;
+    num(*(const cJSON *const *)a, "requests", &x);
+    num(*(const cJSON *const *)b, "requests", &y);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int report_pops(const cJSON *res, double total, strbuf_t *out)
+{
+    const cJSON *pops = get(res, "pops");
+    int n = cJSON_GetArraySize(pops);
+    if (!cJSON_IsArray(pops) || n == 0) return 0;
+    const cJSON **v = calloc((size_t)n, sizeof *v);
+    if (!v) return -1;
+    int k = 0;
+    for (const cJSON *p = pops->child; p; p = p->next) v[k++] = p;
+    qsort(v, (size_t)n, sizeof *v, by_requests);
+    int shown = n < REPORT_TOP_POPS ? n : REPORT_TOP_POPS;
+    strbuf_printf(out, "\nPoPs by requests (%s%d of %d)\n", n > shown ? "busiest " : "", shown, n);
+    strbuf_printf(out, "  %-16s %14s %7s %10s %10s %10s\n", "id", "requests", "share", "hit ratio", "byte hit", "p99 ms");
+    for (int i = 0; i < shown; i++) {
+        const cJSON *id = get(v[i], "id");
+        double r = 0, h = NAN, bh = NAN, p99 = NAN;
+        char c[32];
+        num(v[i], "requests", &r);
+        num(v[i], "hit_ratio", &h);
+        num(v[i], "byte_hit_ratio", &bh);
+        num(get(v[i], "latency_ms"), "p99", &p99);
+        strbuf_printf(out, "  %-16s %14s %6.1f%% %9.2f%% %9.2f%% %10.2f\n", cJSON_IsString(id) ? id->valuestring : "?",
+                      count(r, c, sizeof c), total > 0 ? 100 * r / total : 0, 100 * h, 100 * bh, p99);
+    }
+    free(v);
+    return 0;
+}
+
+static int report_run(const cJSON *res, strbuf_t *out)
+{
+    const cJSON *name = get(res, "scenario");
+    double req = 0, hits = 0, v, seed = 0, dur, warm = 0;
+    char a[32], b[32];
+    num(res, "requests", &req);
+    num(res, "seed", &seed);
+    strbuf_printf(out, "%s (seed %.0f)", cJSON_IsString(name) ? name->valuestring : "run", seed);
+    if (num(res, "duration_s", &dur)) {
+        num(res, "warmup_s", &warm);
+        strbuf_printf(out, ": %.6g s simulated, %.6g s measured after warm-up", dur, dur - warm);
+    }
+    strbuf_printf(out, "\n");
+    if (num(res, "events", &v)) strbuf_printf(out, "  %-16s %s", "events", count(v, a, sizeof a));
+    if (num(res, "wall_s", &v)) strbuf_printf(out, " in %.2f s of wall clock", v);
+    strbuf_printf(out, "\n\n");
+    strbuf_printf(out, "  %-16s %s\n", "requests", count(req, a, sizeof a));
+    num(res, "hits", &hits);
+    if (num(res, "hit_ratio", &v)) strbuf_printf(out, "  %-16s %.2f%%  (%s hits)\n", "hit ratio", 100 * v, count(hits, a, sizeof a));
+    if (num(res, "byte_hit_ratio", &v)) strbuf_printf(out, "  %-16s %.2f%%\n", "byte hit ratio", 100 * v);
+    if (num(res, "bytes", &v)) strbuf_printf(out, "  %-16s %s\n", "bytes served", bytes(v, a, sizeof a));
+    const cJSON *st = get(res, "status");
+    if (cJSON_IsObject(st)) {
+        strbuf_printf(out, "\n  statuses\n");
+        for (const cJSON *s = st->child; s; s = s->next)
+            if (cJSON_IsNumber(s) && s->valuedouble != 0)
+                strbuf_printf(out, "    %-14s %14s  %6.2f%%\n", s->string, count(s->valuedouble, a, sizeof a),
+                              req > 0 ? 100 * s->valuedouble / req : 0);
+    }
+    const cJSON *o = get(res, "origin");
+    if (cJSON_IsObject(o)) {
+        strbuf_printf(out, "\n  %-16s", "origin");
+        if (num(o, "requests", &v)) strbuf_printf(out, " %s requests", count(v, a, sizeof a));
+        if (num(o, "bytes", &v)) strbuf_printf(out, ", %s", bytes(v, b, sizeof b));
+        if (num(o, "offload", &v)) strbuf_printf(out, ", offload %.2f%%", 100 * v);
+        strbuf_printf(out, "\n");
+    }
+    const cJSON *lat = get(res, "latency_ms");
+    if (cJSON_IsObject(lat)) {
+        strbuf_printf(out, "  %-16s", "latency (ms)");
+        for (const cJSON *l = lat->child; l; l = l->next)
+            if (cJSON_IsNumber(l)) strbuf_printf(out, " %s %.2f ", l->string, l->valuedouble);
+        strbuf_printf(out, "\n");
+    }
+    return report_pops(res, req, out);
+}
+
+static void stat_cell(strbuf_t *out, const cJSON *metrics, const char *name, double scale, int decimals)
+{
+    const cJSON *m = get(metrics, name);
+    double mean = NAN, ci = 0;
+    num(m, "mean", &mean);
+    num(m, "ci95", &ci);
+    char cell[64], c1[24], c2[24];
+    snprintf(c1, sizeof c1, "%.*f", decimals, mean * scale);
+    snprintf(c2, sizeof c2, "%.*f", decimals, ci * scale);
+    snprintf(cell, sizeof cell, "%s +- %s", c1, c2);
+    strbuf_printf(out, " %22s", cell);
+}
+
+static int report_summary(const cJSON *sum, strbuf_t *out)
+{
+    const cJSON *name = get(sum, "sweep"), *pts = get(sum, "points");
+    double reps = 1;
+    num(sum, "replications", &reps);
+    strbuf_printf(out, "%s: %d points x %.0f replications (mean +- 95%% half-width)\n\n",
+                  cJSON_IsString(name) ? name->valuestring : "sweep", cJSON_GetArraySize(pts), reps);
+    strbuf_printf(out, "  %5s %22s %22s %22s  %s\n", "point", "hit ratio %", "p99 ms", "origin requests", "parameters");
+    for (const cJSON *p = pts->child; p; p = p->next) {
+        double idx = 0;
+        num(p, "point", &idx);
+        const cJSON *m = get(p, "metrics");
+        strbuf_printf(out, "  %5.0f", idx);
+        stat_cell(out, m, "hit_ratio", 100, 2);
+        stat_cell(out, m, "latency_ms.p99", 1, 2);
+        stat_cell(out, m, "origin.requests", 1, 0);
+        strbuf_printf(out, " ");
+        for (const cJSON *q = get(p, "parameters")->child; q; q = q->next) {
+            char *v = cJSON_PrintUnformatted(q);
+            strbuf_printf(out, " %s=%s", q->string, v ? v : "?");
+            cJSON_free(v);
+        }
+        strbuf_printf(out, "\n");
+    }
+    return 0;
+}
+
+int report_text(const char *path, strbuf_t *out, char *err, size_t errlen)
+{
+    char *file = NULL;
+    cJSON *j = results_load(path, &file, err, errlen);
+    if (!j) return -2;
+    int rc;
+    if (results_is_summary(j)) rc = report_summary(j, out);
+    else if (results_is_run(j)) rc = report_run(j, out);
+    else {
+        snprintf(err, errlen, "%s: $: not a cdnsim result (expected a run's result JSON or a sweep's summary.json)", file);
+        rc = -2;
+    }
+    if (rc == 0 && out->failed) rc = -1;
+    if (rc == -1) snprintf(err, errlen, "out of memory");
+    free(file);
+    cJSON_Delete(j);
+    return rc;
+}
