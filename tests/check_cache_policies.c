@@ -448,6 +448,243 @@ START_TEST(ghost_ring)
 }
 END_TEST
 
+
+/* --- reference models ----------------------------------------------------
+ * Deliberately naive re-statements of each policy over small arrays (index 0
+ * the oldest end), written from the definitions again, not from the policy
+ * files. Random request streams must give the very same hit/miss pattern. */
+
+#define RMAX 64
+
+typedef struct rq { int key[RMAX], aux[RMAX], n; } rq_t;
+
+static int rq_find(const rq_t *q, int key)
+{
+    for (int i = 0; i < q->n; i++)
+        if (q->key[i] == key) return i;
+    return -1;
+}
+
+static void rq_del(rq_t *q, int i)
+{
+    memmove(q->key + i, q->key + i + 1, (size_t)(q->n - i - 1) * sizeof(int));
+    memmove(q->aux + i, q->aux + i + 1, (size_t)(q->n - i - 1) * sizeof(int));
+    q->n--;
+}
+
+static void rq_push(rq_t *q, int key, int aux)   /* at the newest end */
+{
+    q->key[q->n] = key;
+    q->aux[q->n++] = aux;
+}
+
+typedef struct ref {
+    const char *policy;
+    int cap;
+    rq_t a, b, g, g2;      /* the policy's queues */
+    int hand;              /* sieve: index of the hand, -1 at the tail */
+    double p;              /* arc */
+    int clock;             /* lfu: request counter */
+} ref_t;
+
+/* One request; true on a hit. seq/next give belady its future. */
+static bool ref_step(ref_t *m, int key, const int *seq, int at, int len)
+{
+    const char *p = m->policy;
+    int c = m->cap, i;
+    m->clock++;
+    if (!strcmp(p, "lru") || !strcmp(p, "fifo")) {
+        if ((i = rq_find(&m->a, key)) >= 0) {
+            if (p[0] == 'l') { rq_del(&m->a, i); rq_push(&m->a, key, 0); }
+            return true;
+        }
+        if (m->a.n == c) rq_del(&m->a, 0);
+        rq_push(&m->a, key, 0);
+        return false;
+    }
+    if (!strcmp(p, "clock")) {
+        if ((i = rq_find(&m->a, key)) >= 0) { m->a.aux[i] = 1; return true; }
+        while (m->a.n == c) {
+            if (m->a.aux[0]) { int k = m->a.key[0]; rq_del(&m->a, 0); rq_push(&m->a, k, 0); }
+            else rq_del(&m->a, 0);
+        }
+        rq_push(&m->a, key, 0);
+        return false;
+    }
+    if (!strcmp(p, "sieve")) {
+        if ((i = rq_find(&m->a, key)) >= 0) { m->a.aux[i] = 1; return true; }
+        if (m->a.n == c) {
+            int h = m->hand < 0 ? 0 : m->hand;
+            while (m->a.aux[h]) { m->a.aux[h] = 0; h = h + 1 == m->a.n ? 0 : h + 1; }
+            rq_del(&m->a, h);                    /* the next toward the head is now at h */
+            m->hand = h < m->a.n ? h : -1;
+        }
+        rq_push(&m->a, key, 0);
+        return false;
+    }
+    if (!strcmp(p, "lfu")) {
+        /* aux: frequency * 2^20 + time of last request */
+        if ((i = rq_find(&m->a, key)) >= 0) {
+            m->a.aux[i] = ((m->a.aux[i] >> 20) + 1) * (1 << 20) + m->clock;
+            return true;
+        }
+        if (m->a.n == c) {
+            int v = 0;
+            for (i = 1; i < m->a.n; i++) if (m->a.aux[i] < m->a.aux[v]) v = i;
+            rq_del(&m->a, v);
+        }
+        rq_push(&m->a, key, (1 << 20) + m->clock);
+        return false;
+    }
+    if (!strcmp(p, "belady")) {
+        if (rq_find(&m->a, key) >= 0) return true;
+        if (m->a.n == c) {
+            /* next use of each candidate, len+1 for never */
+            int far = -1, farnext = -1;
+            for (i = 0; i < m->a.n; i++) {
+                int nx = len + 1;
+                for (int j = at + 1; j < len; j++) if (seq[j] == m->a.key[i]) { nx = j; break; }
+                if (nx > farnext) { farnext = nx; far = i; }
+            }
+            int mine = len + 1;
+            for (int j = at + 1; j < len; j++) if (seq[j] == key) { mine = j; break; }
+            if (mine >= farnext) return false;   /* bypass */
+            rq_del(&m->a, far);
+        }
+        rq_push(&m->a, key, 0);
+        return false;
+    }
+    if (!strcmp(p, "s3fifo")) {
+        /* a: S, b: M (aux = freq), g: ghost; S's share c/10, M's 9c/10 */
+        if ((i = rq_find(&m->a, key)) >= 0) { if (m->a.aux[i] < 3) m->a.aux[i]++; return true; }
+        if ((i = rq_find(&m->b, key)) >= 0) { if (m->b.aux[i] < 3) m->b.aux[i]++; return true; }
+        int gi = rq_find(&m->g, key);
+        if (gi >= 0) rq_del(&m->g, gi);
+        if (m->a.n + m->b.n == c) {
+            bool done = false;
+            if (m->a.n > 0 && (m->a.n * 10 >= c || m->b.n == 0)) {
+                while (m->a.n > 0 && !done) {
+                    int k = m->a.key[0], f = m->a.aux[0];
+                    rq_del(&m->a, 0);
+                    if (f > 1) {
+                        rq_push(&m->b, k, f);
+                        if (m->b.n * 10 > 9 * c) break;   /* M over its share: evict from M */
+                    } else {
+                        rq_push(&m->g, k, 0);
+                        while (m->g.n * 10 > 9 * c) rq_del(&m->g, 0);
+                        done = true;
+                    }
+                }
+            }
+            while (!done && m->b.n > 0) {
+                int k = m->b.key[0], f = m->b.aux[0];
+                rq_del(&m->b, 0);
+                if (f > 0) rq_push(&m->b, k, f - 1);
+                else done = true;
+            }
+        }
+        if (gi >= 0) rq_push(&m->b, key, 0);
+        else rq_push(&m->a, key, 0);
+        return false;
+    }
+    if (!strcmp(p, "twoq")) {
+        /* a: A1in, b: Am, g: A1out; Kin = c/4, Kout = c/2 */
+        if (rq_find(&m->a, key) >= 0) return true;
+        if ((i = rq_find(&m->b, key)) >= 0) { rq_del(&m->b, i); rq_push(&m->b, key, 0); return true; }
+        int gi = rq_find(&m->g, key);
+        if (gi >= 0) rq_del(&m->g, gi);
+        if (m->a.n + m->b.n == c) {
+            if (m->a.n > 0 && (m->a.n * 4 > c || m->b.n == 0)) {
+                rq_push(&m->g, m->a.key[0], 0);
+                rq_del(&m->a, 0);
+                while (m->g.n * 2 > c) rq_del(&m->g, 0);
+            } else {
+                rq_del(&m->b, 0);
+            }
+        }
+        if (gi >= 0) rq_push(&m->b, key, 0);
+        else rq_push(&m->a, key, 0);
+        return false;
+    }
+    if (!strcmp(p, "arc")) {
+        /* a: T1, b: T2, g: B1, g2: B2 (all LRU: index 0 the LRU end) */
+        if ((i = rq_find(&m->a, key)) >= 0) { rq_del(&m->a, i); rq_push(&m->b, key, 0); return true; }
+        if ((i = rq_find(&m->b, key)) >= 0) { rq_del(&m->b, i); rq_push(&m->b, key, 0); return true; }
+        int in_b1 = rq_find(&m->g, key), in_b2 = rq_find(&m->g2, key);
+        bool replace = m->a.n + m->b.n == c, x_in_b2 = false, forget_t1 = false;
+        if (in_b1 >= 0) {
+            double d = m->g.n >= m->g2.n ? 1 : (double)m->g2.n / m->g.n;
+            m->p = m->p + d < c ? m->p + d : c;
+            rq_del(&m->g, in_b1);
+        } else if (in_b2 >= 0) {
+            double d = m->g2.n >= m->g.n ? 1 : (double)m->g.n / m->g2.n;
+            m->p = m->p - d > 0 ? m->p - d : 0;
+            rq_del(&m->g2, in_b2);
+            x_in_b2 = true;
+        } else if (m->a.n + m->g.n == c) {
+            if (m->a.n < c) rq_del(&m->g, 0);
+            else forget_t1 = true;
+        } else if (m->a.n + m->b.n + m->g.n + m->g2.n >= c) {
+            if (m->a.n + m->b.n + m->g.n + m->g2.n == 2 * c) rq_del(&m->g2, 0);
+        }
+        if (replace) {
+            if (forget_t1) {
+                rq_del(&m->a, 0);
+            } else if (m->a.n > 0 && ((x_in_b2 && m->a.n == m->p) || m->a.n > m->p || m->b.n == 0)) {
+                rq_push(&m->g, m->a.key[0], 0);
+                rq_del(&m->a, 0);
+            } else {
+                rq_push(&m->g2, m->b.key[0], 0);
+                rq_del(&m->b, 0);
+            }
+        }
+        if (in_b1 >= 0 || in_b2 >= 0) rq_push(&m->b, key, 0);
+        else rq_push(&m->a, key, 0);
+        return false;
+    }
+    ck_abort_msg("no reference for %s", p);
+    return false;
+}
+
+START_TEST(against_reference_models)
+{
+    static const char *const policies[] = { "lru", "fifo", "clock", "sieve", "lfu", "belady",
+                                            "s3fifo", "twoq", "arc", NULL };
+    static const int caps[] = { 1, 2, 3, 5, 10, 20 };
+    enum { LEN = 3000 };
+    static int seq[LEN];
+    for (int pi = 0; policies[pi]; pi++) {
+        for (int ci = 0; ci < 6; ci++) {
+            for (int round = 0; round < 3; round++) {
+                int c = caps[ci], keys = round == 0 ? c + 2 : round == 1 ? 3 * c + 1 : 10 * c;
+                srand(100 * ci + round);
+                for (int i = 0; i < LEN; i++) {
+                    /* skewed: half the requests on a quarter of the keys */
+                    int k = rand() % keys;
+                    seq[i] = rand() % 2 ? k % (keys / 4 + 1) : k;
+                }
+                ref_t m = { .policy = policies[pi], .cap = c, .hand = -1 };
+                cache_t *cache = make(policies[pi], (uint64_t)c, 0, 1);
+                for (int i = 0; i < LEN; i++) {
+                    int64_t next = -1;
+                    for (int j = i + 1; j < LEN; j++) if (seq[j] == seq[i]) { next = j + 1; break; }
+                    cache_req_t r = { .key = (uint64_t)seq[i] + 1, .size = 1, .now = i, .next_access = next };
+                    cache_entry_t *e = cache_find(cache, r.key);
+                    bool hit = e != NULL;
+                    if (e) cache_touch(cache, e, &r);
+                    else cache_put(cache, &r, SIMTIME_MAX, 0);
+                    bool want = ref_step(&m, seq[i], seq, i, LEN);
+                    ck_assert_msg(hit == want, "%s, capacity %d, keys %d: request %d (key %d): "
+                                  "%s, the reference says %s", policies[pi], c, keys, i + 1, seq[i],
+                                  hit ? "hit" : "miss", want ? "hit" : "miss");
+                }
+                cache_destroy(cache);
+            }
+        }
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("cache_policies");
@@ -474,6 +711,7 @@ static Suite *suite(void)
     tcase_add_test(inv, replace_and_remove);
     tcase_add_test(inv, unknown_policy);
     tcase_add_test(inv, ghost_ring);
+    tcase_add_test(inv, against_reference_models);
     suite_add_tcase(s, inv);
     return s;
 }
