@@ -642,6 +642,32 @@ static bool ref_step(ref_t *m, int key, const int *seq, int at, int len)
         else rq_push(&m->a, key, 0);
         return false;
     }
+    if (!strcmp(p, "lfuda") || !strcmp(p, "gdsf")) {
+        /* K = L + f (lfuda) or L + f / size (gdsf); sizes are 1 + key % 5 here.
+         * aux: f; the priorities and last-request times in prio[] and when[] */
+        static double prio[RMAX];
+        static int when[RMAX];
+        double size = p[0] == 'g' ? 1 + key % 5 : 1;
+        if ((i = rq_find(&m->a, key)) >= 0) {
+            m->a.aux[i]++;
+            prio[i] = m->p + m->a.aux[i] / size;
+            when[i] = m->clock;
+            return true;
+        }
+        if (m->a.n == c) {
+            int v = 0;
+            for (i = 1; i < m->a.n; i++)
+                if (prio[i] < prio[v] || (prio[i] == prio[v] && when[i] < when[v])) v = i;
+            m->p = prio[v];   /* L */
+            memmove(prio + v, prio + v + 1, (size_t)(m->a.n - v - 1) * sizeof *prio);
+            memmove(when + v, when + v + 1, (size_t)(m->a.n - v - 1) * sizeof *when);
+            rq_del(&m->a, v);
+        }
+        prio[m->a.n] = m->p + 1 / size;
+        when[m->a.n] = m->clock;
+        rq_push(&m->a, key, 1);
+        return false;
+    }
     ck_abort_msg("no reference for %s", p);
     return false;
 }
@@ -649,7 +675,7 @@ static bool ref_step(ref_t *m, int key, const int *seq, int at, int len)
 START_TEST(against_reference_models)
 {
     static const char *const policies[] = { "lru", "fifo", "clock", "sieve", "lfu", "belady",
-                                            "s3fifo", "twoq", "arc", NULL };
+                                            "s3fifo", "twoq", "arc", "lfuda", "gdsf", NULL };
     static const int caps[] = { 1, 2, 3, 5, 10, 20 };
     enum { LEN = 3000 };
     static int seq[LEN];
@@ -668,7 +694,8 @@ START_TEST(against_reference_models)
                 for (int i = 0; i < LEN; i++) {
                     int64_t next = -1;
                     for (int j = i + 1; j < LEN; j++) if (seq[j] == seq[i]) { next = j + 1; break; }
-                    cache_req_t r = { .key = (uint64_t)seq[i] + 1, .size = 1, .now = i, .next_access = next };
+                    cache_req_t r = { .key = (uint64_t)seq[i], .size = 1 + (uint32_t)seq[i] % 5,
+                                      .now = i, .next_access = next };
                     cache_entry_t *e = cache_find(cache, r.key);
                     bool hit = e != NULL;
                     if (e) cache_touch(cache, e, &r);
@@ -681,6 +708,38 @@ START_TEST(against_reference_models)
                 cache_destroy(cache);
             }
         }
+    }
+}
+END_TEST
+
+/* Byte capacity against a reference: LRU and FIFO evict from the old end
+ * until the newcomer fits; a newcomer larger than the cache evicts nothing. */
+START_TEST(bytes_against_reference)
+{
+    for (int lru = 0; lru < 2; lru++) {
+        cache_t *c = make(lru ? "lru" : "fifo", 0, 1000, 1);
+        rq_t q = { .n = 0 };   /* aux: size */
+        int used = 0;
+        srand(5);
+        for (int i = 0; i < 20000; i++) {
+            int k = rand() % 40;
+            int size = k == 7 ? 1001 : 1 + k * 37 % 300;
+            cache_req_t r = { .key = (uint64_t)k, .size = (uint32_t)size };
+            cache_entry_t *e = cache_find(c, r.key);
+            if (e) cache_touch(c, e, &r);
+            else cache_put(c, &r, SIMTIME_MAX, 0);
+            int at = rq_find(&q, k);
+            bool want = at >= 0;
+            if (want && lru) { rq_del(&q, at); rq_push(&q, k, size); }
+            if (!want && size <= 1000) {
+                while (used + size > 1000) { used -= q.aux[0]; rq_del(&q, 0); }
+                rq_push(&q, k, size);
+                used += size;
+            }
+            ck_assert_msg((e != NULL) == want, "%s request %d", lru ? "lru" : "fifo", i + 1);
+            ck_assert_uint_eq(cache_bytes(c), (uint64_t)used);
+        }
+        cache_destroy(c);
     }
 }
 END_TEST
@@ -712,6 +771,7 @@ static Suite *suite(void)
     tcase_add_test(inv, unknown_policy);
     tcase_add_test(inv, ghost_ring);
     tcase_add_test(inv, against_reference_models);
+    tcase_add_test(inv, bytes_against_reference);
     suite_add_tcase(s, inv);
     return s;
 }
