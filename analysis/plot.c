@@ -519,6 +519,17 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
     snprintf(stem, sizeof stem, "%s", metric);
     for (char *c = stem; *c; c++) if (*c == '.') *c = '_';
     snprintf(data_name, sizeof data_name, "%s.dat", stem);
+    int finite = 0;
+    for (int i = 0; i < w->npoints; i++) {
+        double mean, ci;
+        metric_of(w, i, metric, &mean, &ci);
+        finite += isfinite(mean);
+    }
+    if (!finite) {
+        /* a field this model does not report: nothing to draw, not an error */
+        strbuf_printf(&g->notes, "no point has %s: its figure skipped\n", metric);
+        return 0;
+    }
     strbuf_t d = { 0 }, a = { 0 }, s = { 0 };
     int have_analytic[MAX_SERIES] = { 0 }, na = 0;
     const char *model = NULL;
