@@ -79,12 +79,14 @@ static void compare(trace_t *t, const tracegen_config_t *cfg, bool check_next)
     ck_assert_uint_eq(trace_count(t), cfg->requests);
     if (check_next) {
         /* next_access: the 1-based number of the key's next request */
-        for (uint64_t i = 0; i < cfg->requests; i++) {
-            int64_t expect = -1;
-            for (uint64_t j = i + 1; j < cfg->requests && j < i + 100000; j++)
-                if (keys[j] == keys[i]) { expect = (int64_t)j + 1; break; }
-            ck_assert_int_eq(next[i], expect);
+        int64_t *last = malloc((cfg->objects + 1) * sizeof *last);
+        ck_assert(last != NULL);
+        for (uint64_t k = 0; k <= cfg->objects; k++) last[k] = -1;
+        for (uint64_t i = cfg->requests; i-- > 0;) {
+            ck_assert_int_eq(next[i], last[keys[i]]);
+            last[keys[i]] = (int64_t)i + 1;
         }
+        free(last);
     }
     free(keys);
     free(next);
