@@ -2,7 +2,9 @@
  * see ghost.h.
  *
  * The index is linear probing over ring positions with multiply-shift home
- * cells and backward-shift deletion, like the cache's own. Compaction slides
+ * cells and backward-shift deletion, like the cache's own, and like it keeps
+ * hash bits above the position in each cell, so a lookup that misses (most
+ * lookups: the ghost is asked on every cache miss) rarely reads the ring. Compaction slides
  * live keys toward the old end in place (a key only ever moves to a position
  * that is dead or was already vacated), fixing each moved key's index cell
  * as it goes, so no second ring is ever allocated. */
@@ -13,13 +15,33 @@
 
 #define GHOST_DEAD 0xff
 
-static inline uint64_t home(uint64_t key, uint64_t cells)
+static inline uint64_t mix(uint64_t k)
 {
-    uint64_t k = key;
     k ^= k >> 33;
     k *= 0xc4ceb9fe1a85ec53ULL; /* not the cache's constant: ghost and cache keys coexist */
     k ^= k >> 33;
-    return ((k >> 32) * cells) >> 32;
+    return k;
+}
+
+/* The home cell: the high hash half scaled to the table. */
+static inline uint64_t home(uint64_t key, uint64_t cells)
+{
+    return ((mix(key) >> 32) * cells) >> 32;
+}
+
+/* The cell value for key at pos: low hash bits above the position field. */
+static inline uint32_t make_cell(const ghost_t *g, uint64_t key, uint64_t pos)
+{
+    return ((uint32_t)mix(key) & ~g->pos_mask) | (uint32_t)pos;
+}
+
+/* The narrowest all-ones field holding positions below n (never all ones
+ * itself, so no cell equals GHOST_NONE). */
+static uint32_t mask_for(uint64_t n)
+{
+    uint32_t m = 1;
+    while (m < n && m != UINT32_MAX) m = m * 2 + 1;
+    return m;
 }
 
 static int alloc_ring(ghost_t *g, uint64_t ring)
@@ -28,6 +50,7 @@ static int alloc_ring(ghost_t *g, uint64_t ring)
     g->list = malloc(ring);
     g->weights = g->weighted ? malloc(ring * sizeof *g->weights) : NULL;
     g->ring = ring;
+    g->pos_mask = mask_for(ring);
     return g->keys && g->list && (!g->weighted || g->weights) ? 0 : -1;
 }
 
@@ -67,21 +90,24 @@ void ghost_free(ghost_t *g)
 static uint64_t find_cell(const ghost_t *g, uint64_t key)
 {
     uint64_t h = home(key, g->cells);
+    uint32_t want = (uint32_t)mix(key) & ~g->pos_mask;
     for (;;) {
-        uint32_t p = g->index[h];
-        if (p == GHOST_NONE || g->keys[p] == key) return h;
+        uint32_t v = g->index[h];
+        if (v == GHOST_NONE) return h;
+        if ((v & ~g->pos_mask) == want && g->keys[v & g->pos_mask] == key) return h;
         if (++h == g->cells) h = 0;
     }
 }
 
 uint32_t ghost_find(const ghost_t *g, uint64_t key)
 {
-    return g->index[find_cell(g, key)];
+    uint32_t v = g->index[find_cell(g, key)];
+    return v == GHOST_NONE ? GHOST_NONE : v & g->pos_mask;
 }
 
 static void index_put(ghost_t *g, uint64_t key, uint32_t pos)
 {
-    g->index[find_cell(g, key)] = pos;
+    g->index[find_cell(g, key)] = make_cell(g, key, pos);
 }
 
 static void index_delete(ghost_t *g, uint64_t i)
@@ -89,12 +115,12 @@ static void index_delete(ghost_t *g, uint64_t i)
     uint64_t j = i;
     for (;;) {
         if (++j == g->cells) j = 0;
-        uint32_t p = g->index[j];
-        if (p == GHOST_NONE) break;
-        uint64_t h = home(g->keys[p], g->cells);
+        uint32_t v = g->index[j];
+        if (v == GHOST_NONE) break;
+        uint64_t h = home(g->keys[v & g->pos_mask], g->cells);
         bool stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
         if (stays) continue;
-        g->index[i] = p;
+        g->index[i] = v;
         i = j;
     }
     g->index[i] = GHOST_NONE;
@@ -113,7 +139,7 @@ static void compact(ghost_t *g)
         uint64_t from = s % g->ring, to = w % g->ring;
         if (g->list[from] == GHOST_DEAD) continue;
         if (from != to) {
-            g->index[find_cell(g, g->keys[from])] = (uint32_t)to;
+            g->index[find_cell(g, g->keys[from])] = make_cell(g, g->keys[from], to);
             g->keys[to] = g->keys[from];
             g->list[to] = g->list[from];
             if (g->weighted) g->weights[to] = g->weights[from];
@@ -132,8 +158,13 @@ static int grow_ring(ghost_t *g)
     uint64_t ring = g->ring + g->ring / 2;
     if (ring > UINT32_MAX - 1) return -1;
     n.keys = NULL, n.list = NULL, n.weights = NULL;
-    if (alloc_ring(&n, ring) != 0) {
-        free(n.keys); free(n.list); free(n.weights);
+    uint64_t cells = g->cells;
+    while ((g->count + 1) * 8 > cells * 5) cells += cells / 2;
+    uint32_t *idx = malloc(cells * sizeof *idx);
+    /* everything is allocated before anything changes: a failure leaves the
+     * ghost as it was */
+    if (!idx || alloc_ring(&n, ring) != 0) {
+        free(idx); free(n.keys); free(n.list); free(n.weights);
         return -1;
     }
     uint64_t w = 0;
@@ -145,15 +176,17 @@ static int grow_ring(ghost_t *g)
         if (g->weighted) n.weights[w] = g->weights[from];
         w++;
     }
-    free(g->keys); free(g->list); free(g->weights);
-    g->keys = n.keys, g->list = n.list, g->weights = n.weights, g->ring = ring;
+    free(g->keys); free(g->list); free(g->weights); free(g->index);
+    g->keys = n.keys, g->list = n.list, g->weights = n.weights;
+    g->ring = ring;
+    g->pos_mask = n.pos_mask;
     g->head = 0;
     g->tail = w;
     for (int l = 0; l < GHOST_LISTS; l++) g->lists[l].oldest = 0;
-    /* positions all changed: rebuild the index (larger if need be) */
-    uint64_t cells = g->cells;
-    while ((g->count + 1) * 8 > cells * 5) cells += cells / 2;
-    if (alloc_index(g, cells) != 0) return -1;
+    /* positions all changed: rebuild the index */
+    memset(idx, 0xff, cells * sizeof *idx);
+    g->index = idx;
+    g->cells = cells;
     for (uint64_t p = 0; p < w; p++) index_put(g, g->keys[p], (uint32_t)p);
     return 0;
 }
@@ -174,7 +207,10 @@ int ghost_push(ghost_t *g, int list, uint64_t key, uint64_t weight)
         g->index = NULL;
         if (alloc_index(g, cells) != 0) { g->index = old_index; g->cells = old_cells; return -1; }
         for (uint64_t i = 0; i < old_cells; i++)
-            if (old_index[i] != GHOST_NONE) index_put(g, g->keys[old_index[i]], old_index[i]);
+            if (old_index[i] != GHOST_NONE) {
+                uint32_t pos = old_index[i] & g->pos_mask;
+                index_put(g, g->keys[pos], pos);
+            }
         free(old_index);
     }
     uint64_t pos = g->tail % g->ring;

@@ -38,7 +38,8 @@ typedef struct ghost {
     bool weighted;
     uint64_t ring;
     uint64_t head, tail;   /* sequence numbers; position = seq % ring */
-    uint32_t *index;       /* ring positions, GHOST_NONE empty; at most 5/8 full */
+    uint32_t *index;       /* hash bits | ring position, GHOST_NONE empty; at most 5/8 full */
+    uint32_t pos_mask;     /* the position field: all ones, above every position */
     uint64_t cells;
     uint64_t count;        /* live keys */
     ghost_list_t lists[GHOST_LISTS];
