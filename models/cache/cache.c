@@ -1,22 +1,25 @@
 /* cache — slab, key index and capacity accounting; see cache.h.
  *
- * The index is open addressing with linear probing over 32-bit slot numbers
- * (the key is read from the slot), kept at most 3/4 full; removal shifts the
- * following run back, so no tombstones. At most 5/8 full: linear probing's
- * runs (and so the slab reads a lookup or a deletion makes, one per cell
- * passed, since cells hold only slot numbers) stay short, for 6.4 bytes of
- * index an object. Its size is any number of cells, not
- * a power of two: a key's home cell is the high half of its hash scaled to
- * the table (multiply-shift), so a cache of C objects pays 4 * 8/5 * C bytes
- * of index, never up to twice that. A count-limited cache sizes index and
- * slab for its capacity once; a byte-limited one grows both by half.
- * A cell is a slot number in its low slot_bits bits and, above them, the
- * same bits of the key's hash (the half not used for the home cell): a probe
- * reads the slab only when those bits match, so a lookup that misses costs
- * almost no slab reads. slot_bits covers every slot number (never all ones,
- * so no cell equals the empty mark); it widens, and the index is rebuilt,
- * when a growing slab outgrows it.
- * Free slots are chained through their entry's tag field. */
+ * Slab: slots of entry + policy meta. A count-limited cache (up to 2^24
+ * objects) allocates the slab for its capacity at once and hands out never-
+ * used slots in order (`fresh`), so pages are touched only as it fills; a
+ * byte-limited cache grows the slab by half. Free slots are chained through
+ * their entry's tag field.
+ *
+ * Index: open addressing with linear probing, at most 5/8 full so runs (and
+ * the slab reads a lookup or a deletion makes) stay short; removal shifts the
+ * following run back, so no tombstones. Any number of cells, not a power of
+ * two: a key's home is the high half of its hash scaled to the table
+ * (multiply-shift), so a cache of C objects pays 4 * 8/5 * C = 6.4 C bytes.
+ * A cell holds the slot number in its low bits (slot_mask) and the low hash
+ * bits above them: a probe reads the slab only when those match, so a lookup
+ * that misses almost never touches the slab. slot_mask is all ones and above
+ * every slot number, so no cell equals the empty mark; it widens, rebuilding
+ * the index, when a growing slab outgrows it.
+ *
+ * Invariant (cache_check): every used slot is in the index exactly once, at
+ * the cell find_cell gives for its key and with its hash bits; objects and
+ * bytes are the sums over the index; neither limit is exceeded. */
 #include "models/cache/cache_policy.h"
 
 #include <stdio.h>

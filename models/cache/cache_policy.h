@@ -7,9 +7,13 @@
  *   on_insert  after a new object got a slot (already in the index);
  *   on_hit     when a cached object is requested;
  *   victim     when space is needed: return the slot to evict next (still
- *              linked; the core then calls on_remove and frees it);
+ *              linked; the core then calls on_remove and frees it), or
+ *              CACHE_NO_SLOT to refuse the newcomer; called again while the
+ *              cache is still over (byte capacity);
  *   on_remove  to unlink a slot, on eviction or explicit removal;
- *   admit      (optional) before an insertion; false keeps the object out;
+ *   admit      (optional) once per cache_put, before any victim is chosen
+ *              (where adaptive policies consult their ghosts); false keeps
+ *              the object out;
  *   on_grow    (optional) before the slab grows to nslots slots: a policy
  *              keeping per-slot arrays beside the slab (a byte of flags costs
  *              1 byte, where a byte of meta costs 8 with alignment) grows them
