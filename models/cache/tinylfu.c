@@ -7,13 +7,13 @@
  * candidate for main: it enters probation if main has room, else it duels
  * main's victim (probation's LRU, or protected's when probation is empty) and
  * the one with the higher estimated frequency stays; ties keep the incumbent.
- * Frequencies come from a count-min sketch of 4-bit counters (4 rows, each
- * the next power of two above 4x the capacity in objects, so that a key's four
- * counters are all shared with other keys rarely: 8 bytes an object) counting every request
- * (hits in on_hit, misses in admit); after 10 * width increments every counter
- * is halved (10 * width / 4: ten times the capacity), so the estimate follows
- * a sliding window of history. No
- * doorkeeper: the sketch alone filters one-hit wonders well at this width.
+ * Frequencies come from a count-min sketch of 4-bit counters: 4 rows, each
+ * the next power of two above 4x the capacity in objects (so a key's four
+ * counters are rarely all shared with other keys; 8 bytes an object),
+ * counting every request (hits in on_hit, misses in admit). After ten times
+ * the capacity in increments every counter is halved, so the estimate
+ * follows a sliding window of history. No doorkeeper: at this width the
+ * sketch alone keeps one-hit wonders out.
  * With byte capacity the segments are weighed in bytes and the sketch widens
  * (and restarts) when the cached objects outgrow it.
  * Invariant: every cached slot is on exactly one segment as its byte says;
