@@ -563,18 +563,45 @@ static bool run_finished(const sweep_t *sw, size_t p, unsigned r, const char *pa
     return ok;
 }
 
-typedef struct worker {
-    pid_t pid;      /* 0: slot free */
-    size_t run;     /* index into the todo list */
-    int msg_fd;     /* read end of its message pipe */
-} worker_t;
-
 static void describe_run(const sweep_t *sw, size_t p, unsigned r, char *buf, size_t len)
 {
     char label[512];
     sweep_point_label(sw, p, label, sizeof label);
     snprintf(buf, len, "point %zu (%s) replication %u", p, label, r);
 }
+
+int sweep_prepare_dir(const char *dir, char *err, size_t errlen)
+{
+    char runs[4096];
+    snprintf(runs, sizeof runs, "%s/runs", dir);
+    return make_dirs(runs, err, errlen);
+}
+
+bool sweep_run_finished(const sweep_t *sw, const char *dir, size_t p, unsigned r)
+{
+    char path[4200];
+    sweep_run_path(dir, p, r, path, sizeof path);
+    return run_finished(sw, p, r, path);
+}
+
+int sweep_run_single(const sweep_t *sw, const char *dir, size_t p, unsigned r, char *err, size_t errlen)
+{
+    char path[4200], msg[1024], what[700];
+    sweep_run_path(dir, p, r, path, sizeof path);
+    int st = run_one(sw, p, r, path, msg, sizeof msg);
+    if (st != 0) {
+        describe_run(sw, p, r, what, sizeof what);
+        snprintf(err, errlen, "%s: %s", what, msg);
+    }
+    return st;
+}
+
+typedef struct worker {
+    pid_t pid;      /* 0: slot free */
+    size_t run;     /* index into the todo list */
+    int msg_fd;     /* read end of its message pipe */
+} worker_t;
+
 
 int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress, void *ctx,
               sweep_tally_t *tally, char *err, size_t errlen)

@@ -24,6 +24,7 @@
 #ifndef CDNSIM_SWEEP_H
 #define CDNSIM_SWEEP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,14 @@ typedef void (*sweep_progress_fn)(const sweep_tally_t *t, void *ctx);
  * while running (a malformed trace record). */
 int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress, void *ctx,
               sweep_tally_t *tally, char *err, size_t errlen);
+
+/* The pieces sweep_run is made of, for other schedulers (MPI ranks): the
+ * output folder made ready, whether a run is finished on disk (resume), and
+ * one run computed in the calling process and written atomically (0, -1 or
+ * -2 with the point and replication named in err). */
+int sweep_prepare_dir(const char *dir, char *err, size_t errlen);
+bool sweep_run_finished(const sweep_t *sw, const char *dir, size_t p, unsigned r);
+int sweep_run_single(const sweep_t *sw, const char *dir, size_t p, unsigned r, char *err, size_t errlen);
 
 /* Writes DIR/summary.json and DIR/summary.csv from the run files. 0 or -1. */
 int sweep_summarize(const sweep_t *sw, const char *dir, char *err, size_t errlen);

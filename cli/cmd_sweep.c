@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis/sweep.h"
+#include "analysis/sweep_mpi.h"
 #include "cli/commands.h"
 
 static const char sweep_help[] =
@@ -22,7 +23,12 @@ static const char sweep_help[] =
     "  --out DIR  output folder (default: out/ + the sweep file's name without .json)\n"
     "  --quiet    no progress line on standard error\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage (every\n"
-    "point's scenario is checked before any run starts).\n";
+    "point's scenario is checked before any run starts).\n"
+#ifdef CDNSIM_MPI
+    "\nBuilt with MPI: under `mpirun -n K` rank 0 hands runs out to ranks 1..K-1\n"
+    "(--jobs is ignored); DIR must be visible to every rank.\n"
+#endif
+    ;
 
 static void show_progress(const sweep_tally_t *t, void *ctx)
 {
@@ -71,29 +77,33 @@ int cmd_sweep(int argc, char **argv)
 
     char err[2048];
     sweep_t *sw = NULL;
+    /* under mpirun every rank checks the sweep, rank 0 alone speaks */
+    bool mpi = sweep_mpi_launched(), speak = !mpi || sweep_mpi_rank() == 0;
     int st = sweep_load(file, &sw, err, sizeof err);
     if (st != 0) {
-        fprintf(stderr, "cdnsim sweep: %s\n", err);
+        if (speak) fprintf(stderr, "cdnsim sweep: %s\n", err);
         return st == -2 ? 2 : 1;
     }
     char *dflt = out ? NULL : default_out(file);
     const char *dir = out ? out : dflt;
     int rc = 1;
     if (!dir) { fprintf(stderr, "cdnsim sweep: out of memory\n"); goto done; }
-    bool tty = !quiet && isatty(STDERR_FILENO);
+    bool tty = speak && !quiet && isatty(STDERR_FILENO);
     sweep_tally_t t;
-    st = sweep_run(sw, dir, (int)jobs, tty ? show_progress : NULL, NULL, &t, err, sizeof err);
+    if (mpi) st = sweep_mpi_run(sw, dir, tty ? show_progress : NULL, NULL, &t, err, sizeof err);
+    else st = sweep_run(sw, dir, (int)jobs, tty ? show_progress : NULL, NULL, &t, err, sizeof err);
     if (tty) fputc('\n', stderr);
     if (st != 0) {
-        fprintf(stderr, "cdnsim sweep: %s\n", err);
+        if (speak) fprintf(stderr, "cdnsim sweep: %s\n", err);
         rc = st == -2 ? 2 : 1;
         goto done;
     }
-    if (sweep_summarize(sw, dir, err, sizeof err) != 0) {
+    /* the MPI schedule writes its summary on rank 0 itself */
+    if (!mpi && sweep_summarize(sw, dir, err, sizeof err) != 0) {
         fprintf(stderr, "cdnsim sweep: %s\n", err);
         goto done;
     }
-    if (!quiet)
+    if (speak && !quiet)
         fprintf(stderr, "cdnsim sweep: %zu points x %u replications: %zu runs computed, %zu reused; "
                         "summary in %s/summary.json and summary.csv\n",
                 sweep_points(sw), sweep_replications(sw), t.ran, t.reused, dir);
