@@ -11,6 +11,7 @@
 
 #include "models/trace.h"
 #include "models/tracegen.h"
+#include "cli/commands.h"
 
 static char dir[64];
 
@@ -347,6 +348,45 @@ START_TEST(garbage_never_crashes)
 }
 END_TEST
 
+/* `cdnsim tracegen` end to end: the file equals the library's stream; bad
+ * arguments exit 2 and leave no file. */
+START_TEST(tracegen_command)
+{
+    make_dir();
+    char path[128], err[512];
+    path_of(path, sizeof path, "cmd.bin.zst");
+    char *argv[] = { "tracegen", "--objects", "300", "--requests", "5000", "--alpha", "1.1",
+                     "--size-dist", "lognormal", "--size-mean", "2000", "--size-sigma", "0.7",
+                     "--rate", "20", "--format", "oracleGeneral", "--zstd", "--seed", "5",
+                     "--out", path, NULL };
+    ck_assert_int_eq(cmd_tracegen(22, argv), 0);
+    tracegen_config_t cfg;
+    tracegen_defaults(&cfg);
+    cfg.objects = 300, cfg.requests = 5000, cfg.alpha = 1.1;
+    cfg.size_dist = TRACEGEN_SIZE_LOGNORMAL, cfg.size_mean = 2000, cfg.size_sigma = 0.7;
+    cfg.rate = 20, cfg.format = TRACE_ORACLE_GENERAL, cfg.zstd = true, cfg.seed = 5;
+    trace_t *t = trace_open(path, TRACE_ORACLE_GENERAL, err, sizeof err);
+    ck_assert_msg(t != NULL, "%s", err);
+    compare(t, &cfg, true);
+    trace_close(t);
+    /* usage errors: exit 2, nothing written */
+    char bad[128];
+    path_of(bad, sizeof bad, "bad.csv");
+    char *a1[] = { "tracegen", "--objects", "0", "--requests", "5", "--alpha", "1", "--format", "csv",
+                   "--out", bad, NULL };
+    ck_assert_int_eq(cmd_tracegen(11, a1), 2);
+    char *a2[] = { "tracegen", "--objects", "5", "--requests", "5", "--alpha", "1", "--format", "xml",
+                   "--out", bad, NULL };
+    ck_assert_int_eq(cmd_tracegen(11, a2), 2);
+    char *a3[] = { "tracegen", "--objects", "5", "--requests", "5", "--alpha", "1", "--out", bad, NULL };
+    ck_assert_int_eq(cmd_tracegen(9, a3), 2);
+    char *a4[] = { "tracegen", "--bogus", NULL };
+    ck_assert_int_eq(cmd_tracegen(2, a4), 2);
+    ck_assert(access(bad, F_OK) != 0);
+    remove_dir();
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("trace");
@@ -364,6 +404,7 @@ static Suite *suite(void)
     tcase_add_test(t, malformed_traces);
     tcase_add_test(t, empty_binary_and_names);
     tcase_add_test(t, garbage_never_crashes);
+    tcase_add_test(t, tracegen_command);
     suite_add_tcase(s, t);
     return s;
 }
