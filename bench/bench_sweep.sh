@@ -33,3 +33,31 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v cpus="$(getconf _NPROCESSORS_ONLN)" -v l
     printf "  --jobs 2: %6.2f s\n", p
     printf "  speed-up: %.2fx (target >= 1.8x)\n", s / p
 }'
+
+# MPI (optional): with an MPI build in $CDNSIM_MPI and mpirun installed,
+# the 12-point sweep on 3 ranks (rank 0 schedules, 2 compute), and the
+# scheduling overhead per point: 200 near-empty runs (10 ms of virtual time)
+# on one worker rank, after subtracting mpirun's start-up (a 1-run sweep).
+mpi_bin=${CDNSIM_MPI:-}
+if [ -n "$mpi_bin" ] && command -v mpirun > /dev/null 2>&1; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    t3=$(now)
+    mpirun -n 3 "$mpi_bin" sweep "$dir/sweep.json" --quiet --out "$dir/mpi"
+    t4=$(now)
+    cmp -s "$dir/j1/summary.json" "$dir/mpi/summary.json" || { echo "bench_sweep: MPI summary differs" >&2; exit 1; }
+    cat > "$dir/tiny.json" <<J
+{"base": "$here/scenarios/single_pop.json", "replications": 200,
+ "parameters": {"duration_s": [0.01], "warmup_s": [0]}}
+J
+    cat > "$dir/one.json" <<J
+{"base": "$here/scenarios/single_pop.json", "parameters": {"duration_s": [0.01], "warmup_s": [0]}}
+J
+    t5=$(now); mpirun -n 2 "$mpi_bin" sweep "$dir/one.json" --quiet --out "$dir/one"; t6=$(now)
+    mpirun -n 2 "$mpi_bin" sweep "$dir/tiny.json" --quiet --out "$dir/tiny"; t7=$(now)
+    "$cdnsim" sweep "$dir/tiny.json" --jobs 1 --quiet --out "$dir/tinyl"; t8=$(now)
+    awk -v s="$t1" -v a="$t0" -v b="$t3" -v c="$t4" -v d="$t5" -v e="$t6" -v f="$t7" -v g="$t8" 'BEGIN {
+        printf "  mpirun -n 3 (2 computing ranks): %6.2f s, speed-up %.2fx over --jobs 1\n", c - b, (s - a) / (c - b)
+        printf "  MPI overhead: mpirun start-up %.2f s; %.2f ms per point beyond it (200 near-empty runs on 1 rank),\n", e - d, 1000 * ((f - e) - (e - d)) / 199
+        printf "                vs %.2f ms per point for local fork workers (--jobs 1)\n", 1000 * (g - f) / 200
+    }'
+fi
