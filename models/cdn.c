@@ -1,50 +1,198 @@
-/* cdn — building the model from a scenario, driving arrivals, results. */
+/* cdn — building the model from a scenario, driving arrivals, results.
+ *
+ * Without a topology the model is the contract's single PoP: one client
+ * group client_rtt_ms away, the origin origin_rtt_ms behind. With one, the
+ * world (models/world.h) supplies PoPs, client groups and their catchments;
+ * routing.mode picks each group's PoP (BGP anycast, geo-nearest) or sends it
+ * straight to the origin. */
 #include "models/cdn_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/rng.h"
+
+static const char *const continent_codes[NCONTINENTS] = { "AF", "AS", "EU", "NA", "OC", "SA", "??" };
+
+static uint8_t continent_index(const char *code)
+{
+    for (uint8_t i = 0; i < NCONTINENTS - 1; i++)
+        if (strcmp(code, continent_codes[i]) == 0) return i;
+    return NCONTINENTS - 1;
+}
+
+static int make_cache(cdn_t *c, pop_t *p, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    char stream[48];
+    snprintf(stream, sizeof stream, "%s.cache", p->id);
+    cache_config_t cc = { sc->cache.policy, sc->cache.capacity_objects, sc->cache.capacity_bytes,
+                          sc->seed, stream };
+    p->cache = cache_create(&cc, err, errlen);
+    if (!p->cache) return -1;
+    if (u64map_init(&p->inflight, 64) != 0) { snprintf(err, errlen, "out of memory"); return -1; }
+    server_init(&p->server, &sc->pop_server);
+    tally_init(&p->tally);
+    p->upstream = NO_ID;
+    return 0;
+}
+
+/* The contract's scenario without a topology. */
+static int build_single(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    c->npops = 1;
+    c->ngroups = 1;
+    c->pops = calloc(1, sizeof *c->pops);
+    c->groups = calloc(1, sizeof *c->groups);
+    if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    pop_t *p = &c->pops[0];
+    snprintf(p->id, sizeof p->id, "pop-1");
+    p->continent = NCONTINENTS - 1;
+    if (make_cache(c, p, err, errlen) != 0) return -1;
+    p->up_oneway = sc->origin_rtt / 2;
+    group_t *g = &c->groups[0];
+    g->continent = NCONTINENTS - 1;
+    g->pop = sc->routing == ROUTE_ORIGIN ? NO_ID : 0;
+    g->oneway = (sc->client_rtt + sc->last_mile_rtt) / 2;
+    if (sc->routing == ROUTE_ORIGIN) g->oneway += sc->origin_rtt / 2;
+    return 0;
+}
+
+static int fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
+                      const char *id)
+{
+    snprintf(err, errlen, "%s: %s: %s \"%s\"", file, path, msg, id);
+    return -2;
+}
+
+static int build_world(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    c->world = world_build(&sc->world, err, errlen);
+    if (!c->world) return -2;
+    const world_t *w = c->world;
+    c->npops = (uint32_t)w->npops;
+    c->ngroups = (uint32_t)w->ngroups;
+    c->pops = calloc(c->npops, sizeof *c->pops);
+    c->groups = calloc(c->ngroups, sizeof *c->groups);
+    if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (uint32_t i = 0; i < c->npops; i++) {
+        pop_t *p = &c->pops[i];
+        snprintf(p->id, sizeof p->id, "%s", w->pops[i].id);
+        p->continent = continent_index(w->pops[i].continent);
+        if (make_cache(c, p, err, errlen) != 0) return -1;
+    }
+    /* the origin: in a PoP's city, at given coordinates, or beside the first PoP */
+    geo_point_t origin = w->pops[0].point;
+    if (sc->origin_location) {
+        int oi = world_pop_index(w, sc->origin_location);
+        if (oi < 0)
+            return fail_input(err, errlen, sc->file, "$.origin.location", "no PoP city with id",
+                              sc->origin_location);
+        origin = w->pops[oi].point;
+    } else if (sc->origin_has_point) {
+        origin = sc->origin_point;
+    }
+    for (uint32_t i = 0; i < c->npops; i++) c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin);
+    if (sc->shield_enabled) {
+        for (int k = 0; k < sc->nshields; k++) {
+            int si = world_pop_index(w, sc->shields[k]);
+            if (si < 0) {
+                char path[64];
+                snprintf(path, sizeof path, "$.shield.pops[%d]", k);
+                return fail_input(err, errlen, sc->file, path, "no PoP with id", sc->shields[k]);
+            }
+            c->pops[si].is_shield = true;
+        }
+        /* every other PoP fills from its nearest shield */
+        for (uint32_t i = 0; i < c->npops; i++) {
+            if (c->pops[i].is_shield) continue;
+            simtime_t best = SIMTIME_MAX;
+            for (uint32_t s = 0; s < c->npops; s++) {
+                if (!c->pops[s].is_shield) continue;
+                simtime_t d = world_oneway(w, w->pops[i].point, w->pops[s].point);
+                if (d < best) { best = d; c->pops[i].upstream = s; }
+            }
+            c->pops[i].up_oneway = best;
+        }
+    }
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const world_group_t *wg = &w->groups[g];
+        group_t *gr = &c->groups[g];
+        gr->lon = wg->point.lon;
+        gr->continent = continent_index(wg->continent);
+        simtime_t last_mile = sc->last_mile_rtt / 2;
+        switch (sc->routing) {
+        case ROUTE_ANYCAST:
+            if (wg->anycast_pop < 0)
+                return fail_input(err, errlen, sc->file, "$.topology",
+                                  "BGP gives no route to any PoP for client group", wg->name);
+            gr->pop = (uint32_t)wg->anycast_pop;
+            gr->oneway = wg->anycast_oneway + last_mile;
+            break;
+        case ROUTE_GEO:
+            gr->pop = (uint32_t)wg->nearest_pop;
+            gr->oneway = wg->nearest_oneway + last_mile;
+            break;
+        case ROUTE_ORIGIN:
+            gr->pop = NO_ID;
+            gr->oneway = world_oneway(w, wg->point, origin) + last_mile;
+            break;
+        }
+    }
+    return 0;
+}
+
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
 {
-    cdn_t *c = calloc(1, sizeof *c);
     *out = NULL;
-    if (!c) goto oom;
+    cdn_t *c = calloc(1, sizeof *c);
+    if (!c) { snprintf(err, errlen, "out of memory building the model"); return -1; }
     c->sc = sc;
     c->sim = sim;
     c->requests_free = c->fetches_free = NO_ID;
     c->end = sc->duration;
     tally_init(&c->total);
+    for (int i = 0; i < NCONTINENTS; i++) tally_init(&c->continent[i]);
     series_init(&c->series, sc->interval);
+    server_init(&c->origin, &sc->origin);
+    if (!sc->conn.warm_upstream) c->upstream_handshake_rtts = 1 + (sc->conn.tls == 12 ? 2 : 1);
+
+    /* Diurnal thinning draws candidates at the peak rate and keeps each
+     * with probability rate(t)/peak, so the mean rate stays rate_rps. */
+    workload_spec_t ws = sc->workload;
+    ws.rate_rps *= 1 + sc->diurnal;
     char werr[512];
-    c->workload = workload_create(&sc->workload, sc->seed, werr, sizeof werr);
+    c->workload = workload_create(&ws, sc->seed, werr, sizeof werr);
     if (!c->workload) { /* an unreadable trace */
         snprintf(err, errlen, "%s: $.workload.path: %s", sc->file, werr);
         cdn_destroy(c);
         return -2;
     }
+    int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
+    if (rc != 0) { cdn_destroy(c); return rc; }
 
-    /* No topology: one PoP serving one client group, the origin behind it. */
-    c->npops = 1;
-    c->pops = calloc(c->npops, sizeof *c->pops);
-    if (!c->pops) goto oom;
-    pop_t *p = &c->pops[0];
-    snprintf(p->id, sizeof p->id, "pop-1");
-    p->client_half1 = sc->client_rtt / 2;
-    p->client_half2 = sc->client_rtt - p->client_half1;
-    p->upstream_rtt = sc->origin_rtt;
-    tally_init(&p->tally);
-    cache_config_t cc = { sc->cache.policy, sc->cache.capacity_objects, sc->cache.capacity_bytes,
-                          sc->seed, "pop-1.cache" };
-    p->cache = cache_create(&cc, err, errlen);
-    if (!p->cache) { cdn_destroy(c); return -1; }
-    if (u64map_init(&p->inflight, 64) != 0) goto oom;
+    double *weights = malloc(c->ngroups * sizeof *weights);
+    for (uint32_t g = 0; weights && g < c->ngroups; g++)
+        weights[g] = c->world ? c->world->groups[g].weight : 1.0;
+    c->group_pick = weights ? gsl_ran_discrete_preproc(c->ngroups, weights) : NULL;
+    free(weights);
+    c->r_groups = rng_stream_create(sc->seed, "clients.groups");
+    c->r_conn = rng_stream_create(sc->seed, "clients.connections");
+    c->r_dynamic = rng_stream_create(sc->seed, "clients.dynamic");
+    c->r_diurnal = rng_stream_create(sc->seed, "clients.diurnal");
+    if (!c->group_pick || !c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal) {
+        snprintf(err, errlen, "out of memory building the model");
+        cdn_destroy(c);
+        return -1;
+    }
+    c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
+                     sc->dynamic_share == 0 && sc->routing != ROUTE_ORIGIN;
     *out = c;
     return 0;
-oom:
-    snprintf(err, errlen, "out of memory building the model");
-    cdn_destroy(c);
-    return -1;
 }
 
 void cdn_destroy(cdn_t *c)
@@ -55,11 +203,33 @@ void cdn_destroy(cdn_t *c)
         u64map_free(&c->pops[i].inflight);
     }
     free(c->pops);
+    free(c->groups);
     free(c->requests);
     free(c->fetches);
     series_free(&c->series);
     workload_destroy(c->workload);
+    world_free(c->world);
+    if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
+    if (c->r_groups) gsl_rng_free(c->r_groups);
+    if (c->r_conn) gsl_rng_free(c->r_conn);
+    if (c->r_dynamic) gsl_rng_free(c->r_dynamic);
+    if (c->r_diurnal) gsl_rng_free(c->r_diurnal);
     free(c);
+}
+
+void cdn_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,
+                  req_status_t st, simtime_t at)
+{
+    series_point_t *pt = series_at(&c->series, sent);
+    if (pt) {
+        pt->requests++;
+        pt->hits += status_is_hit(st);
+        pt->latency_sum_ns += (double)(at - sent);
+    }
+    if (sent < c->sc->warmup) return;
+    tally_add(&c->total, st, size, at - sent);
+    tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
+    if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
 }
 
 void cdn_count_origin(cdn_t *c, simtime_t sent, uint32_t size)
@@ -71,20 +241,6 @@ void cdn_count_origin(cdn_t *c, simtime_t sent, uint32_t size)
     c->origin_bytes += size;
 }
 
-void cdn_complete(cdn_t *c, uint32_t p, simtime_t sent, uint32_t size, req_status_t st,
-                  simtime_t at)
-{
-    series_point_t *pt = series_at(&c->series, sent);
-    if (pt) {
-        pt->requests++;
-        pt->hits += status_is_hit(st);
-        pt->latency_sum_ns += (double)(at - sent);
-    }
-    if (sent < c->sc->warmup) return;
-    tally_add(&c->total, st, size, at - sent);
-    tally_add(&c->pops[p].tally, st, size, at - sent);
-}
-
 /* Reads the next request ahead; false when the workload is done. */
 static bool read_next(cdn_t *c)
 {
@@ -94,25 +250,126 @@ static bool read_next(cdn_t *c)
     return c->have_next;
 }
 
-/* The arrival event fires when the request reaches its PoP; the next arrival
- * is scheduled from here, so at most one arrival is pending at a time. */
-static void on_arrival(sim_t *s, void *ctx, uint64_t arg)
+/* Handshake round trips a new request pays before its own. */
+static int handshake_rtts(cdn_t *c)
+{
+    const conn_spec_t *cs = &c->sc->conn;
+    if (cs->keepalive_share >= 1 || gsl_rng_uniform(c->r_conn) < cs->keepalive_share) return 0;
+    bool resumed = cs->resumption_share > 0 && gsl_rng_uniform(c->r_conn) < cs->resumption_share;
+    int tls;
+    if (cs->tls == 12) tls = resumed ? 1 : 2;               /* abbreviated vs full handshake */
+    else tls = resumed && cs->zero_rtt_share > 0 && gsl_rng_uniform(c->r_conn) < cs->zero_rtt_share
+                   ? 0 : 1;                                 /* 0-RTT early data, else 1-RTT */
+    return 1 + tls;                                         /* TCP's own round trip first */
+}
+
+/* Fast path: one group at a fixed distance. The arrival event fires when the
+ * request reaches the PoP, so a hit costs one event. */
+static void on_arrival_fixed(sim_t *s, void *ctx, uint64_t arg)
 {
     cdn_t *c = ctx;
     request_spec_t r = c->next;
     c->sent++;
     c->last_sent = r.time;
-    edge_request(c, 0, r.time, r.key, r.size, r.next_access);
-    if (read_next(c)) sim_at(s, c->next.time + c->pops[0].client_half1, on_arrival, c, 0);
+    edge_arrival_fields(c, 0, r.time, r.key, r.size, false);
+    if (read_next(c)) sim_at(s, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
+}
+
+static void on_client_arrival(sim_t *s, void *ctx, uint64_t rid)
+{
+    cdn_t *c = ctx;
+    if (c->requests[rid].who != NO_ID && c->groups[c->requests[rid].who].pop == NO_ID)
+        edge_origin_direct(c, (uint32_t)rid);
+    else
+        edge_arrival(c, (uint32_t)rid);
+}
+
+/* General path: the client sends now; the request reaches its PoP (or the
+ * origin) after its handshakes and one one-way latency. */
+static void on_send(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    request_spec_t r = c->next;
+    uint32_t g = (uint32_t)gsl_ran_discrete(c->r_groups, c->group_pick);
+    const group_t *gr = &c->groups[g];
+    bool keep = true;
+    if (c->sc->diurnal > 0) {
+        /* peak at 20:00 local solar time, trough at 08:00 */
+        double hours = simtime_to_s(r.time) / 3600.0 + gr->lon / 15.0;
+        double rate = 1 + c->sc->diurnal * cos(2 * M_PI * (hours - 20) / 24);
+        keep = gsl_rng_uniform(c->r_diurnal) * (1 + c->sc->diurnal) < rate;
+    }
+    if (keep) {
+        c->sent++;
+        c->last_sent = r.time;
+        bool dynamic = c->sc->dynamic_share > 0 && gsl_rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
+        simtime_t rtt = 2 * gr->oneway;
+        simtime_t at = r.time + handshake_rtts(c) * rtt + gr->oneway;
+        uint32_t rid = request_new(c);
+        if (rid == NO_ID) return;
+        c->requests[rid] = (request_t){ .sent = r.time, .key = r.key, .size = r.size, .who = g,
+                                        .kind = WAIT_CLIENT, .dynamic = dynamic };
+        sim_at(s, at, on_client_arrival, c, rid);
+    }
+    if (read_next(c)) sim_at(s, c->next.time, on_send, c, 0);
 }
 
 int cdn_run(cdn_t *c, char *err, size_t errlen)
 {
-    if (read_next(c)) sim_at(c->sim, c->next.time + c->pops[0].client_half1, on_arrival, c, 0);
+    if (read_next(c)) {
+        if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
+        else sim_at(c->sim, c->next.time, on_send, c, 0);
+    }
     int rc = c->input_error ? -1 : sim_run(c->sim, SIMTIME_MAX);
     if (c->input_error) { snprintf(err, errlen, "%s", c->err); return -2; }
     if (rc != 0) { snprintf(err, errlen, "%s", sim_error(c->sim)); return -1; }
     return 0;
+}
+
+static void add_pops(const cdn_t *c, cJSON *o)
+{
+    cJSON *pops = cJSON_AddArrayToObject(o, "pops");
+    for (uint32_t i = 0; i < c->npops; i++) {
+        const pop_t *p = &c->pops[i];
+        cJSON *po = cJSON_CreateObject();
+        cJSON_AddStringToObject(po, "id", p->id);
+        tally_to_json(&p->tally, po);
+        if (c->world) {
+            cJSON_AddStringToObject(po, "city", c->world->pops[i].city);
+            cJSON_AddStringToObject(po, "continent", continent_codes[p->continent]);
+            cJSON_AddStringToObject(po, "upstream", p->upstream == NO_ID ? "origin" : c->pops[p->upstream].id);
+        }
+        if (p->is_shield) {
+            cJSON *sh = cJSON_AddObjectToObject(po, "shield");
+            cJSON_AddNumberToObject(sh, "requests", (double)p->tier_requests);
+            cJSON_AddNumberToObject(sh, "hits", (double)p->tier_hits);
+            cJSON_AddNumberToObject(sh, "hit_ratio", p->tier_requests ? (double)p->tier_hits / (double)p->tier_requests : 0);
+        }
+        cJSON_AddNumberToObject(po, "refused", (double)p->server.refused);
+        cJSON_AddStringToObject(po, "policy", cache_policy_name(p->cache));
+        cJSON_AddNumberToObject(po, "cached_objects", (double)cache_objects(p->cache));
+        cJSON_AddNumberToObject(po, "cached_bytes", (double)cache_bytes(p->cache));
+        cJSON_AddNumberToObject(po, "evictions", (double)cache_evictions(p->cache));
+        cJSON_AddItemToArray(pops, po);
+    }
+}
+
+/* What anycast costs against ideal geo mapping, weighted by traffic share. */
+static void add_anycast_cost(const cdn_t *c, cJSON *o)
+{
+    const world_t *w = c->world;
+    double off = 0, extra = 0;
+    for (int g = 0; g < w->ngroups; g++) {
+        const world_group_t *wg = &w->groups[g];
+        if (wg->anycast_pop < 0) continue;
+        if (wg->anycast_pop != wg->nearest_pop) off += wg->weight;
+        extra += wg->weight * 2 * simtime_to_ms(wg->anycast_oneway - wg->nearest_oneway);
+    }
+    cJSON *a = cJSON_AddObjectToObject(o, "anycast");
+    cJSON_AddNumberToObject(a, "share_not_nearest", off);
+    cJSON_AddNumberToObject(a, "mean_extra_rtt_ms", extra);
+    cJSON_AddNumberToObject(a, "groups", w->ngroups);
+    cJSON_AddNumberToObject(a, "ases", w->ases);
 }
 
 cJSON *cdn_results(const cdn_t *c)
@@ -125,20 +382,25 @@ cJSON *cdn_results(const cdn_t *c)
     cJSON *org = cJSON_AddObjectToObject(o, "origin");
     cJSON_AddNumberToObject(org, "requests", (double)c->origin_requests);
     cJSON_AddNumberToObject(org, "bytes", (double)c->origin_bytes);
+    cJSON_AddNumberToObject(org, "errors", (double)c->origin_errors);
     cJSON_AddNumberToObject(org, "offload",
                             c->total.requests ? 1 - (double)c->origin_requests / (double)c->total.requests : 0);
-    cJSON *pops = cJSON_AddArrayToObject(o, "pops");
-    for (uint32_t i = 0; i < c->npops; i++) {
-        const pop_t *p = &c->pops[i];
-        cJSON *po = cJSON_CreateObject();
-        cJSON_AddStringToObject(po, "id", p->id);
-        tally_to_json(&p->tally, po);
-        cJSON_AddStringToObject(po, "policy", cache_policy_name(p->cache));
-        cJSON_AddNumberToObject(po, "cached_objects", (double)cache_objects(p->cache));
-        cJSON_AddNumberToObject(po, "cached_bytes", (double)cache_bytes(p->cache));
-        cJSON_AddNumberToObject(po, "evictions", (double)cache_evictions(p->cache));
-        cJSON_AddItemToArray(pops, po);
+    add_pops(c, o);
+    if (c->world) {
+        static const char *const modes[] = { "anycast", "geo", "origin" };
+        cJSON_AddStringToObject(o, "routing", modes[sc->routing]);
+        cJSON *cont = cJSON_AddObjectToObject(o, "continents");
+        for (int i = 0; i < NCONTINENTS; i++) {
+            if (!c->continent[i].requests) continue;
+            cJSON *co = cJSON_AddObjectToObject(cont, continent_codes[i]);
+            tally_to_json(&c->continent[i], co);
+        }
+        add_anycast_cost(c, o);
     }
+    cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
+    cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
+    cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);
+    cJSON_AddNumberToObject(tiers, "origin_to_cdn", (double)c->origin_bytes);
     cJSON_AddNumberToObject(o, "requests_sent", (double)c->sent);
     cJSON_AddNumberToObject(o, "duration_s",
                             simtime_to_s(sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration));

@@ -1,74 +1,123 @@
-/* cdn_internal — the CDN model's state, shared by its implementation files
- * (cdn.c builds and drives it, edge.c is a PoP's request path). Not for other
- * modules: they use cdn.h. */
+/* cdn_internal — the CDN model's state, shared by its implementation files:
+ * cdn.c builds it and drives arrivals and results, edge.c is the tiered
+ * request path (PoP lookup, shields, origin). Not for other modules: they use
+ * cdn.h. */
 #ifndef CDNSIM_CDN_INTERNAL_H
 #define CDNSIM_CDN_INTERNAL_H
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "models/cache/cache.h"
 #include "models/cdn.h"
 #include "models/metrics.h"
+#include "models/server.h"
 #include "models/workload.h"
+#include "models/world.h"
 #include "sim/u64map.h"
 
 #define NO_ID UINT32_MAX
+#define NCONTINENTS 7   /* AF AS EU NA OC SA, and unknown */
 
-/* A client request in flight: only requests that must wait get one. */
+/* Who waits on a fetch: a client's request, or a lower tier's fetch. */
+enum { WAIT_CLIENT, WAIT_FETCH };
+
+/* A request in flight: a client request between its send and its arrival at
+ * the PoP, or a waiter on a fetch. Free-listed through `next`. */
 typedef struct request {
     simtime_t sent;        /* at the client */
     uint64_t key;
     uint32_t size;
-    uint32_t next;         /* next waiter on the same fetch, or free-list link */
-    uint8_t status;        /* req_status_t */
-    uint32_t pop;
+    uint32_t next;         /* next waiter on the same fetch / free list */
+    uint32_t who;          /* WAIT_CLIENT: group index; WAIT_FETCH: child fetch id */
+    uint8_t kind;
+    uint8_t status;        /* req_status_t the client will see */
+    bool dynamic;          /* uncacheable: passes through to the origin */
 } request_t;
 
-/* An upstream fetch of one object by one PoP; the requests that wait on it. */
+/* One PoP's upstream fetch of one object; its waiters in arrival order. */
 typedef struct fetch {
     uint64_t key;
     uint32_t size;
     uint32_t pop;
-    uint32_t first, last;  /* waiting requests, in arrival order */
+    uint32_t first, last;
     uint32_t next_free;
+    bool store;            /* cache the object when it arrives */
+    bool failed;           /* upstream refused (503) */
+    bool measured;         /* sent >= warm-up: counts in results */
+    simtime_t sent;        /* the triggering client request's send time */
 } fetch_t;
 
+typedef struct group {
+    uint32_t pop;          /* NO_ID in origin mode: clients go to the origin */
+    simtime_t oneway;      /* client <-> PoP (or origin), last mile included */
+    double lon;            /* for the local-time diurnal cycle */
+    uint8_t continent;
+} group_t;
+
 typedef struct pop {
-    char id[32];
+    char id[16];
+    uint8_t continent;
     cache_t *cache;
-    u64map_t inflight;     /* key -> fetch id */
-    simtime_t client_half1, client_half2; /* client->PoP and PoP->client one-way */
-    simtime_t upstream_rtt;
-    tally_t tally;
+    u64map_t inflight;     /* key -> fetch id: at most one fetch per key */
+    uint32_t upstream;     /* shield PoP index, or NO_ID for the origin */
+    simtime_t up_oneway;   /* to the upstream */
+    server_t server;
+    tally_t tally;         /* requests from clients */
+    uint64_t tier_requests, tier_hits; /* requests from edges, as a shield */
+    bool is_shield;
 } pop_t;
 
 struct cdn {
     const scenario_t *sc;
     sim_t *sim;
+    world_t *world;        /* NULL without a topology */
     workload_t *workload;
     pop_t *pops;
     uint32_t npops;
+    group_t *groups;
+    uint32_t ngroups;
+    gsl_ran_discrete_t *group_pick;
+    gsl_rng *r_groups, *r_conn, *r_dynamic, *r_diurnal;
+    server_t origin;
+    simtime_t origin_oneway_cold; /* extra one-way units a cold upstream connection costs */
+    int upstream_handshake_rtts;  /* 0 with warm pools */
+    bool fixed_delay;      /* one group, no handshakes: arrivals go straight to the PoP */
+
     request_t *requests;   /* pool */
     uint32_t nrequests, requests_cap, requests_free;
     fetch_t *fetches;      /* pool */
     uint32_t nfetches, fetches_cap, fetches_free;
-    request_spec_t next;   /* the next arrival, read ahead */
+
+    request_spec_t next;   /* the next request, read ahead */
     bool have_next;
-    uint64_t sent;         /* requests generated */
+    uint64_t sent;
     simtime_t last_sent;
     simtime_t end;         /* no request is sent at or after this time */
+
     tally_t total;
-    uint64_t origin_requests, origin_bytes;
+    tally_t continent[NCONTINENTS];
+    uint64_t origin_requests, origin_bytes, origin_errors;
+    uint64_t shield_bytes; /* bodies shields sent to edges */
     series_t series;
-    int input_error;       /* a trace went bad mid-run */
+    int input_error;
     char err[512];
 };
 
-/* edge.c: a request reaches PoP p (now = its arrival at the PoP). */
-void edge_request(cdn_t *c, uint32_t p, simtime_t sent, uint64_t key, uint32_t size,
-                  int64_t next_access);
+/* edge.c: a client request (pool id) reaches its PoP now. */
+void edge_arrival(cdn_t *c, uint32_t rid);
+/* edge.c: the same from the request's fields; a fresh hit needs no record. */
+void edge_arrival_fields(cdn_t *c, uint32_t group, simtime_t sent, uint64_t key, uint32_t size,
+                         bool dynamic);
+/* edge.c: in origin mode, a client request reaches the origin now. */
+void edge_origin_direct(cdn_t *c, uint32_t rid);
+uint32_t request_new(cdn_t *c);
+void request_free(cdn_t *c, uint32_t id);
 
-/* cdn.c: a request's first byte reaches the client at time `at`. */
-void cdn_complete(cdn_t *c, uint32_t p, simtime_t sent, uint32_t size, req_status_t st,
-                  simtime_t at);
+/* cdn.c: a client request's first byte reaches the client at `at`. */
+void cdn_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,
+                  req_status_t st, simtime_t at);
+/* cdn.c: an origin fetch started for a request sent at `sent`. */
 void cdn_count_origin(cdn_t *c, simtime_t sent, uint32_t size);
 
 #endif
