@@ -279,8 +279,8 @@ static int run_pops(figs_t *g, const cJSON *res, const char *title, char *err, s
     plot_quote(&s, t);
     strbuf_printf(&s, "\nset style fill solid 0.6 border -1\nset boxwidth 0.7 absolute\nset grid ytics\n"
                       "set xrange [-0.8:%d.8]\nset offsets 0,0,graph 0.12,0\n", shown - 1);
-    strbuf_printf(&s, "set xtics rotate by -45 nomirror\nset ylabel 'requests'\nset yrange [0:*]\n"
-                      "set y2label 'hit ratio'\nset y2range [0:1]\nset y2tics\nset key top right\n"
+    strbuf_printf(&s, "set xtics rotate by 45 right nomirror font ',9'\nset ylabel 'requests'\nset yrange [0:*]\n"
+                      "set y2label 'hit ratio'\nset y2range [0:1]\nset y2tics\nset key outside top center horizontal\n"
                       "plot 'pops.dat' using 1:3:xtic(2) with boxes title 'requests', \\\n"
                       "     '' using 1:4 axes x1y2 with points pt 7 ps 1.2 title 'hit ratio'\n");
     int rc = emit(g, "pops", &d, "pops.dat", &s, "requests and hit ratio per PoP", err, errlen);
@@ -587,7 +587,7 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
         }
         strbuf_printf(&s, "\n");
     } else {
-        strbuf_printf(&s, "\nset style fill solid 0.6 border -1\nset boxwidth 0.7 absolute\nset xtics rotate by -30\n"
+        strbuf_printf(&s, "\nset style fill solid 0.6 border -1\nset boxwidth 0.7 absolute\nset xtics rotate by 30 right\n"
                           "set key off\nplot '%s' using 1:3:4:xtic(2) with boxerrorbars\n", data_name);
     }
     int rc = 0;
