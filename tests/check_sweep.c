@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "analysis/results.h"
 #include "analysis/sweep.h"
 #include "sim/rng.h"
 
@@ -106,6 +107,34 @@ START_TEST(ci_known_answers)
     sweep_mean_ci95(same, 3, &m, &h);
     ck_assert_double_eq(m, 4.0);
     ck_assert_double_eq(h, 0.0);
+}
+END_TEST
+
+START_TEST(flatten_and_numbers)
+{
+    cJSON *j = cJSON_Parse("{\"scenario\": \"x\", \"seed\": 9, \"requests\": 10, \"hit_ratio\": 0.5,"
+                           " \"status\": {\"HIT\": 5, \"MISS\": 5}, \"latency_ms\": {\"p99\": 80},"
+                           " \"pops\": [{\"requests\": 10}], \"timeseries\": {\"interval_s\": 60},"
+                           " \"sweep\": {\"point\": 3}, \"wall_s\": 1.5, \"a\": {\"b\": {\"c\": 1}}}");
+    results_flat_t fl = { 0 };
+    ck_assert_int_eq(results_flatten(j, &fl), 0);
+    const char *want[] = { "requests", "hit_ratio", "status.HIT", "status.MISS", "latency_ms.p99", "a.b.c" };
+    ck_assert_uint_eq(fl.n, 6);
+    for (size_t i = 0; i < 6; i++) ck_assert_str_eq(fl.f[i].name, want[i]);
+    ck_assert_int_eq(results_flat_find(&fl, "latency_ms.p99"), 4);
+    ck_assert_int_eq(results_flat_find(&fl, "wall_s"), -1);
+    ck_assert(results_is_run(j));
+    ck_assert(!results_is_summary(j));
+    results_flat_free(&fl);
+    cJSON_Delete(j);
+    /* shortest text that reads back exactly */
+    char buf[40];
+    results_format_number(buf, sizeof buf, 0.1);
+    ck_assert_str_eq(buf, "0.1");
+    results_format_number(buf, sizeof buf, 1.0 / 3);
+    ck_assert_double_eq(strtod(buf, NULL), 1.0 / 3);
+    results_format_number(buf, sizeof buf, 5103132997656651.0);
+    ck_assert_str_eq(buf, "5103132997656651");
 }
 END_TEST
 
@@ -299,6 +328,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, ci_known_answers);
+    tcase_add_test(tc, flatten_and_numbers);
     tcase_add_test(tc, points_and_seeds);
     tcase_add_test(tc, bad_inputs);
     tcase_add_test(tc, run_resume_and_jobs);
