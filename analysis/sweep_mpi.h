@@ -10,7 +10,7 @@
  * system across machines). Results are the same whichever rank ran them, so
  * the summary is byte-identical to a serial sweep's. Rank 0 waits by
  * polling with short sleeps rather than a spinning blocking receive, so it
- * costs almost no CPU: with K ranks on K cores, K-1 compute.
+ * costs almost no CPU: K + 1 ranks keep K cores busy.
  *
  * Built without CDNSIM_MPI, sweep_mpi_launched() is false and nothing here
  * touches MPI. */
