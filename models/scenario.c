@@ -152,7 +152,11 @@ static void read_connections(cfg_obj_t *root, conn_spec_t *cs)
     cfg_obj_t o;
     cfg_child(root, "connections", &o, 0);
     int tls = 1, pool = 0;
-    cfg_enum(&o, "tls", &tls, tls_versions, 0);
+    const cJSON *t = cfg_raw(&o, "tls");
+    if (cJSON_IsNumber(t) && (t->valuedouble == 1.2 || t->valuedouble == 1.3))
+        tls = t->valuedouble == 1.2 ? 0 : 1; /* --set connections.tls=1.2 arrives as a number */
+    else
+        cfg_enum(&o, "tls", &tls, tls_versions, 0);
     cs->tls = tls == 0 ? 12 : 13;
     cfg_num(&o, "keepalive_share", &cs->keepalive_share, 0, 1, 0);
     cfg_num(&o, "resumption_share", &cs->resumption_share, 0, 1, 0);

@@ -1,0 +1,70 @@
+#!/bin/sh
+# make bench — every performance figure the README quotes, measured here.
+# Wall-clock figures depend on the machine and on what else runs: run on a
+# quiet machine. Peak memory is the maximum resident set (GNU time).
+# usage: bench/run.sh [BUILD_DIR]
+set -u
+build=${1:-build}
+cdnsim=$build/cdnsim
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cdnsim_bench.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+
+# peak RSS in MB and wall seconds of a command, printed after its own output
+measure() {
+    /usr/bin/time -f '%e %M' -o "$dir/time" "$@" > /dev/null || echo "  (failed: $*)"
+    read -r wall kb < "$dir/time"
+    echo "$wall $((kb / 1024))"
+}
+
+# events/s and requests/s of one run from its result JSON
+rates() {
+    awk -F'[:,]' '/"events":/ {e=$2} /"requests_sent":/ {r=$2} /"wall_s":/ {w=$2}
+                  END {printf "%.2f M events/s, %.2f M requests/s", e/w/1e6, r/w/1e6}' "$1"
+}
+
+echo "== kernel: hold model (one exponential successor per event)"
+"$build/bench/bench_kernel" 20000000
+
+echo
+echo "== single-PoP LRU study (10^5 objects, Zipf 0.8, cache 10^4, 10^7 requests)"
+for objects in 100000 1000000 10000000; do
+    set -- run scenarios/single_pop.json --quiet --out "$dir/r.json" \
+        --set workload.objects=$objects --set cache.capacity_objects=$((objects / 10)) \
+        --set workload.rate_rps=10000 --set duration_s=1000 --set warmup_s=100 --set content.ttl_s=600
+    read -r wall mb <<EOT
+$(measure "$cdnsim" "$@")
+EOT
+    echo "objects=$objects cache=$((objects / 10)): $(rates "$dir/r.json"), peak ${mb} MB"
+done
+
+echo
+echo "== world scenario (212 PoPs, 20,000 ASes, 887 client groups, shields)"
+for req in 1000000 10000000; do
+    dur=$((req / 10000))
+    for objects in 100000 1000000; do
+        read -r wall mb <<EOT
+$(measure "$cdnsim" run scenarios/world.json --quiet --out "$dir/w.json" --set duration_s=$dur \
+            --set warmup_s=0 --set workload.objects=$objects --set cache.capacity_objects=$((objects / 10)))
+EOT
+        echo "requests=$req objects=$objects: $(rates "$dir/w.json"), peak ${mb} MB"
+    done
+done
+for pops in 50 100; do
+    list=$(awk -F, 'NR>4 && n<'"$pops"' {printf "%s\"%s\"", (n++?",":""), $1}' topologies/pops.csv)
+    read -r wall mb <<EOT
+$(measure "$cdnsim" run scenarios/world.json --quiet --out "$dir/w.json" --set duration_s=100 \
+        --set warmup_s=0 --set "topology.pops=[$list]" --set shield.enabled=false \
+        --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}')
+EOT
+    echo "pops=$pops (no shields) requests=1000000: $(rates "$dir/w.json"), peak ${mb} MB"
+done
+
+for extra in "$build/bench/bench_cache" bench/bench_routes.sh bench/bench_sweep.sh; do
+    [ -e "$extra" ] || continue
+    echo
+    echo "== $extra"
+    case "$extra" in
+        *.sh) sh "$extra" "$build" ;;
+        *) "$extra" ;;
+    esac
+done
