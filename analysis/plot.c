@@ -221,7 +221,8 @@ static int run_timeseries(figs_t *g, const cJSON *res, const char *title, char *
     }
     strbuf_printf(&d, "%.10g %.10g %.10g %.10g\n", last[0], last[1], last[2], last[3]);
     plot_terminal(&s, g->f, "timeseries", 1000, 900);
-    strbuf_printf(&s, "set datafile missing 'nan'\nset grid\nset key off\n");
+    /* one left margin for the three panels, so their time axes line up */
+    strbuf_printf(&s, "set datafile missing 'nan'\nset grid\nset key off\nset lmargin 12\n");
     if (warm > 0)
         strbuf_printf(&s, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead dt 3 lc rgb '#808080'\n"
                           "set label 'warm-up ends' at %.10g, graph 0.08 offset 0.5,0 tc rgb '#606060'\n",
