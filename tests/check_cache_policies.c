@@ -297,19 +297,23 @@ START_TEST(growth)
 {
     const char *const *names = cache_policy_names();
     for (int i = 0; names[i]; i++) {
-        cache_t *c = make(names[i], 0, 4000000, 3);
+        /* ~30000 objects: the slab goes past its first 16384-slot chunk */
+        cache_t *c = make(names[i], 0, 12000000, 3);
         srand(8);
-        for (int k = 0; k < 40000; k++) {
-            uint64_t key = (uint64_t)(rand() % 30000);
+        for (int k = 0; k < 100000; k++) {
+            uint64_t key = (uint64_t)(rand() % 60000);
             cache_req_t r = { .key = key, .size = (uint32_t)(1 + key * 13 % 800), .now = k,
                               .next_access = k + 1 + rand() % 20000 };
             cache_entry_t *e = cache_find(c, key);
+            /* now and then another lookup comes between find and touch, so
+             * touch must find e's slot itself (in whichever chunk) */
+            if (e && k % 7 == 0) cache_find(c, key + 1);
             if (e) cache_touch(c, e, &r);
             else cache_put(c, &r, SIMTIME_MAX, 0);
-            if (k % 5000 == 0) ck_assert_msg(cache_check(c), "%s at %d", names[i], k);
+            if (k % 20000 == 0) ck_assert_msg(cache_check(c), "%s at %d", names[i], k);
         }
         ck_assert_msg(cache_check(c), "%s", names[i]);
-        ck_assert_msg(cache_objects(c) > 4000, "%s holds %llu", names[i],
+        ck_assert_msg(cache_objects(c) > 20000, "%s holds %llu", names[i],
                       (unsigned long long)cache_objects(c));
         cache_destroy(c);
     }

@@ -1,10 +1,11 @@
 /* cache — slab, key index and capacity accounting; see cache.h.
  *
- * Slab: slots of entry + policy meta. A count-limited cache (up to 2^24
- * objects) allocates the slab for its capacity at once and hands out never-
- * used slots in order (`fresh`), so pages are touched only as it fills; a
- * byte-limited cache grows the slab by half. Free slots are chained through
- * their entry's tag field.
+ * Slab: slots of entry + policy meta, in chunks that never move. A count-
+ * limited cache (up to 2^24 objects) allocates one chunk for its capacity at
+ * once; any other grows by chunks of 2^14 slots, so growth copies nothing
+ * and wastes at most one chunk. Never-used slots are handed out in order
+ * (`fresh`), so pages are touched only as the cache fills. Free slots are
+ * chained through their entry's tag field.
  *
  * Index: open addressing with linear probing, at most 5/8 full so runs (and
  * the slab reads a lookup or a deletion makes) stay short; removal shifts the
@@ -67,7 +68,7 @@ static inline uint64_t home_cell(uint64_t key, uint64_t cells)
 
 static inline uint64_t slot_key(const cache_t *c, uint32_t s)
 {
-    return ((const cache_entry_t *)(const void *)(c->slab.base + (size_t)s * c->slab.slot_size))->key;
+    return ((const cache_entry_t *)(const void *)cache_slot_addr(&c->slab, s))->key;
 }
 
 const cache_config_t *cache_config(const cache_t *c) { return &c->cfg; }
@@ -151,7 +152,11 @@ cache_entry_t *cache_find(cache_t *c, uint64_t key)
 
 static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
 {
-    return (uint32_t)(((const char *)e - c->slab.base) / c->slab.slot_size);
+    const char *p = (const char *)e;
+    size_t chunk_bytes = ((size_t)c->slab.in_chunk + 1) * c->slab.slot_size;
+    for (uint32_t i = 0;; i++) /* e is a cached entry: some chunk holds it */
+        if (p >= c->slab.chunks[i] && p < c->slab.chunks[i] + chunk_bytes)
+            return (i << c->slab.shift) + (uint32_t)((size_t)(p - c->slab.chunks[i]) / c->slab.slot_size);
 }
 
 void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
@@ -206,13 +211,13 @@ bool cache_remove(cache_t *c, uint64_t key)
 static uint32_t alloc_slot(cache_t *c)
 {
     if (c->free_head == CACHE_NO_SLOT && c->fresh == c->nslots) {
-        /* growth by half bounds the unused tail of the slab to a third */
-        uint64_t want = c->nslots ? (uint64_t)c->nslots + c->nslots / 2 : 1024;
-        /* eviction runs before allocation, so a count-limited cache never
-         * needs more slots than its capacity */
-        if (c->cfg.capacity_objects && want > c->cfg.capacity_objects)
-            want = c->cfg.capacity_objects > c->nslots ? c->cfg.capacity_objects : c->nslots + 1;
+        /* one more chunk (only caches without a modest object limit grow) */
+        uint64_t want = (uint64_t)c->nslots + c->slab.in_chunk + 1;
         if (want >= CACHE_NO_SLOT) return CACHE_NO_SLOT;
+        uint32_t nchunks = c->nslots >> c->slab.shift;
+        char **chunks = realloc(c->slab.chunks, (nchunks + 1) * sizeof *chunks);
+        if (!chunks) return CACHE_NO_SLOT;
+        c->slab.chunks = chunks;
         /* the policy's per-slot arrays grow first, so a failure leaves both
          * as they were */
         if (c->policy->on_grow && c->policy->on_grow(c, c->state, (uint32_t)want) != 0)
@@ -220,10 +225,9 @@ static uint32_t alloc_slot(cache_t *c)
         /* the slot field must cover the new slots */
         if (want > c->slot_mask && index_rebuild(c, c->index_cells, mask_for(want)) != 0)
             return CACHE_NO_SLOT;
-        char *slab = realloc(c->slab.base, want * c->slab.slot_size);
-        if (!slab) return CACHE_NO_SLOT;
-        c->slab.base = slab;
-        c->found = NULL;
+        char *chunk = malloc(((size_t)c->slab.in_chunk + 1) * c->slab.slot_size);
+        if (!chunk) return CACHE_NO_SLOT;
+        c->slab.chunks[nchunks] = chunk;
         c->nslots = (uint32_t)want;
     }
     if (c->free_head == CACHE_NO_SLOT) return c->fresh++;
@@ -282,9 +286,10 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
     snprintf(c->stream, sizeof c->stream, "%s", cfg->stream ? cfg->stream : "cache");
     c->cfg.stream = c->stream;
     c->slab.slot_size = (sizeof(cache_entry_t) + p->meta_size + 7) & ~(size_t)7;
+    c->slab.shift = 14;
+    c->slab.in_chunk = (1u << 14) - 1;
     c->slab.by_bytes = cfg->capacity_bytes != 0;
     c->free_head = CACHE_NO_SLOT;
-    /* size the index for the expected population, not the largest possible */
     /* size the index for the capacity when that is a real number of objects;
      * a huge or absent limit starts small and grows with the population */
     uint64_t cells = 1024;
@@ -300,8 +305,11 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
      * growing it by steps would copy it and briefly hold two */
     if (cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24)) {
         uint32_t n = (uint32_t)cfg->capacity_objects;
+        c->slab.shift = 31;   /* every slot is in chunk 0 */
+        c->slab.in_chunk = (1u << 31) - 1;
         if ((p->on_grow && p->on_grow(c, c->state, n) != 0) ||
-            !(c->slab.base = malloc((size_t)n * c->slab.slot_size))) {
+            !(c->slab.chunks = calloc(1, sizeof *c->slab.chunks)) ||
+            !(c->slab.chunks[0] = malloc((size_t)n * c->slab.slot_size))) {
             cache_destroy(c);
             snprintf(err, errlen, "out of memory creating the cache");
             return NULL;
@@ -320,7 +328,11 @@ void cache_destroy(cache_t *c)
 {
     if (!c) return;
     if (c->policy->destroy) c->policy->destroy(c->state);
-    free(c->slab.base);
+    if (c->slab.chunks) {
+        uint32_t n = c->slab.shift == 31 ? 1 : c->nslots >> c->slab.shift;
+        for (uint32_t i = 0; i < n; i++) free(c->slab.chunks[i]);
+        free(c->slab.chunks);
+    }
     free(c->index);
     free(c);
 }
@@ -344,7 +356,7 @@ bool cache_check(const cache_t *c)
         uint32_t v = c->index[i], s = v & c->slot_mask;
         if (v == CACHE_NO_SLOT) continue;
         if (s >= c->fresh) return false;
-        const cache_entry_t *e = (const cache_entry_t *)(const void *)(c->slab.base + (size_t)s * c->slab.slot_size);
+        const cache_entry_t *e = (const cache_entry_t *)(const void *)cache_slot_addr(&c->slab, s);
         if (e->key == FREE_KEY || find_cell(c, e->key) != i || make_cell(c, e->key, s) != v) return false;
         n++;
         bytes += e->size;

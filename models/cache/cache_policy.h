@@ -19,9 +19,8 @@
  *              1 byte, where a byte of meta costs 8 with alignment) grows them
  *              here; -1 (out of memory) makes the insertion fail cleanly.
  *              Every slot a policy sees is below the last nslots it was given.
- * Slots are stable for an object's lifetime; pointers into the slab are not
- * (cache_entry_at/cache_meta must be called again after the slab grows, which
- * only happens inside cache_put before on_insert).
+ * Slots, and pointers into the slab, are stable for an object's lifetime
+ * (the slab grows by whole chunks that never move).
  *
  * Adding a policy: one file here and one line in registry.c. */
 #ifndef CDNSIM_CACHE_POLICY_H
@@ -47,23 +46,31 @@ typedef struct cache_policy {
 
 /* Every cache_t begins with this view of its slab (a struct may be addressed
  * through its first member), so policies reach slots with inline arithmetic
- * instead of a call per link they follow: the hot path of every policy. */
+ * instead of a call per link they follow: the hot path of every policy.
+ * The slab is a list of chunks of 2^shift slots (one chunk holding the whole
+ * capacity when the cache counts a modest number of objects); chunks never
+ * move, so growing the slab copies nothing. */
 typedef struct cache_slab {
-    char *base;          /* nslots * slot_size bytes; moves only inside cache_put */
+    char **chunks;       /* chunk i holds slots [i << shift, (i + 1) << shift) */
+    uint32_t shift;
+    uint32_t in_chunk;   /* (1 << shift) - 1 */
     size_t slot_size;    /* sizeof(cache_entry_t) + meta_size, 8-aligned */
     bool by_bytes;       /* capacity_bytes set: weights are sizes, else 1 */
 } cache_slab_t;
 
+static inline char *cache_slot_addr(const cache_slab_t *s, uint32_t slot)
+{
+    return s->chunks[slot >> s->shift] + (size_t)(slot & s->in_chunk) * s->slot_size;
+}
+
 static inline cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot)
 {
-    const cache_slab_t *s = (const cache_slab_t *)(void *)c;
-    return (cache_entry_t *)(void *)(s->base + (size_t)slot * s->slot_size);
+    return (cache_entry_t *)(void *)cache_slot_addr((const cache_slab_t *)(void *)c, slot);
 }
 
 static inline void *cache_meta(cache_t *c, uint32_t slot)
 {
-    const cache_slab_t *s = (const cache_slab_t *)(void *)c;
-    return s->base + (size_t)slot * s->slot_size + sizeof(cache_entry_t);
+    return cache_slot_addr((const cache_slab_t *)(void *)c, slot) + sizeof(cache_entry_t);
 }
 
 /* The slot of a cached key, or CACHE_NO_SLOT. */

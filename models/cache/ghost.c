@@ -155,11 +155,11 @@ static void compact(ghost_t *g)
 static int grow_ring(ghost_t *g)
 {
     ghost_t n = *g;
-    uint64_t ring = g->ring + g->ring / 2;
+    uint64_t ring = g->ring + g->ring / 4;   /* a quarter: the unused part stays small */
     if (ring > UINT32_MAX - 1) return -1;
     n.keys = NULL, n.list = NULL, n.weights = NULL;
     uint64_t cells = g->cells;
-    while ((g->count + 1) * 8 > cells * 5) cells += cells / 2;
+    while ((g->count + 1) * 8 > cells * 5) cells += cells / 4;
     uint32_t *idx = malloc(cells * sizeof *idx);
     /* everything is allocated before anything changes: a failure leaves the
      * ghost as it was */
@@ -201,7 +201,7 @@ int ghost_push(ghost_t *g, int list, uint64_t key, uint64_t weight)
         else if (grow_ring(g) != 0) return -1;
     }
     if ((g->count + 1) * 8 > g->cells * 5) {
-        uint64_t cells = g->cells + g->cells / 2;
+        uint64_t cells = g->cells + g->cells / 4;
         uint32_t *old_index = g->index;
         uint64_t old_cells = g->cells;
         g->index = NULL;

@@ -99,10 +99,14 @@ static void drop_if_empty(lfu_t *l, uint32_t i)
 static int lfu_grow(cache_t *c, void *state, uint32_t nslots)
 {
     lfu_t *l = state;
-    uint32_t *b = realloc(l->bucket_of, (size_t)nslots * sizeof *b);
+    if (nslots <= l->nslots) return 0;
+    /* geometric: the slab asks again at every chunk it adds */
+    uint64_t n = l->nslots ? (uint64_t)l->nslots + l->nslots / 2 : nslots;
+    if (n < nslots || n > UINT32_MAX) n = nslots;
+    uint32_t *b = realloc(l->bucket_of, n * sizeof *b);
     if (!b) return -1;
     l->bucket_of = b;
-    l->nslots = nslots;
+    l->nslots = (uint32_t)n;
     return 0;
 }
 

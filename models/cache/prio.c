@@ -84,10 +84,14 @@ void prio_destroy(void *state)
 int prio_grow(cache_t *c, void *state, uint32_t nslots)
 {
     prio_t *p = state;
-    uint32_t *f = realloc(p->freq, (size_t)nslots * sizeof *f);
+    if (nslots <= p->nslots) return 0;
+    /* geometric: the slab asks again at every chunk it adds */
+    uint64_t n = p->nslots ? (uint64_t)p->nslots + p->nslots / 2 : nslots;
+    if (n < nslots || n > UINT32_MAX) n = nslots;
+    uint32_t *f = realloc(p->freq, n * sizeof *f);
     if (!f) return -1;
     p->freq = f;
-    p->nslots = nslots;
+    p->nslots = (uint32_t)n;
     return 0;
 }
 

@@ -81,14 +81,17 @@ typedef struct qlist_tags {
     uint32_t n;
 } qlist_tags_t;
 
+/* Geometric, since the slab asks again at every chunk it adds. */
 static inline int qlist_tags_grow(qlist_tags_t *t, uint32_t nslots)
 {
     if (nslots <= t->n) return 0;
-    uint8_t *b = realloc(t->b, nslots);
+    uint64_t n = t->n ? (uint64_t)t->n + t->n / 2 : nslots;
+    if (n < nslots || n > UINT32_MAX) n = nslots;
+    uint8_t *b = realloc(t->b, n);
     if (!b) return -1;
-    memset(b + t->n, 0, nslots - t->n);
+    memset(b + t->n, 0, n - t->n);
     t->b = b;
-    t->n = nslots;
+    t->n = (uint32_t)n;
     return 0;
 }
 
