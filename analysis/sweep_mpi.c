@@ -144,11 +144,13 @@ int sweep_mpi_run(sweep_t *sw, const char *dir, sweep_progress_fn progress, void
     sweep_tally_t t = { 0 };
     if (rank == 0) rc = master(sw, dir, size, progress, ctx, &t, err, errlen);
     else worker(sw, dir);
+    /* every rank stays until rank 0 is done (summary written) */
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (rank != 0 && rc != 0) snprintf(err, errlen, "rank 0 reported a failure");
     if (tally) *tally = t;
     MPI_Finalize();
-    return rc;
+    /* mpirun aborts the job when the first rank exits non-zero: only rank 0
+     * does, after printing its message, so its status is the job's */
+    return rank == 0 ? rc : 0;
 }
 
 #else /* !CDNSIM_MPI: the local build, where mpirun never starts a sweep */

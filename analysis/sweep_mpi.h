@@ -30,9 +30,10 @@ bool sweep_mpi_launched(void);
 int sweep_mpi_rank(void);
 
 /* Runs the sweep's unfinished runs over the ranks and, on rank 0, writes the
- * summary. Every rank returns rank 0's status: 0, -1 runtime failure, -2 bad
- * input met while running; the message is in err on rank 0. The tally and
- * progress calls happen on rank 0. */
+ * summary. Rank 0 returns the status: 0, -1 runtime failure, -2 bad input met
+ * while running (message in err); the other ranks return 0 once rank 0 is
+ * done, so that rank 0's exit status and message are the job's. The tally
+ * and progress calls happen on rank 0. */
 int sweep_mpi_run(sweep_t *sw, const char *dir, sweep_progress_fn progress, void *ctx,
                   sweep_tally_t *tally, char *err, size_t errlen);
 

@@ -47,5 +47,12 @@ rc=$?
 grep -qF '$.parameters["cache.capacity_object"]' "$dir/log" || fail "bad sweep: path not named: $(cat "$dir/log")"
 [ ! -e "$dir/bad/summary.json" ] || fail "bad sweep wrote a summary"
 
+# a run that cannot be written fails the job, rank 0 naming the rank and point
+mkdir -p "$dir/fail/runs/p0001-r0.json/blocked"
+mpi 2 "$dir/sweep.json" "$dir/fail" > "$dir/log" 2>&1
+rc=$?
+[ $rc = 1 ] || fail "failed run under mpirun: exit $rc, want 1"
+grep -q 'rank 1: point 1 ' "$dir/log" || fail "failed run: message lacks rank and point: $(cat "$dir/log")"
+
 [ $fails = 0 ] || { echo "cli_sweep_mpi: $fails failure(s)" >&2; exit 1; }
 echo "cli_sweep_mpi: ok"
