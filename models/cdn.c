@@ -172,6 +172,12 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         cdn_destroy(c);
         return -2;
     }
+    char cerr[512];
+    if (content_init(&c->content, sc->classes, sc->nclasses, sc->ttl, sc->seed, cerr, sizeof cerr) != 0) {
+        snprintf(err, errlen, "%s: %s", sc->file, cerr);
+        cdn_destroy(c);
+        return -2;
+    }
     int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
     if (rc != 0) { cdn_destroy(c); return rc; }
 
@@ -184,13 +190,15 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     c->r_conn = rng_stream_create(sc->seed, "clients.connections");
     c->r_dynamic = rng_stream_create(sc->seed, "clients.dynamic");
     c->r_diurnal = rng_stream_create(sc->seed, "clients.diurnal");
-    if (!c->group_pick || !c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal) {
+    c->r_variants = rng_stream_create(sc->seed, "clients.variants");
+    if (!c->group_pick || !c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal ||
+        !c->r_variants) {
         snprintf(err, errlen, "out of memory building the model");
         cdn_destroy(c);
         return -1;
     }
     c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
-                     sc->dynamic_share == 0 && sc->routing != ROUTE_ORIGIN;
+                     sc->routing != ROUTE_ORIGIN;
     *out = c;
     return 0;
 }
@@ -214,6 +222,7 @@ void cdn_destroy(cdn_t *c)
     if (c->r_conn) gsl_rng_free(c->r_conn);
     if (c->r_dynamic) gsl_rng_free(c->r_dynamic);
     if (c->r_diurnal) gsl_rng_free(c->r_diurnal);
+    if (c->r_variants) gsl_rng_free(c->r_variants);
     free(c);
 }
 
@@ -263,15 +272,27 @@ static int handshake_rtts(cdn_t *c)
     return 1 + tls;                                         /* TCP's own round trip first */
 }
 
-/* Fast path: one group at a fixed distance. The arrival event fires when the
- * request reaches the PoP, so a hit costs one event. */
+/* A client request for workload request r from group g: its content class,
+ * its cache key (one of the object's variants) and whether it is cacheable. */
+static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g)
+{
+    int k = content_class_of(&c->content, r->key);
+    bool dynamic = c->sc->dynamic_share > 0 && gsl_rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
+    if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;
+    return (request_t){ .sent = r->time, .key = content_request_key(&c->content, k, r->key, c->r_variants),
+                        .object = r->key, .size = r->size, .who = g, .kind = WAIT_CLIENT,
+                        .cls = (uint8_t)k, .dynamic = dynamic };
+}
+
+/* Fast path: one group at a fixed distance, no handshakes. The arrival event
+ * fires when the request reaches the PoP, so a hit costs one event. */
 static void on_arrival_fixed(sim_t *s, void *ctx, uint64_t arg)
 {
     cdn_t *c = ctx;
-    request_spec_t r = c->next;
+    request_t req = make_request(c, &c->next, 0);
     c->sent++;
-    c->last_sent = r.time;
-    edge_arrival_fields(c, 0, r.time, r.key, r.size, false);
+    c->last_sent = req.sent;
+    edge_arrival_fields(c, &req);
     if (read_next(c)) sim_at(s, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
 }
 
@@ -302,13 +323,11 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
     if (keep) {
         c->sent++;
         c->last_sent = r.time;
-        bool dynamic = c->sc->dynamic_share > 0 && gsl_rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
         simtime_t rtt = 2 * gr->oneway;
         simtime_t at = r.time + handshake_rtts(c) * rtt + gr->oneway;
         uint32_t rid = request_new(c);
         if (rid == NO_ID) return;
-        c->requests[rid] = (request_t){ .sent = r.time, .key = r.key, .size = r.size, .who = g,
-                                        .kind = WAIT_CLIENT, .dynamic = dynamic };
+        c->requests[rid] = make_request(c, &r, g);
         sim_at(s, at, on_client_arrival, c, rid);
     }
     if (read_next(c)) sim_at(s, c->next.time, on_send, c, 0);

@@ -10,6 +10,7 @@
 
 #include "models/cache/cache.h"
 #include "models/cdn.h"
+#include "models/content.h"
 #include "models/metrics.h"
 #include "models/server.h"
 #include "models/workload.h"
@@ -26,19 +27,27 @@ enum { WAIT_CLIENT, WAIT_FETCH };
  * the PoP, or a waiter on a fetch. Free-listed through `next`. */
 typedef struct request {
     simtime_t sent;        /* at the client */
-    uint64_t key;
+    uint64_t key;          /* the cache key: the object, or one of its variants */
+    uint64_t object;
     uint32_t size;
     uint32_t next;         /* next waiter on the same fetch / free list */
     uint32_t who;          /* WAIT_CLIENT: group index; WAIT_FETCH: child fetch id */
     uint8_t kind;
     uint8_t status;        /* req_status_t the client will see */
+    uint8_t cls;           /* content class */
     bool dynamic;          /* uncacheable: passes through to the origin */
 } request_t;
 
 /* One PoP's upstream fetch of one object; its waiters in arrival order. */
 typedef struct fetch {
     uint64_t key;
+    uint64_t object;
     uint32_t size;
+    uint32_t version;      /* of the copy the answer carries */
+    uint32_t cond_version; /* conditional: the stale copy's version */
+    uint8_t cls;
+    bool conditional;      /* revalidating a stale copy that has a validator */
+    bool not_modified;     /* the answer was a 304: the stale copy is current */
     uint32_t pop;
     uint32_t first, last;
     uint32_t next_free;
@@ -78,7 +87,8 @@ struct cdn {
     group_t *groups;
     uint32_t ngroups;
     gsl_ran_discrete_t *group_pick;
-    gsl_rng *r_groups, *r_conn, *r_dynamic, *r_diurnal;
+    gsl_rng *r_groups, *r_conn, *r_dynamic, *r_diurnal, *r_variants;
+    content_t content;
     server_t origin;
     simtime_t origin_oneway_cold; /* extra one-way units a cold upstream connection costs */
     int upstream_handshake_rtts;  /* 0 with warm pools */
@@ -106,9 +116,9 @@ struct cdn {
 
 /* edge.c: a client request (pool id) reaches its PoP now. */
 void edge_arrival(cdn_t *c, uint32_t rid);
-/* edge.c: the same from the request's fields; a fresh hit needs no record. */
-void edge_arrival_fields(cdn_t *c, uint32_t group, simtime_t sent, uint64_t key, uint32_t size,
-                         bool dynamic);
+/* edge.c: the same from a request's fields (r->next and r->kind unused); a
+ * fresh hit needs no record. */
+void edge_arrival_fields(cdn_t *c, const request_t *r);
 /* edge.c: in origin mode, a client request reaches the origin now. */
 void edge_origin_direct(cdn_t *c, uint32_t rid);
 uint32_t request_new(cdn_t *c);

@@ -1,18 +1,48 @@
-/* edge — the tiered request path: a PoP's lookup, request collapsing, the
- * fetch to a shield PoP or the origin, and the answers flowing back.
+/* edge — the tiered request path: a PoP's lookup with HTTP freshness,
+ * request collapsing, the fetch to a shield PoP or the origin, and the
+ * answers flowing back.
+ *
+ * Freshness, per the object's content class (models/content.h): a copy is
+ * fresh until `expires` (fetch time + the class's CDN TTL; a hit does not
+ * extend it). A stale copy inside the class's stale-while-revalidate window
+ * is served at once (STALE) while one background fetch refreshes it. Past
+ * that, a copy with a validator is revalidated by a conditional fetch: if the
+ * origin's version is unchanged the answer is a 304 without a body
+ * (REVALIDATED) and the copy is fresh again; else a new body (EXPIRED). A
+ * failed fetch is answered from a stale copy inside stale-if-error (STALE),
+ * else with ERROR. Uncacheable requests (no-store, private, dynamic) bypass
+ * caches and collapsing (BYPASS).
  *
  * Invariants: a PoP has at most one storing fetch in flight per key
- * (inflight maps key -> fetch id), and every request that misses while it is
- * in flight joins its waiter list, so N simultaneous misses at a PoP cost one
- * upstream request; this holds at every tier, so N edges missing one object
- * at once make one origin fetch through their shield. Uncacheable (dynamic)
- * requests bypass caches and collapsing. Waiters are answered in arrival
- * order when the fetch completes; a client's answer is recorded at once with
- * its future arrival time (it changes no state), a lower tier's fetch
- * completes by an event one one-way latency later. */
+ * (inflight maps key -> fetch id), and every request that needs the object
+ * while it is in flight joins its waiter list (COLLAPSED), so N simultaneous
+ * misses at a PoP cost one upstream request; this holds at every tier, so N
+ * edges missing one object at once make one origin fetch through their
+ * shield. Waiters are answered in arrival order. A client's answer changes
+ * no state, so it is tallied at once with its future arrival time; a lower
+ * tier's fetch completes by an event one one-way latency later. */
 #include "models/cdn_internal.h"
 
 #include <stdlib.h>
+
+#define TAG_VERSION_MASK 0xffffffu
+static inline uint32_t make_tag(uint8_t cls, uint32_t version)
+{
+    return (uint32_t)cls << 24 | (version & TAG_VERSION_MASK);
+}
+static inline uint8_t tag_class(uint32_t tag) { return (uint8_t)(tag >> 24); }
+static inline uint32_t tag_version(uint32_t tag) { return tag & TAG_VERSION_MASK; }
+
+/* Freshness lifetime of class k (the scenario's ttl without classes). */
+static inline simtime_t class_ttl(const cdn_t *c, int k)
+{
+    return c->content.ncls ? c->content.cls[k].ttl : c->sc->ttl;
+}
+
+static inline simtime_t expiry(simtime_t now, simtime_t ttl)
+{
+    return ttl == SIMTIME_MAX ? SIMTIME_MAX : now + ttl;
+}
 
 uint32_t request_new(cdn_t *c)
 {
@@ -64,18 +94,40 @@ static void add_waiter(cdn_t *c, uint32_t fid, uint32_t rid)
 
 static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid);
 
-/* Answers waiter rid of a fetch that ended at PoP pi now. */
-static void answer(cdn_t *c, uint32_t pi, uint32_t rid, bool failed)
+/* What a waiter is told: the outcome of the fetch it waited on, or of a hit
+ * (version of the copy served). */
+typedef struct outcome {
+    bool failed, not_modified;
+    uint32_t version;
+} outcome_t;
+
+/* The status a client sees for a failed fetch: a stale copy inside the
+ * class's stale-if-error window, else an error. */
+static req_status_t on_failure(cdn_t *c, uint32_t pi, const request_t *r)
+{
+    if (!c->content.ncls || !c->content.cls[r->cls].sie) return ST_ERROR;
+    const cache_entry_t *e = cache_find(c->pops[pi].cache, r->key);
+    simtime_t now = sim_now(c->sim);
+    return e && now < e->expires + c->content.cls[r->cls].sie ? ST_STALE : ST_ERROR;
+}
+
+/* Answers waiter rid at PoP pi now. */
+static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
 {
     request_t *r = &c->requests[rid];
     simtime_t now = sim_now(c->sim);
     if (r->kind == WAIT_CLIENT) {
-        cdn_complete(c, r->who, pi, r->sent, r->size, failed ? ST_ERROR : (req_status_t)r->status,
-                     now + c->groups[r->who].oneway);
+        req_status_t st = (req_status_t)r->status;
+        if (o.failed) st = on_failure(c, pi, r);
+        else if (o.not_modified && st == ST_EXPIRED) st = ST_REVALIDATED;
+        cdn_complete(c, r->who, pi, r->sent, r->size, st, now + c->groups[r->who].oneway);
     } else {
         fetch_t *child = &c->fetches[r->who];
-        child->failed = failed;
-        if (!failed && child->measured) c->shield_bytes += child->size;
+        child->failed = o.failed;
+        child->version = o.version;
+        /* the child's stale copy is current: the answer is a 304, no body */
+        child->not_modified = !o.failed && child->conditional && child->cond_version == o.version;
+        if (!o.failed && !child->not_modified && child->measured) c->shield_bytes += child->size;
         sim_at(c->sim, now + c->pops[child->pop].up_oneway, on_fetch_done, c, r->who);
     }
     request_free(c, rid);
@@ -85,34 +137,53 @@ static void fetch_done(cdn_t *c, uint32_t fid)
 {
     fetch_t *f = &c->fetches[fid];
     pop_t *p = &c->pops[f->pop];
+    simtime_t now = sim_now(c->sim);
     if (f->store) {
         if (!f->failed) {
-            simtime_t now = sim_now(c->sim);
-            simtime_t ttl = c->sc->ttl;
-            cache_req_t cr = { f->key, f->size, now, -1 };
-            cache_put(p->cache, &cr, ttl == SIMTIME_MAX ? SIMTIME_MAX : now + ttl, 0);
+            cache_entry_t *e = f->not_modified ? cache_find(p->cache, f->key) : NULL;
+            simtime_t expires = expiry(now, class_ttl(c, f->cls));
+            if (e) {
+                e->expires = expires;  /* revalidated: the same copy is fresh again */
+            } else {
+                f->not_modified = false; /* the copy was evicted meanwhile: store the body */
+                cache_req_t cr = { f->key, f->size, now, -1 };
+                cache_put(p->cache, &cr, expires, make_tag(f->cls, f->version));
+            }
         }
         u64map_del(&p->inflight, f->key);
     }
+    outcome_t o = { f->failed, f->not_modified, f->version };
     for (uint32_t rid = f->first; rid != NO_ID;) {
         uint32_t next = c->requests[rid].next;
-        answer(c, f->pop, rid, c->fetches[fid].failed);
+        answer(c, f->pop, rid, o);
         rid = next;
     }
-    f = &c->fetches[fid]; /* answer() may not grow the pool, but stay safe */
+    f = &c->fetches[fid];
     f->next_free = c->fetches_free;
     c->fetches_free = fid;
 }
 
 static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid) { fetch_done(ctx, (uint32_t)fid); }
 
+/* The origin serves fetch f at time t: its version then, and a body unless
+ * the fetch's stale copy is still current (a 304). */
+static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
+{
+    f->version = content_version(&c->content, f->cls, f->object, t);
+    f->not_modified = f->conditional && f->cond_version == f->version;
+    cdn_count_origin(c, f->sent, f->not_modified ? 0 : f->size);
+}
+
 static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
 {
     cdn_t *c = ctx;
     fetch_t *f = &c->fetches[fid];
     simtime_t ready, now = sim_now(s);
-    if (!server_take(&c->origin, now, &ready)) {
+    if (server_take(&c->origin, now, &ready)) {
+        origin_serves(c, f, now);
+    } else { /* refused with a 503: it reached the origin, but no body left */
         f->failed = true;
+        cdn_count_origin(c, f->sent, 0);
         if (f->measured) c->origin_errors++;
         ready = now;
     }
@@ -127,9 +198,9 @@ static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
     fetch_t *f = &c->fetches[fid];
     uint32_t rid = request_new(c);
     if (rid == NO_ID) return;
-    request_t *r = &c->requests[rid];
-    *r = (request_t){ .key = f->key, .size = f->size, .who = (uint32_t)fid, .kind = WAIT_FETCH,
-                      .dynamic = !f->store, .sent = f->sent };
+    c->requests[rid] = (request_t){ .sent = f->sent, .key = f->key, .object = f->object,
+                                    .size = f->size, .who = (uint32_t)fid, .kind = WAIT_FETCH,
+                                    .cls = f->cls, .dynamic = !f->store };
     uint32_t shield = c->pops[f->pop].upstream;
     c->pops[shield].tier_requests += f->measured;
     pop_lookup(c, shield, rid);
@@ -146,30 +217,34 @@ static void fetch_send(cdn_t *c, uint32_t fid)
         sim_at(c->sim, arrive, on_shield_arrival, c, fid);
         return;
     }
-    cdn_count_origin(c, f->sent, f->size);
     if (!server_unlimited(&c->origin)) {
         sim_at(c->sim, arrive, on_origin_arrival, c, fid);
         return;
     }
+    origin_serves(c, f, arrive);
     simtime_t done = arrive + c->origin.service + p->up_oneway;
     if (done == now) fetch_done(c, fid); /* zero RTTs: the fetch completes at once */
     else sim_at(c->sim, done, on_fetch_done, c, fid);
 }
 
-/* Starts a fetch at PoP pi for waiter rid. */
-static void start_fetch(cdn_t *c, uint32_t pi, uint32_t rid, bool store)
+/* Starts a fetch at PoP pi for request r; rid is its waiter, or NO_ID for a
+ * background refresh. `stale` is the copy being refreshed, if any. */
+static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid, bool store,
+                        const cache_entry_t *stale)
 {
     uint32_t fid = fetch_new(c);
     if (fid == NO_ID) return;
-    request_t *r = &c->requests[rid];
-    c->fetches[fid] = (fetch_t){ .key = r->key, .size = r->size, .pop = pi, .first = NO_ID,
-                                 .last = NO_ID, .store = store, .sent = r->sent,
-                                 .measured = r->sent >= c->sc->warmup };
+    bool cond = stale && c->content.ncls && c->content.cls[r->cls].spec.validators;
+    c->fetches[fid] = (fetch_t){ .key = r->key, .object = r->object, .size = r->size,
+                                 .pop = pi, .first = NO_ID, .last = NO_ID, .store = store,
+                                 .cls = r->cls, .conditional = cond,
+                                 .cond_version = stale ? tag_version(stale->tag) : 0,
+                                 .sent = r->sent, .measured = r->sent >= c->sc->warmup };
     if (store && u64map_put(&c->pops[pi].inflight, r->key, fid) != 0) {
         sim_fail(c->sim, "out of memory");
         return;
     }
-    add_waiter(c, fid, rid);
+    if (rid != NO_ID) add_waiter(c, fid, rid);
     fetch_send(c, fid);
 }
 
@@ -180,28 +255,36 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
     request_t *r = &c->requests[rid];
     if (r->dynamic) {
         r->status = ST_BYPASS;
-        start_fetch(c, pi, rid, false);
+        start_fetch(c, pi, r, rid, false, NULL);
         return;
     }
     simtime_t now = sim_now(c->sim);
     cache_entry_t *e = cache_find(p->cache, r->key);
-    if (e && now < e->expires) {
-        cache_req_t cr = { r->key, r->size, now, -1 };
-        cache_touch(p->cache, e, &cr);
-        r->status = ST_HIT;
-        if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
-        answer(c, pi, rid, false);
-        return;
-    }
     uint32_t fid;
-    if (u64map_get(&p->inflight, r->key, &fid)) {
+    bool in_flight = u64map_get(&p->inflight, r->key, &fid);
+    if (e) {
+        bool fresh = now < e->expires;
+        simtime_t swr = c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0;
+        if (fresh || now < e->expires + swr) {
+            cache_req_t cr = { r->key, r->size, now, -1 };
+            cache_touch(p->cache, e, &cr);
+            r->status = fresh ? ST_HIT : ST_STALE;
+            if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
+            outcome_t o = { false, false, tag_version(e->tag) };
+            request_t copy = *r;
+            answer(c, pi, rid, o);
+            if (!fresh && !in_flight) start_fetch(c, pi, &copy, NO_ID, true, e); /* background refresh */
+            return;
+        }
+    }
+    if (in_flight) {
         r->status = ST_COLLAPSED;
         if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
         add_waiter(c, fid, rid);
         return;
     }
     r->status = e ? ST_EXPIRED : ST_MISS;
-    start_fetch(c, pi, rid, true);
+    start_fetch(c, pi, r, rid, true, e);
 }
 
 /* A PoP whose server neither queues nor takes time answers on arrival. */
@@ -237,26 +320,25 @@ void edge_arrival(cdn_t *c, uint32_t rid)
     else queue_at_pop(c, rid);
 }
 
-void edge_arrival_fields(cdn_t *c, uint32_t group, simtime_t sent, uint64_t key, uint32_t size,
-                         bool dynamic)
+void edge_arrival_fields(cdn_t *c, const request_t *req)
 {
-    uint32_t pi = c->groups[group].pop;
+    uint32_t pi = c->groups[req->who].pop;
     pop_t *p = &c->pops[pi];
     simtime_t now = sim_now(c->sim);
     bool at_once = serves_at_once(p);
-    if (!dynamic && at_once) { /* a fresh hit needs no record */
-        cache_entry_t *e = cache_find(p->cache, key);
+    if (!req->dynamic && at_once) { /* a fresh hit needs no record */
+        cache_entry_t *e = cache_find(p->cache, req->key);
         if (e && now < e->expires) {
-            cache_req_t cr = { key, size, now, -1 };
+            cache_req_t cr = { req->key, req->size, now, -1 };
             cache_touch(p->cache, e, &cr);
-            cdn_complete(c, group, pi, sent, e->size, ST_HIT, now + c->groups[group].oneway);
+            cdn_complete(c, req->who, pi, req->sent, e->size, ST_HIT, now + c->groups[req->who].oneway);
             return;
         }
     }
     uint32_t rid = request_new(c);
     if (rid == NO_ID) return;
-    c->requests[rid] = (request_t){ .sent = sent, .key = key, .size = size, .who = group,
-                                    .kind = WAIT_CLIENT, .dynamic = dynamic };
+    c->requests[rid] = *req;
+    c->requests[rid].kind = WAIT_CLIENT;
     if (at_once) pop_lookup(c, pi, rid);
     else queue_at_pop(c, rid);
 }
@@ -265,13 +347,13 @@ void edge_origin_direct(cdn_t *c, uint32_t rid)
 {
     request_t *r = &c->requests[rid];
     simtime_t ready, now = sim_now(c->sim);
-    bool measured = r->sent >= c->sc->warmup;
-    cdn_count_origin(c, r->sent, r->size);
     req_status_t st = r->dynamic ? ST_BYPASS : ST_MISS;
-    if (!server_take(&c->origin, now, &ready)) {
+    bool served = server_take(&c->origin, now, &ready);
+    cdn_count_origin(c, r->sent, served ? r->size : 0);
+    if (!served) {
         st = ST_ERROR;
         ready = now;
-        if (measured) c->origin_errors++;
+        if (r->sent >= c->sc->warmup) c->origin_errors++;
     }
     cdn_complete(c, r->who, NO_ID, r->sent, r->size, st, ready + c->groups[r->who].oneway);
     request_free(c, rid);

@@ -213,6 +213,66 @@ static void read_topology(cfg_obj_t *root, scenario_t *s)
     cfg_done(&t);
 }
 
+static const char *const query_rules[] = { "ignore", "keep", "keep_listed", NULL };
+
+static uint32_t read_count(cfg_obj_t *o, const char *key)
+{
+    int64_t v = 1;
+    cfg_int(o, key, &v, 1, UINT32_MAX, 0);
+    return (uint32_t)v;
+}
+
+/* content.classes: [{name, share, cache_control, validators, change_per_hour,
+ * cache_key: {query, query_variants, listed_variants, vary_variants,
+ * cookies, cookie_cardinality}}] */
+static void read_classes(cfg_obj_t *content, scenario_t *s)
+{
+    const cJSON *arr;
+    if (!cfg_array(content, "classes", &arr, 0)) return;
+    int n = cJSON_GetArraySize(arr);
+    if (n < 1 || n > CONTENT_MAX_CLASSES) {
+        cfg_fail(content->c, "$.content.classes", "expected 1 to %d classes, got %d",
+                 CONTENT_MAX_CLASSES, n);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        cfg_obj_t k, key;
+        content_class_spec_t *cs = &s->classes[i];
+        if (!cfg_elem(content, "classes", arr, i, &k)) return;
+        const char *str = NULL;
+        snprintf(cs->name, sizeof cs->name, "class-%d", i + 1);
+        if (cfg_str(&k, "name", &str, 0)) snprintf(cs->name, sizeof cs->name, "%s", str);
+        cfg_num(&k, "share", &cs->share, 0, 1e9, CFG_REQUIRED | CFG_LO_OPEN);
+        str = "";
+        cfg_str(&k, "cache_control", &str, CFG_REQUIRED);
+        if (str && strlen(str) >= sizeof cs->cache_control) {
+            char p[64];
+            snprintf(p, sizeof p, "$.content.classes[%d].cache_control", i);
+            cfg_fail(content->c, p, "header longer than %zu characters", sizeof cs->cache_control - 1);
+        } else if (str) {
+            snprintf(cs->cache_control, sizeof cs->cache_control, "%s", str);
+        }
+        cs->validators = true;
+        cfg_bool(&k, "validators", &cs->validators, 0);
+        cfg_num(&k, "change_per_hour", &cs->change_per_hour, 0, 3.6e6, 0);
+        cfg_child(&k, "cache_key", &key, 0);
+        int q = QUERY_IGNORE;
+        cfg_enum(&key, "query", &q, query_rules, 0);
+        cs->query = (query_rule_t)q;
+        cs->query_variants = read_count(&key, "query_variants");
+        cs->listed_variants = read_count(&key, "listed_variants");
+        cs->vary_variants = read_count(&key, "vary_variants");
+        static const char *const cookie_rules[] = { "strip", "include", NULL };
+        int ck = 0;
+        cfg_enum(&key, "cookies", &ck, cookie_rules, 0);
+        cs->cookie_in_key = ck == 1;
+        cs->cookie_cardinality = read_count(&key, "cookie_cardinality");
+        cfg_done(&key);
+        cfg_done(&k);
+    }
+    s->nclasses = n;
+}
+
 static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
 
 static void read_routing(cfg_obj_t *root, scenario_t *s)
@@ -250,6 +310,7 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     cfg_obj_t content, net, stats;
     cfg_child(root, "content", &content, 0);
     read_seconds(&content, "ttl_s", &s->ttl, 0);
+    read_classes(&content, s);
     cfg_done(&content);
 
     cfg_child(root, "network", &net, 0);

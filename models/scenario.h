@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "models/content.h"
 #include "models/world.h"
 #include "sim/simtime.h"
 
@@ -63,6 +64,8 @@ typedef struct scenario {
     workload_spec_t workload;
     cache_spec_t cache;
     simtime_t ttl;           /* content.ttl_s; SIMTIME_MAX: never expires */
+    content_class_spec_t classes[CONTENT_MAX_CLASSES]; /* content.classes */
+    int nclasses;
     simtime_t client_rtt;    /* network.client_rtt_ms */
     simtime_t origin_rtt;    /* network.origin_rtt_ms */
     simtime_t interval;      /* stats.interval_s: time-series bucket */

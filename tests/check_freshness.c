@@ -1,0 +1,235 @@
+/* check_freshness — HTTP freshness as a CDN applies it, one scripted request
+ * sequence per directive, with zero RTTs so every fetch completes at once.
+ * Each case states the statuses and origin traffic that follow from the
+ * directive's definition (RFC 9111 and RFC 5861). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/cdn.h"
+#include "models/scenario.h"
+#include "sim/sim.h"
+
+static char dir[64];
+
+static void put(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/check_fresh.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Runs a trace of key A (size 100) at the given times under one class. */
+static cJSON *run_class(const char *times, const char *cls, const char *extra)
+{
+    char trace[16384] = "time,key,size\n", line[64];
+    for (const char *p = times; *p;) {
+        int n = 0;
+        double t;
+        if (sscanf(p, "%lf%n", &t, &n) != 1) break;
+        snprintf(line, sizeof line, "%g,A,100\n", t);
+        strcat(trace, line);
+        p += n;
+    }
+    put("t.csv", trace);
+    char s[2048], path[128], err[1024];
+    snprintf(s, sizeof s,
+             "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+             "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+             "\"content\":{\"classes\":[%s]}%s}", cls, extra);
+    put("s.json", s);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    scenario_t *sc = scenario_load(path, NULL, 0, false, 0, err, sizeof err);
+    ck_assert_msg(sc != NULL, "%s", err);
+    sim_t *sim = sim_create();
+    cdn_t *cdn = NULL;
+    ck_assert_msg(cdn_create(sc, sim, &cdn, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(cdn_run(cdn, err, sizeof err) == 0, "%s", err);
+    cJSON *r = cdn_results(cdn);
+    cdn_destroy(cdn);
+    sim_destroy(sim);
+    scenario_free(sc);
+    return r;
+}
+
+static double num(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, a);
+    if (b) v = cJSON_GetObjectItem(v, b);
+    ck_assert_msg(cJSON_IsNumber(v), "missing %s.%s", a, b ? b : "");
+    return v->valuedouble;
+}
+
+/* Asserts the status counts HIT MISS EXPIRED REVALIDATED STALE BYPASS ERROR
+ * and the origin's requests and body bytes. */
+static void expect(cJSON *r, int hit, int miss, int expired, int reval, int stale, int bypass,
+                   int error, int origin_req, int origin_bytes)
+{
+    ck_assert_int_eq((int)num(r, "status", "HIT"), hit);
+    ck_assert_int_eq((int)num(r, "status", "MISS"), miss);
+    ck_assert_int_eq((int)num(r, "status", "EXPIRED"), expired);
+    ck_assert_int_eq((int)num(r, "status", "REVALIDATED"), reval);
+    ck_assert_int_eq((int)num(r, "status", "STALE"), stale);
+    ck_assert_int_eq((int)num(r, "status", "BYPASS"), bypass);
+    ck_assert_int_eq((int)num(r, "status", "ERROR"), error);
+    ck_assert_int_eq((int)num(r, "origin", "requests"), origin_req);
+    ck_assert_int_eq((int)num(r, "origin", "bytes"), origin_bytes);
+    cJSON_Delete(r);
+}
+
+#define CLASS(cc) "{\"share\":1,\"cache_control\":\"" cc "\"}"
+
+START_TEST(max_age_with_validator_revalidates)
+{
+    /* max-age=10: 0 MISS (fresh to 10); 5 HIT; 12 stale: conditional GET,
+     * unchanged -> 304, REVALIDATED, no body, fresh to 22; 15 HIT; 21 HIT. */
+    expect(run_class("0 5 12 15 21", CLASS("max-age=10"), ""), 3, 1, 0, 1, 0, 0, 0, 2, 100);
+}
+END_TEST
+
+START_TEST(changed_object_is_refetched)
+{
+    /* The object changes every second at the origin: at 12 the stale copy's
+     * version is old, so the conditional GET returns a new body (EXPIRED). */
+    expect(run_class("0 5 12", "{\"share\":1,\"cache_control\":\"max-age=10\",\"change_per_hour\":3600}", ""),
+           1, 1, 1, 0, 0, 0, 0, 2, 200);
+}
+END_TEST
+
+START_TEST(without_validators_expiry_refetches)
+{
+    expect(run_class("0 12", "{\"share\":1,\"cache_control\":\"max-age=10\",\"validators\":false}", ""),
+           0, 1, 1, 0, 0, 0, 0, 2, 200);
+}
+END_TEST
+
+START_TEST(no_store_and_private_bypass)
+{
+    expect(run_class("0 1 2", CLASS("no-store"), ""), 0, 0, 0, 0, 0, 3, 0, 3, 300);
+    expect(run_class("0 1 2", CLASS("private, max-age=600"), ""), 0, 0, 0, 0, 0, 3, 0, 3, 300);
+}
+END_TEST
+
+START_TEST(no_cache_revalidates_every_time)
+{
+    /* stored, but stale at once: every reuse is a conditional GET -> 304 */
+    expect(run_class("0 1 2 3", CLASS("no-cache"), ""), 0, 1, 0, 3, 0, 0, 0, 4, 100);
+}
+END_TEST
+
+START_TEST(s_maxage_wins_at_the_cdn)
+{
+    /* max-age=1 is for browsers; the CDN keeps it 100 s */
+    expect(run_class("0 50 99", CLASS("max-age=1, s-maxage=100"), ""), 2, 1, 0, 0, 0, 0, 0, 1, 100);
+    expect(run_class("0 50 200000", CLASS("public, max-age=86400, immutable"), ""), 1, 1, 0, 1, 0, 0, 0, 2, 100);
+}
+END_TEST
+
+START_TEST(stale_while_revalidate)
+{
+    /* max-age=10, swr=30: 0 MISS; 15 STALE at once, background refresh
+     * (304) makes it fresh to 25; 20 HIT; 60 is past 25+30: REVALIDATED.
+     * Origin: 0, the refresh at 15, and 60. */
+    expect(run_class("0 15 20 60", CLASS("max-age=10, stale-while-revalidate=30"), ""),
+           1, 1, 0, 1, 1, 0, 0, 3, 100);
+}
+END_TEST
+
+START_TEST(stale_if_error)
+{
+    /* The origin serves one request per 1000 s and queues none: the fetch
+     * at 20 is refused. max-age=10, stale-if-error=60: at 20 the stale copy
+     * may stand in (STALE); at 100 it is 90 s stale, past 60: ERROR. The
+     * refused requests reached the origin but carried no body. */
+    const char *origin = ",\"origin\":{\"capacity_rps\":0.001,\"max_wait_ms\":0}";
+    expect(run_class("0 20 100", CLASS("max-age=10, stale-if-error=60"), origin),
+           0, 1, 0, 0, 1, 0, 1, 3, 100);
+}
+END_TEST
+
+START_TEST(cache_keys_multiply_entries)
+{
+    char times[4096] = "";
+    for (int i = 0; i < 300; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "%d ", i);
+        strcat(times, t);
+    }
+    /* Vary on a header with 5 values: 5 entries, 5 misses */
+    cJSON *r = run_class(times, "{\"share\":1,\"cache_control\":\"max-age=1000\","
+                                "\"cache_key\":{\"vary_variants\":5}}", "");
+    ck_assert_int_eq((int)num(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "pops"), 0), "cached_objects", NULL), 5);
+    ck_assert_int_eq((int)num(r, "status", "MISS"), 5);
+    cJSON_Delete(r);
+    /* the query string ignored: one entry however many query strings */
+    r = run_class(times, "{\"share\":1,\"cache_control\":\"max-age=1000\","
+                         "\"cache_key\":{\"query\":\"ignore\",\"query_variants\":50}}", "");
+    ck_assert_int_eq((int)num(r, "status", "MISS"), 1);
+    cJSON_Delete(r);
+    /* a per-user cookie in the key: the hit ratio collapses */
+    r = run_class(times, "{\"share\":1,\"cache_control\":\"max-age=1000\","
+                         "\"cache_key\":{\"cookies\":\"include\",\"cookie_cardinality\":100000}}", "");
+    ck_assert_double_lt(num(r, "hit_ratio", NULL), 0.01);
+    cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(malformed_header_is_bad_input)
+{
+    put("t.csv", "time,key,size\n0,A,1\n");
+    put("s.json", "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                  "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=soon\"}]}}");
+    char path[128], err[1024];
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    scenario_t *sc = scenario_load(path, NULL, 0, false, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(sc);
+    sim_t *sim = sim_create();
+    cdn_t *cdn = NULL;
+    ck_assert_int_eq(cdn_create(sc, sim, &cdn, err, sizeof err), -2);
+    ck_assert_ptr_nonnull(strstr(err, "$.content.classes[0].cache_control"));
+    ck_assert_ptr_nonnull(strstr(err, "s.json"));
+    sim_destroy(sim);
+    scenario_free(sc);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("freshness");
+    TCase *tc = tcase_create("directives");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, max_age_with_validator_revalidates);
+    tcase_add_test(tc, changed_object_is_refetched);
+    tcase_add_test(tc, without_validators_expiry_refetches);
+    tcase_add_test(tc, no_store_and_private_bypass);
+    tcase_add_test(tc, no_cache_revalidates_every_time);
+    tcase_add_test(tc, s_maxage_wins_at_the_cdn);
+    tcase_add_test(tc, stale_while_revalidate);
+    tcase_add_test(tc, stale_if_error);
+    tcase_add_test(tc, cache_keys_multiply_entries);
+    tcase_add_test(tc, malformed_header_is_bad_input);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
