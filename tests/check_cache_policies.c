@@ -439,6 +439,7 @@ START_TEST(ghost_ring)
                 ck_assert(ghost_pop_tail(&g, l));
                 where[oldest] = -1;
             }
+            if (!bounded && step == 1000) ck_assert_int_eq(ghost_reserve(&g, 700), 0);
             if (step % 100 == 0) ck_assert(ghost_check(&g));
         }
         uint64_t n = 0, w = 0;

@@ -36,6 +36,7 @@ typedef struct arc {
     bool evict_unremembered; /* case IV-A with |T1| = c */
     uint32_t victim;         /* the slot victim() chose, to remember on removal */
     int victim_ghost;        /* B1, B2 or NO_GHOST */
+    bool ghost_sized;        /* ghost reserved for the population (first eviction) */
 } arc_t;
 
 static int arc_create(cache_t *c, void **state, char *err, size_t errlen)
@@ -144,6 +145,12 @@ static void arc_remove(cache_t *c, void *state, uint32_t s)
     if (s != a->victim) return;
     a->victim = CACHE_NO_SLOT;
     if (a->victim_ghost == NO_GHOST) return;
+    /* a byte-limited cache learns its population when it first fills:
+     * |B1| + |B2| stays near it (a failure only means growing step by step) */
+    if (!a->ghost_sized) {
+        a->ghost_sized = true;
+        (void)ghost_reserve(&a->ghost, cache_objects(c) * 6 / 5);
+    }
     const cache_entry_t *e = cache_entry_at(c, s);
     (void)ghost_push(&a->ghost, a->victim_ghost, e->key, cache_weight(c, e->size));
 }

@@ -152,14 +152,15 @@ static void compact(ghost_t *g)
 }
 
 /* A ring half again as large, the live keys copied in order to its start. */
-static int grow_ring(ghost_t *g)
+/* A ring of `ring` positions (more than the live keys), the live keys copied
+ * in order to its start, and an index for `keys` keys. */
+static int regrow(ghost_t *g, uint64_t ring, uint64_t keys)
 {
     ghost_t n = *g;
-    uint64_t ring = g->ring + g->ring / 4;   /* a quarter: the unused part stays small */
     if (ring > UINT32_MAX - 1) return -1;
     n.keys = NULL, n.list = NULL, n.weights = NULL;
     uint64_t cells = g->cells;
-    while ((g->count + 1) * 8 > cells * 5) cells += cells / 4;
+    while (keys * 8 > cells * 5) cells += cells / 4;
     uint32_t *idx = malloc(cells * sizeof *idx);
     /* everything is allocated before anything changes: a failure leaves the
      * ghost as it was */
@@ -189,6 +190,19 @@ static int grow_ring(ghost_t *g)
     g->cells = cells;
     for (uint64_t p = 0; p < w; p++) index_put(g, g->keys[p], (uint32_t)p);
     return 0;
+}
+
+/* A quarter more: the unused part of the ring stays small. */
+static int grow_ring(ghost_t *g)
+{
+    return regrow(g, g->ring + g->ring / 4, g->count + 1);
+}
+
+int ghost_reserve(ghost_t *g, uint64_t expected)
+{
+    uint64_t ring = expected + expected / 4 + 64;
+    if (ring <= g->ring) return 0;
+    return regrow(g, ring, expected);
 }
 
 int ghost_push(ghost_t *g, int list, uint64_t key, uint64_t weight)

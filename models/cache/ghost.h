@@ -48,6 +48,10 @@ typedef struct ghost {
 /* expected: the most keys the owner will keep (0 when unknown): sizes the
  * ring and index once instead of growing them. */
 int ghost_init(ghost_t *g, bool weighted, uint64_t expected);
+/* Makes room for about `expected` keys at once (when the owner learns the
+ * number late, as a byte-limited cache does when it first fills): one copy
+ * now instead of many growth steps. -1 when out of memory (nothing changed). */
+int ghost_reserve(ghost_t *g, uint64_t expected);
 void ghost_free(ghost_t *g);
 /* The position holding key, or GHOST_NONE (valid until the next push). */
 uint32_t ghost_find(const ghost_t *g, uint64_t key);

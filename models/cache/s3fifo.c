@@ -34,6 +34,7 @@ typedef struct s3fifo {
     uint64_t cap;        /* in the cache's unit; shares compare in tenths, exactly
                           * (capacities below 2^60 units, far beyond any cache) */
     bool to_main;        /* decided in admit for the coming insertion */
+    bool ghost_sized;    /* G reserved for the population (at the first eviction) */
     uint32_t to_ghost;   /* the victim whose key goes to G when removed */
 } s3fifo_t;
 
@@ -131,6 +132,12 @@ static void s3fifo_remove(cache_t *c, void *state, uint32_t s)
     qlist_unlink(c, p->tags.b[s] & IN_MAIN ? &p->main : &p->small, s);
     if (s != p->to_ghost) return;
     p->to_ghost = CACHE_NO_SLOT;
+    /* a byte-limited cache learns its population when it first fills: size
+     * G for M's share of it (a failure only means growing step by step) */
+    if (!p->ghost_sized) {
+        p->ghost_sized = true;
+        (void)ghost_reserve(&p->ghost, cache_objects(c) * 9 / 10);
+    }
     const cache_entry_t *e = cache_entry_at(c, s);
     /* a failed push only forgets one key */
     (void)ghost_push(&p->ghost, 0, e->key, cache_weight(c, e->size));

@@ -24,6 +24,7 @@ typedef struct twoq {
     uint64_t cap;            /* Kin = cap/4 and Kout = cap/2, compared exactly */
     int target;              /* decided in admit */
     uint32_t to_out;         /* the victim whose key enters A1out on removal */
+    bool out_sized;          /* A1out reserved for the population (first eviction) */
 } twoq_t;
 
 static int twoq_create(cache_t *c, void **state, char *err, size_t errlen)
@@ -91,6 +92,12 @@ static void twoq_remove(cache_t *c, void *state, uint32_t s)
     qlist_unlink(c, &p->q[p->list.b[s]], s);
     if (s != p->to_out) return;
     p->to_out = CACHE_NO_SLOT;
+    /* a byte-limited cache learns its population when it first fills: size
+     * A1out for Kout's share of it (a failure only means growing step by step) */
+    if (!p->out_sized) {
+        p->out_sized = true;
+        (void)ghost_reserve(&p->out, cache_objects(c) / 2);
+    }
     const cache_entry_t *e = cache_entry_at(c, s);
     (void)ghost_push(&p->out, 0, e->key, cache_weight(c, e->size));
     while (p->out.lists[0].weight * 2 > p->cap && ghost_pop_tail(&p->out, 0)) {}
