@@ -20,17 +20,28 @@ J
 
 now() { date +%s.%N; }
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+# CPU seconds of a command and its workers (user + system), when
+# /usr/bin/time is there: CPU / wall is how many cores the sweep really got,
+# which tells a contended machine from a scheduling problem.
+cpu_of() { # output file, command...
+    out=$1; shift
+    if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o "$out" "$@"
+    else echo "nan nan" > "$out"; "$@"; fi
+}
 t0=$(now)
-"$cdnsim" sweep "$dir/sweep.json" --jobs 1 --quiet --out "$dir/j1"
+cpu_of "$dir/cpu1" "$cdnsim" sweep "$dir/sweep.json" --jobs 1 --quiet --out "$dir/j1"
 t1=$(now)
-"$cdnsim" sweep "$dir/sweep.json" --jobs 2 --quiet --out "$dir/j2"
+cpu_of "$dir/cpu2" "$cdnsim" sweep "$dir/sweep.json" --jobs 2 --quiet --out "$dir/j2"
 t2=$(now)
+c1=$(awk '{ print $1 + $2 }' "$dir/cpu1")
+c2=$(awk '{ print $1 + $2 }' "$dir/cpu2")
 cmp -s "$dir/j1/summary.json" "$dir/j2/summary.json" || { echo "bench_sweep: summaries differ" >&2; exit 1; }
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v cpus="$(getconf _NPROCESSORS_ONLN)" -v load="$load" 'BEGIN {
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v cpus="$(getconf _NPROCESSORS_ONLN)" -v load="$load" \
+    -v c1="$c1" -v c2="$c2" 'BEGIN {
     s = b - a; p = c - b
     printf "sweep 12 points x 1 replication (single_pop, 3600 s virtual each), %d CPUs online, load %s before\n", cpus, load
-    printf "  --jobs 1: %6.2f s  (%.2f s per run)\n", s, s / 12
-    printf "  --jobs 2: %6.2f s\n", p
+    printf "  --jobs 1: %6.2f s  (%.2f s per run), %.2f cores busy\n", s, s / 12, c1 / s
+    printf "  --jobs 2: %6.2f s, %.2f cores busy\n", p, c2 / p
     printf "  speed-up: %.2fx (target >= 1.8x)\n", s / p
 }'
 
