@@ -12,7 +12,8 @@
  * Invariant everything relies on: a run's result depends only on (base
  * scenario, point, replication), never on --jobs or on which worker ran it or
  * when; each run's file is written atomically and carries a fingerprint of
- * what produced it, so a file that exists with the right fingerprint is a
+ * what produced it (the program's build, the base scenario, the point's
+ * values, the seed), so a file that exists with the right fingerprint is a
  * finished run and resuming an interrupted sweep reruns only what is missing.
  * The summary is computed from the run files in point and replication order,
  * so it is byte-identical however the runs were scheduled.
