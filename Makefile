@@ -57,7 +57,9 @@ RUN_SCENARIO ?= $(firstword $(wildcard scenarios/world.json) scenarios/single_po
 run: $(BUILD)/cdnsim
 	@mkdir -p out
 	$(BUILD)/cdnsim run $(RUN_SCENARIO) --out out/result.json
-	@$(BUILD)/cdnsim report out/result.json 2>/dev/null || cat out/result.json
+	@$(BUILD)/cdnsim report out/result.json
+	@$(BUILD)/cdnsim plot out/result.json --out out/plots
+	@echo "results: out/result.json; plots: out/plots/"
 
 test: test-unit test-cli sanitize
 
