@@ -1,201 +1,660 @@
-/* eventq — 4-ary heap with pooled event records; see eventq.h. */
+/* eventq — a ladder queue with a sorted bottom; see eventq.h for the design.
+ *
+ * Layout, front to back (every entry in one part precedes, by (time, seq),
+ * every entry in the parts after it):
+ *
+ *   ins     a binary heap of entries pushed at u <= bmax after the bottom was
+ *           filled (zero delays, ties at `now`); usually empty.
+ *   bottom  a sorted array, consumed from bpos; every entry has u <= bmax.
+ *   rungs   rung[nr-1] (finest) .. rung[0] (coarsest): unsorted buckets of
+ *           2^shift ns each; rung r holds bmax < u <= last[r], and rung r+1's
+ *           whole range lies below rung r's current bucket.
+ *   top     one unsorted bucket for u > last[0] (u > bmax without rungs).
+ *
+ * Times are kept as u = time ^ 2^63, so unsigned order is signed order and
+ * the whole int64 range works with unsigned shifts. */
 #include "sim/eventq.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define ARITY 4
 #define SLOT_BITS 24
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
+#define SEQ_LIMIT (1ull << (64 - SLOT_BITS)) /* keys are seq << SLOT_BITS | slot */
+#define SIGN (1ull << 63)
+
+#define CHUNK 4         /* entries a chunk: one 64-byte line */
+#define PER_BUCKET 8   /* entries an early bucket, when a rung is made */
+#define THRES 48        /* a bucket this small is sorted into the bottom */
+#define MAX_RUNGS 16    /* deeper buckets are sorted whatever their size */
+#define COMPACT_MIN 4096 /* cancelled entries tolerated before compaction */
+#define NONE UINT32_MAX
 
 typedef struct entry {
-    simtime_t time;
-    uint64_t seq_slot; /* sequence << SLOT_BITS | slot */
+    uint64_t u;   /* time ^ SIGN */
+    uint64_t key; /* seq << SLOT_BITS | slot: unique, orders ties by scheduling */
 } entry_t;
 
+typedef struct chunk { entry_t e[CHUNK]; } chunk_t;
+
+/* An unsorted bag of entries: a list of chunks, newest first; only the head
+ * chunk may be partly filled (n % CHUNK entries when n % CHUNK != 0). */
+typedef struct bucket {
+    uint32_t head;
+    uint32_t n;
+} bucket_t;
+
+typedef struct rung {
+    uint64_t start;  /* u of bucket 0's first nanosecond */
+    uint64_t last;   /* largest u this rung accepts (inclusive) */
+    unsigned shift;  /* bucket width is 2^shift */
+    uint32_t nb;     /* buckets in use */
+    uint32_t cur;    /* buckets below cur are consumed and empty */
+    uint32_t cap;
+    bucket_t *b;
+} rung_t;
+
+/* A pending event's payload; key is the entry's key while it is pending and
+ * live, 0 once it ran, was cancelled or the slot is free. */
 typedef struct record {
     event_payload_t p;
-    uint32_t gen;       /* bumped each time the slot is freed */
-    uint32_t next_free; /* free-list link, valid only while free */
-    bool cancelled;
+    uint64_t key;
 } record_t;
 
 struct eventq {
-    entry_t *heap;
-    size_t n;          /* entries in heap[0..n), the root included even if a hole */
-    size_t cap;
-    bool hole;         /* heap[0] is logically empty (after a pop) */
+    entry_t *ins;        /* heap, ins_n entries */
+    size_t ins_n, ins_cap;
+    entry_t *bottom;     /* sorted, live part is [bpos, bn) */
+    size_t bpos, bn, bcap;
+    uint64_t bmax;       /* ins and bottom take every u <= bmax */
+    rung_t rung[MAX_RUNGS];
+    unsigned nr;         /* rungs in use */
+    bucket_t top;
+    uint64_t top_min, top_max; /* valid while top.n > 0 */
+
+    chunk_t *chunks;
+    uint32_t *chunk_next; /* list link, or free-list link */
+    uint32_t chunk_cap, chunk_free, chunk_nfree;
+
+    entry_t *scratch;    /* a bucket being split or sorted */
+    size_t scratch_cap;
+
     record_t *pool;
-    uint32_t pool_cap;
-    uint32_t free_head; /* UINT32_MAX when the free list is empty */
-    size_t live;        /* pending, not cancelled */
-    uint64_t seq;
+    uint32_t *free_stack; /* free slots, the most recently freed on top */
+    uint32_t pool_cap, nfree;
+
+    size_t live;          /* pending, not cancelled */
+    size_t dead;          /* cancelled entries still stored */
+    uint64_t pushed;      /* sequence numbers handed out */
 };
 
-static inline bool before(const entry_t *a, const entry_t *b)
+static inline bool before(entry_t a, entry_t b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq_slot < b->seq_slot);
+    return a.u < b.u || (a.u == b.u && a.key < b.key);
 }
+
+static inline uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* p grown to hold `need` elements (doubling); NULL, with p intact, when out of
+ * memory. */
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return p;
+    size_t c = *cap ? *cap : 64;
+    while (c < need) c *= 2;
+    void *n = realloc(p, c * elem);
+    if (n) *cap = c;
+    return n;
+}
+
+/* ---- chunks and buckets ---- */
+
+/* At least `need` free chunks, or false. */
+static bool chunk_reserve(eventq_t *q, size_t need)
+{
+    while (q->chunk_nfree < need) {
+        uint32_t old = q->chunk_cap, cap = old ? old * 2 : 256;
+        if (old >= UINT32_MAX / 2) return false;
+        chunk_t *c = realloc(q->chunks, (size_t)cap * sizeof *c);
+        if (!c) return false;
+        q->chunks = c;
+        uint32_t *nx = realloc(q->chunk_next, (size_t)cap * sizeof *nx);
+        if (!nx) return false;
+        q->chunk_next = nx;
+        q->chunk_cap = cap;
+        for (uint32_t i = cap; i-- > old;) {
+            nx[i] = q->chunk_free;
+            q->chunk_free = i;
+        }
+        q->chunk_nfree += cap - old;
+    }
+    return true;
+}
+
+static inline uint32_t chunk_alloc(eventq_t *q)
+{
+    if (q->chunk_nfree == 0 && !chunk_reserve(q, 1)) return NONE;
+    uint32_t c = q->chunk_free;
+    q->chunk_free = q->chunk_next[c];
+    q->chunk_nfree--;
+    return c;
+}
+
+static inline bool bucket_add(eventq_t *q, bucket_t *b, entry_t e)
+{
+    uint32_t i = b->n % CHUNK;
+    if (i == 0) {
+        uint32_t c = chunk_alloc(q);
+        if (c == NONE) return false;
+        q->chunk_next[c] = b->head;
+        b->head = c;
+    }
+    q->chunks[b->head].e[i] = e;
+    b->n++;
+    return true;
+}
+
+/* Moves a bucket's entries to scratch[0..n) and frees its chunks; returns n
+ * and the smallest and largest u. Scratch capacity is checked by callers. */
+static size_t bucket_take(eventq_t *q, bucket_t *b, uint64_t *lo, uint64_t *hi)
+{
+    size_t n = b->n, k = 0;
+    uint64_t mn = UINT64_MAX, mx = 0;
+    uint32_t c = b->head, inhead = (uint32_t)(n % CHUNK ? n % CHUNK : CHUNK);
+    while (k < n) {
+        const entry_t *e = q->chunks[c].e;
+        for (uint32_t i = 0; i < inhead; i++) {
+            q->scratch[k++] = e[i];
+            if (e[i].u < mn) mn = e[i].u;
+            if (e[i].u > mx) mx = e[i].u;
+        }
+        uint32_t next = q->chunk_next[c];
+        q->chunk_next[c] = q->chunk_free;
+        q->chunk_free = c;
+        q->chunk_nfree++;
+        c = next;
+        inhead = CHUNK;
+    }
+    b->n = 0;
+    *lo = mn;
+    *hi = mx;
+    return n;
+}
+
+/* ---- the ins heap ---- */
+
+static void ins_push(eventq_t *q, entry_t e)
+{
+    size_t i = q->ins_n++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!before(e, q->ins[p])) break;
+        q->ins[i] = q->ins[p];
+        i = p;
+    }
+    q->ins[i] = e;
+}
+
+static void ins_pop(eventq_t *q)
+{
+    size_t n = --q->ins_n, i = 0;
+    entry_t e = q->ins[n];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && before(q->ins[c + 1], q->ins[c])) c++;
+        if (!before(q->ins[c], e)) break;
+        q->ins[i] = q->ins[c];
+        i = c;
+    }
+    if (n > 0) q->ins[i] = e;
+}
+
+/* ---- sorting a bucket into the bottom ---- */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry_t *x = a, *y = b;
+    return before(*x, *y) ? -1 : before(*y, *x) ? 1 : 0;
+}
+
+static void sort_entries(entry_t *a, size_t n)
+{
+    if (n > 64) { qsort(a, n, sizeof *a, cmp_entry); return; }
+    for (size_t i = 1; i < n; i++) {
+        entry_t e = a[i];
+        size_t j = i;
+        while (j > 0 && before(e, a[j - 1])) { a[j] = a[j - 1]; j--; }
+        a[j] = e;
+    }
+}
+
+/* scratch[0..n) becomes the bottom; bmax the largest u it stands for. */
+static void dump(eventq_t *q, size_t n, uint64_t bmax)
+{
+    entry_t *t = q->bottom;
+    size_t tc = q->bcap;
+    q->bottom = q->scratch;
+    q->bcap = q->scratch_cap;
+    q->scratch = t;
+    q->scratch_cap = tc;
+    sort_entries(q->bottom, n);
+    q->bpos = 0;
+    q->bn = n;
+    q->bmax = bmax;
+}
+
+/* Spreads scratch[0..n) (u in [lo, hi], lo < hi) over a new finest rung.
+ *
+ * Bucket width: the mean distance from lo says how dense the entries are near
+ * the front (for the usual exponential-like delays the density is highest
+ * there), so 2^shift ~ PER_BUCKET * mean / n puts a few entries in each early
+ * bucket; a uniform spread gets about half that. At most 2n + 64 buckets: the
+ * entries past them (Markov: at most half of them) go to the last bucket, or
+ * back to the top when the rung is made from the top (`limit` UINT64_MAX).
+ * Otherwise the rung accepts up to `limit`, its parent bucket's end.
+ * False, with the entries still in scratch, when out of memory. */
+static bool make_rung(eventq_t *q, size_t n, uint64_t lo, uint64_t hi, uint64_t limit)
+{
+    rung_t *r = &q->rung[q->nr];
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += (double)(q->scratch[i].u - lo);
+    double width = sum / (double)n * PER_BUCKET / (double)n;
+    unsigned s = 0;
+    while (s < 63 && (double)(1ull << s) < width) s++;
+    uint64_t range = hi - lo, maxnb = 2 * (uint64_t)n + 64;
+    uint32_t nb = (uint32_t)((range >> s) >= maxnb ? maxnb : (range >> s) + 1);
+    if (nb > r->cap) {
+        size_t cap = r->cap;
+        bucket_t *b = grow(r->b, &cap, nb, sizeof *b);
+        if (!b) return false;
+        r->b = b;
+        r->cap = (uint32_t)cap;
+    }
+    if (!chunk_reserve(q, n + 1)) return false; /* so no bucket_add below fails */
+    memset(r->b, 0, nb * sizeof *r->b);
+    uint64_t span = ((uint64_t)(nb - 1) << s) | ((1ull << s) - 1);
+    r->start = lo;
+    r->last = limit == UINT64_MAX ? sat_add(lo, span) : limit;
+    r->shift = s;
+    r->nb = nb;
+    r->cur = 0;
+    for (size_t i = 0; i < n; i++) {
+        entry_t e = q->scratch[i];
+        uint64_t k = (e.u - lo) >> s;
+        if (e.u > r->last) {            /* only for a rung made from the top */
+            if (q->top.n == 0 || e.u < q->top_min) q->top_min = e.u;
+            if (q->top.n == 0 || e.u > q->top_max) q->top_max = e.u;
+            bucket_add(q, &q->top, e);
+            continue;
+        }
+        bucket_add(q, &r->b[k < nb ? k : nb - 1], e);
+    }
+    q->nr++;
+    return true;
+}
+
+/* Memory-level parallelism for the next two buckets, which are taken a few
+ * dozen pops from now: the records of the next one (its chunks were fetched
+ * by the previous call) and the chunks of the one after, found through the
+ * small chunk_next array without touching the chunks themselves. */
+static void prefetch_ahead(const eventq_t *q, const rung_t *r)
+{
+    if (r->cur < r->nb) {
+        const bucket_t *b = &r->b[r->cur];
+        uint32_t c = b->head, k = b->n % CHUNK ? b->n % CHUNK : CHUNK;
+        for (uint32_t left = b->n; left > 0; left -= k, k = CHUNK, c = q->chunk_next[c])
+            for (uint32_t i = 0; i < k; i++)
+                __builtin_prefetch(&q->pool[q->chunks[c].e[i].key & SLOT_MASK]);
+    }
+    if (r->cur + 1 < r->nb) {
+        const bucket_t *b = &r->b[r->cur + 1];
+        uint32_t c = b->head, k = b->n % CHUNK ? b->n % CHUNK : CHUNK;
+        for (uint32_t left = b->n; left > 0; left -= k, k = CHUNK, c = q->chunk_next[c])
+            __builtin_prefetch(&q->chunks[c]);
+    }
+}
+
+/* Fills the bottom from the rungs or the top; precondition: bottom and ins
+ * are empty. False when nothing is pending (or memory ran out). */
+static bool refill(eventq_t *q)
+{
+    for (;;) {
+        bucket_t *b;
+        uint64_t limit; /* the largest u the bucket stands for */
+        if (q->nr == 0) {
+            if (q->top.n == 0) return false;
+            b = &q->top;
+            limit = UINT64_MAX;
+        } else {
+            rung_t *r = &q->rung[q->nr - 1];
+            while (r->cur < r->nb && r->b[r->cur].n == 0) r->cur++;
+            if (r->cur == r->nb) { q->nr--; continue; }
+            uint32_t c = r->cur++;
+            b = &r->b[c];
+            limit = r->last;
+            if (c + 1 < r->nb) {
+                uint64_t end = sat_add(r->start + ((uint64_t)c << r->shift),
+                                       (1ull << r->shift) - 1);
+                if (end < limit) limit = end;
+            }
+        }
+        if (b->n > q->scratch_cap) {
+            size_t cap = q->scratch_cap;
+            entry_t *sc = grow(q->scratch, &cap, b->n, sizeof *sc);
+            if (!sc) return false;
+            q->scratch = sc;
+            q->scratch_cap = cap;
+        }
+        uint64_t lo, hi;
+        size_t n = bucket_take(q, b, &lo, &hi);
+        if (n > THRES && lo != hi && q->nr < MAX_RUNGS && make_rung(q, n, lo, hi, limit))
+            continue;
+        dump(q, n, b == &q->top ? hi : limit);
+        if (q->nr > 0) prefetch_ahead(q, &q->rung[q->nr - 1]);
+        return true;
+    }
+}
+
+/* ---- public operations ---- */
 
 eventq_t *eventq_create(size_t initial_capacity)
 {
     eventq_t *q = calloc(1, sizeof *q);
     if (!q) return NULL;
-    q->cap = initial_capacity < 16 ? 16 : initial_capacity;
-    q->heap = malloc(q->cap * sizeof *q->heap);
-    q->free_head = UINT32_MAX;
-    if (!q->heap) { free(q); return NULL; }
+    q->chunk_free = NONE;
+    uint32_t cap = 1024;
+    while (cap < initial_capacity && cap < EVENTQ_MAX_PENDING) cap *= 2;
+    q->pool = malloc((size_t)cap * sizeof *q->pool);
+    q->free_stack = malloc((size_t)cap * sizeof *q->free_stack);
+    if (!q->pool || !q->free_stack) { eventq_destroy(q); return NULL; }
+    q->pool_cap = cap;
+    for (uint32_t s = cap; s-- > 0;) {
+        q->pool[s].key = 0;
+        q->free_stack[q->nfree++] = s; /* slot 0 on top: deterministic order */
+    }
     return q;
 }
 
 void eventq_destroy(eventq_t *q)
 {
     if (!q) return;
-    free(q->heap);
+    free(q->ins);
+    free(q->bottom);
+    for (unsigned r = 0; r < MAX_RUNGS; r++) free(q->rung[r].b);
+    free(q->chunks);
+    free(q->chunk_next);
+    free(q->scratch);
     free(q->pool);
+    free(q->free_stack);
     free(q);
 }
 
-static void sift_down(entry_t *h, size_t n, size_t i, entry_t e)
+static uint32_t slot_alloc(eventq_t *q)
 {
-    for (;;) {
-        size_t c = i * ARITY + 1;
-        if (c >= n) break;
-        size_t best = c, end = c + ARITY < n ? c + ARITY : n;
-        for (size_t k = c + 1; k < end; k++)
-            if (before(&h[k], &h[best])) best = k;
-        if (!before(&h[best], &e)) break;
-        h[i] = h[best];
-        i = best;
-    }
-    h[i] = e;
-}
-
-static void sift_up(entry_t *h, size_t i, entry_t e)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!before(&e, &h[parent])) break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = e;
-}
-
-/* Closes a pending hole by moving the last entry to the root. */
-static void fill_hole(eventq_t *q)
-{
-    if (!q->hole) return;
-    q->hole = false;
-    q->n--;
-    if (q->n > 0) sift_down(q->heap, q->n, 0, q->heap[q->n]);
-}
-
-static uint32_t alloc_slot(eventq_t *q)
-{
-    if (q->free_head != UINT32_MAX) {
-        uint32_t s = q->free_head;
-        q->free_head = q->pool[s].next_free;
-        return s;
-    }
-    if (q->pool_cap == EVENTQ_MAX_PENDING) return UINT32_MAX;
-    uint32_t old = q->pool_cap, cap = old ? old * 2 : 1024;
+    if (q->nfree) return q->free_stack[--q->nfree];
+    if (q->pool_cap >= EVENTQ_MAX_PENDING) return NONE;
+    uint32_t old = q->pool_cap, cap = old * 2;
     if (cap > EVENTQ_MAX_PENDING) cap = EVENTQ_MAX_PENDING;
     record_t *p = realloc(q->pool, (size_t)cap * sizeof *p);
-    if (!p) return UINT32_MAX;
-    memset(p + old, 0, (size_t)(cap - old) * sizeof *p);
+    if (!p) return NONE;
     q->pool = p;
+    uint32_t *fs = realloc(q->free_stack, (size_t)cap * sizeof *fs);
+    if (!fs) return NONE;
+    q->free_stack = fs;
     q->pool_cap = cap;
-    /* thread the new slots, lowest first, so slot order is deterministic */
-    for (uint32_t s = cap - 1; s > old; s--) {
-        p[s].next_free = q->free_head;
-        q->free_head = s;
+    for (uint32_t s = cap; s-- > old + 1;) {
+        p[s].key = 0;
+        fs[q->nfree++] = s;
     }
+    p[old].key = 0;
     return old;
 }
 
-static void free_slot(eventq_t *q, uint32_t s)
+static inline void slot_free(eventq_t *q, uint32_t s)
 {
-    q->pool[s].gen++;
-    q->pool[s].next_free = q->free_head;
-    q->free_head = s;
+    q->pool[s].key = 0;
+    q->free_stack[q->nfree++] = s;
+}
+
+/* Files an entry in the part of the ladder that covers its time. */
+static bool place(eventq_t *q, entry_t e)
+{
+    if (e.u <= q->bmax) {
+        if (q->ins_n == q->ins_cap) {
+            size_t cap = q->ins_cap;
+            entry_t *h = grow(q->ins, &cap, q->ins_n + 1, sizeof *h);
+            if (!h) return false;
+            q->ins = h;
+            q->ins_cap = cap;
+        }
+        ins_push(q, e);
+        return true;
+    }
+    for (unsigned i = q->nr; i-- > 0;) {
+        rung_t *r = &q->rung[i];
+        if (e.u <= r->last) {
+            uint64_t k = e.u < r->start ? 0 : (e.u - r->start) >> r->shift;
+            if (k < r->cur) k = r->cur;     /* below the rung's front: its first bucket */
+            if (k >= r->nb) k = r->nb - 1;  /* the last bucket runs up to `last` */
+            return bucket_add(q, &r->b[k], e);
+        }
+    }
+    if (!bucket_add(q, &q->top, e)) return false;
+    if (q->top.n == 1 || e.u < q->top_min) q->top_min = e.u;
+    if (q->top.n == 1 || e.u > q->top_max) q->top_max = e.u;
+    return true;
 }
 
 event_handle_t eventq_push(eventq_t *q, simtime_t t, const event_payload_t *p)
 {
-    uint32_t s = alloc_slot(q);
-    if (s == UINT32_MAX) return 0;
-    if (!q->hole && q->n == q->cap) {
-        entry_t *h = realloc(q->heap, q->cap * 2 * sizeof *h);
-        if (!h) { free_slot(q, s); return 0; }
-        q->heap = h;
-        q->cap *= 2;
-    }
+    if (q->pushed + 1 >= SEQ_LIMIT) return 0;
+    uint32_t s = slot_alloc(q);
+    if (s == NONE) return 0;
+    entry_t e = { (uint64_t)t ^ SIGN, ((q->pushed + 1) << SLOT_BITS) | s };
+    if (!place(q, e)) { q->free_stack[q->nfree++] = s; return 0; }
+    q->pushed++;
     record_t *r = &q->pool[s];
     r->p = *p;
-    r->cancelled = false;
-    entry_t e = { t, (q->seq++ << SLOT_BITS) | s };
-    if (q->hole) {
-        q->hole = false;
-        sift_down(q->heap, q->n, 0, e);
-    } else {
-        sift_up(q->heap, q->n++, e);
-    }
+    r->key = e.key;
     q->live++;
-    return ((uint64_t)(r->gen + 1) << 32) | s; /* gen+1 keeps handles nonzero */
+    return e.key;
 }
 
-bool eventq_pop(eventq_t *q, simtime_t *t, event_payload_t *out)
+/* The earliest stored entry, live or not, without removing it; false when
+ * nothing is stored. */
+static inline bool front(eventq_t *q, entry_t *e)
 {
-    for (;;) {
-        fill_hole(q);
-        if (q->n == 0) return false;
-        uint32_t s = (uint32_t)(q->heap[0].seq_slot & SLOT_MASK);
-        simtime_t when = q->heap[0].time;
-        q->hole = true;
-        record_t *r = &q->pool[s];
-        bool skip = r->cancelled;
-        if (!skip) { *t = when; *out = r->p; q->live--; }
-        free_slot(q, s);
-        if (!skip) return true;
+    if (q->ins_n == 0) {
+        if (q->bpos == q->bn && !refill(q)) return false;
+        *e = q->bottom[q->bpos];
+        return true;
+    }
+    if (q->bpos < q->bn && before(q->bottom[q->bpos], q->ins[0]))
+        *e = q->bottom[q->bpos];
+    else
+        *e = q->ins[0];
+    return true;
+}
+
+/* Removes the entry front() returned. */
+static inline void drop_front(eventq_t *q, entry_t e)
+{
+    if (q->bpos < q->bn && q->bottom[q->bpos].key == e.key) {
+        q->bpos++;
+    } else {
+        ins_pop(q);
     }
 }
 
-simtime_t eventq_peek_time(eventq_t *q)
+/* The earliest live entry stays at the front; dead ones before it go. */
+static inline bool live_front(eventq_t *q, entry_t *e)
 {
     for (;;) {
-        fill_hole(q);
-        if (q->n == 0) return SIMTIME_MAX;
-        uint32_t s = (uint32_t)(q->heap[0].seq_slot & SLOT_MASK);
-        if (!q->pool[s].cancelled) return q->heap[0].time;
-        q->hole = true; /* drop the cancelled root */
-        free_slot(q, s);
+        if (!front(q, e)) return false;
+        if (q->pool[e->key & SLOT_MASK].key == e->key) return true;
+        drop_front(q, *e);
+        q->dead--;
     }
 }
 
-bool eventq_cancel(eventq_t *q, event_handle_t h)
+bool eventq_pop_until(eventq_t *q, simtime_t until, simtime_t *t, event_payload_t *out)
 {
-    uint32_t s = (uint32_t)h, gen = (uint32_t)(h >> 32);
-    if (h == 0 || s >= q->pool_cap) return false;
-    record_t *r = &q->pool[s];
-    if (r->gen + 1 != gen || r->cancelled) return false;
-    r->cancelled = true;
+    entry_t e;
+    if (!live_front(q, &e) || e.u > ((uint64_t)until ^ SIGN)) return false;
+    drop_front(q, e);
+    uint32_t s = (uint32_t)(e.key & SLOT_MASK);
+    *t = (simtime_t)(e.u ^ SIGN);
+    *out = q->pool[s].p;
+    slot_free(q, s);
     q->live--;
     return true;
 }
 
+bool eventq_pop(eventq_t *q, simtime_t *t, event_payload_t *out)
+{
+    return eventq_pop_until(q, SIMTIME_MAX, t, out);
+}
+
+simtime_t eventq_peek_time(eventq_t *q)
+{
+    entry_t e;
+    return live_front(q, &e) ? (simtime_t)(e.u ^ SIGN) : SIMTIME_MAX;
+}
+
+static inline void keep(const eventq_t *q, entry_t e, entry_t *all, size_t *n)
+{
+    if (q->pool[e.key & SLOT_MASK].key == e.key) all[(*n)++] = e;
+}
+
+/* Gathers every live entry, drops the cancelled ones, and files the survivors
+ * in the top again: cancelled entries never outnumber live ones for long. */
+static void compact(eventq_t *q)
+{
+    size_t total = q->live + q->dead, n = 0, cap = 0;
+    entry_t *all = grow(NULL, &cap, total ? total : 1, sizeof *all);
+    if (!all || !chunk_reserve(q, q->live / CHUNK + 1)) { free(all); return; } /* later */
+    if (q->scratch_cap < total) {
+        size_t sc = q->scratch_cap;
+        entry_t *p = grow(q->scratch, &sc, total, sizeof *p);
+        if (!p) { free(all); return; }
+        q->scratch = p;
+        q->scratch_cap = sc;
+    }
+    for (size_t i = 0; i < q->ins_n; i++) keep(q, q->ins[i], all, &n);
+    for (size_t i = q->bpos; i < q->bn; i++) keep(q, q->bottom[i], all, &n);
+    uint64_t lo, hi;
+    for (unsigned r = 0; r < q->nr; r++)
+        for (uint32_t b = q->rung[r].cur; b < q->rung[r].nb; b++) {
+            size_t k = bucket_take(q, &q->rung[r].b[b], &lo, &hi);
+            for (size_t i = 0; i < k; i++) keep(q, q->scratch[i], all, &n);
+        }
+    size_t k = bucket_take(q, &q->top, &lo, &hi);
+    for (size_t i = 0; i < k; i++) keep(q, q->scratch[i], all, &n);
+    q->ins_n = 0;
+    q->bpos = q->bn = 0;
+    q->nr = 0;
+    q->dead = 0;
+    uint64_t mn = UINT64_MAX;
+    for (size_t i = 0; i < n; i++) if (all[i].u < mn) mn = all[i].u;
+    if (n > 0 && mn == 0) {
+        /* nothing can sit below time INT64_MIN: the survivors become the bottom */
+        free(q->scratch);
+        q->scratch = all;
+        q->scratch_cap = cap;
+        dump(q, n, UINT64_MAX);
+        return;
+    }
+    if (n > 0) q->bmax = mn - 1; /* so every survivor goes to the top */
+    for (size_t i = 0; i < n; i++) place(q, all[i]); /* cannot fail: chunks reserved */
+    free(all);
+}
+
+bool eventq_cancel(eventq_t *q, event_handle_t h)
+{
+    uint32_t s = (uint32_t)(h & SLOT_MASK);
+    if (h == 0 || s >= q->pool_cap || q->pool[s].key != h) return false;
+    slot_free(q, s); /* its entry is recognised as dead by the key mismatch */
+    q->live--;
+    q->dead++;
+    if (q->dead > COMPACT_MIN && q->dead > q->live) compact(q);
+    return true;
+}
+
 size_t eventq_size(const eventq_t *q) { return q->live; }
-uint64_t eventq_pushed(const eventq_t *q) { return q->seq; }
+uint64_t eventq_pushed(const eventq_t *q) { return q->pushed; }
+
+/* ---- the invariant, checked ---- */
+
+typedef struct tally { size_t live, all; } tally_t;
+
+static bool count(const eventq_t *q, entry_t e, tally_t *t)
+{
+    uint32_t s = (uint32_t)(e.key & SLOT_MASK);
+    if (s >= q->pool_cap || (e.key >> SLOT_BITS) == 0 || (e.key >> SLOT_BITS) > q->pushed)
+        return false;
+    t->all++;
+    if (q->pool[s].key == e.key) t->live++;
+    return true;
+}
+
+/* Every entry of b lies in [lo, hi] and above floor. */
+static bool check_bucket(const eventq_t *q, const bucket_t *b, uint64_t floor, uint64_t lo,
+                         uint64_t hi, tally_t *t)
+{
+    uint32_t c = b->head;
+    size_t n = b->n, k = 0, inhead = n % CHUNK ? n % CHUNK : CHUNK;
+    while (k < n) {
+        if (c >= q->chunk_cap) return false;
+        for (size_t i = 0; i < inhead; i++, k++) {
+            entry_t e = q->chunks[c].e[i];
+            if (e.u <= floor || e.u < lo || e.u > hi || !count(q, e, t)) return false;
+        }
+        c = q->chunk_next[c];
+        inhead = CHUNK;
+    }
+    return true;
+}
 
 bool eventq_check(const eventq_t *q)
 {
-    size_t start = q->hole ? 1 : 0, live = 0;
-    for (size_t i = start; i < q->n; i++) {
-        if (i > 0 && (i - 1) / ARITY >= start && before(&q->heap[i], &q->heap[(i - 1) / ARITY]))
-            return false;
-        uint32_t s = (uint32_t)(q->heap[i].seq_slot & SLOT_MASK);
-        if (s >= q->pool_cap) return false;
-        if (!q->pool[s].cancelled) live++;
+    tally_t t = { 0, 0 };
+    for (size_t i = 0; i < q->ins_n; i++) {
+        if (q->ins[i].u > q->bmax || !count(q, q->ins[i], &t)) return false;
+        if (i > 0 && before(q->ins[i], q->ins[(i - 1) / 2])) return false;
     }
-    return live == q->live;
+    for (size_t i = q->bpos; i < q->bn; i++) {
+        if (q->bottom[i].u > q->bmax || !count(q, q->bottom[i], &t)) return false;
+        if (i > q->bpos && before(q->bottom[i], q->bottom[i - 1])) return false;
+    }
+    /* Rung by rung, finest first: everything lies above `floor`, the largest
+     * u the finer parts accept. A bucket past cur holds only its own nominal
+     * range (the last one up to `last`); the bucket at cur may also hold
+     * entries clamped up from below its start. */
+    uint64_t floor = q->bmax;
+    for (unsigned r = q->nr; r-- > 0;) {
+        const rung_t *g = &q->rung[r];
+        if (g->cur > g->nb || g->nb == 0 || g->nb > g->cap || g->last < floor) return false;
+        for (uint32_t b = 0; b < g->nb; b++) {
+            if (b < g->cur) { if (g->b[b].n) return false; continue; }
+            uint64_t bs = g->start + ((uint64_t)b << g->shift);
+            uint64_t be = sat_add(bs, (1ull << g->shift) - 1);
+            uint64_t hi = b + 1 == g->nb || be > g->last ? g->last : be;
+            if (!check_bucket(q, &g->b[b], floor, b == g->cur ? 0 : bs, hi, &t)) return false;
+        }
+        floor = g->last;
+    }
+    if (q->top.n) {
+        if (!check_bucket(q, &q->top, floor, q->top_min, q->top_max, &t)) return false;
+    }
+    size_t slots_live = 0;
+    for (uint32_t s = 0; s < q->pool_cap; s++) slots_live += q->pool[s].key != 0;
+    size_t chunks_free = 0;
+    for (uint32_t c = q->chunk_free; c != NONE && chunks_free <= q->chunk_cap; c = q->chunk_next[c])
+        chunks_free++;
+    return t.live == q->live && t.all == q->live + q->dead && slots_live == q->live &&
+           q->nfree + q->live == q->pool_cap && chunks_free == q->chunk_nfree;
 }

@@ -71,13 +71,13 @@ int sim_run(sim_t *s, simtime_t until)
     uint64_t stride = 0;
     simtime_t t;
     event_payload_t p;
+    /* SIMTIME_MAX means "never": an event there does not run */
+    simtime_t last = until < SIMTIME_MAX ? until : SIMTIME_MAX - 1;
     while (!s->stopped) {
-        simtime_t next = eventq_peek_time(s->q);
-        if (next > until || next == SIMTIME_MAX) {
+        if (!eventq_pop_until(s->q, last, &t, &p)) {
             if (until != SIMTIME_MAX && until > s->now) s->now = until;
             break;
         }
-        eventq_pop(s->q, &t, &p);
         s->now = t;
         s->events++;
         p.fn(s, p.ctx, p.arg);
