@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 
 static const char sweep_help[] =
-    "usage: cdnsim sweep SWEEP.json [--jobs N] [--out DIR] [--quiet]\n\n"
+    "usage: cdnsim sweep SWEEP.json [--jobs N] [--out DIR] [--quiet] [--list]\n\n"
     "Runs every combination of the sweep's parameter values (a point), each\n"
     "replicated with derived seeds, in N parallel worker processes, then writes\n"
     "DIR/summary.json and DIR/summary.csv: per point, the mean and 95%% confidence\n"
@@ -21,7 +21,8 @@ static const char sweep_help[] =
     "reruns only the runs that are missing (an interrupted sweep resumes).\n\n"
     "  --jobs N   worker processes (default: the number of online CPUs)\n"
     "  --out DIR  output folder (default: out/ + the sweep file's name without .json)\n"
-    "  --quiet    no progress line on standard error\n\n"
+    "  --quiet    no progress line on standard error\n"
+    "  --list     check the sweep and print its points and seeds; run nothing\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage (every\n"
     "point's scenario is checked before any run starts).\n"
 #ifdef CDNSIM_MPI
@@ -51,11 +52,12 @@ int cmd_sweep(int argc, char **argv)
 {
     const char *file = NULL, *out = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    int quiet = 0;
+    int quiet = 0, list = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(sweep_help, stdout); return 0; }
         if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
+        if (!strcmp(a, "--list")) { list = 1; continue; }
         if (!strcmp(a, "--jobs") || !strcmp(a, "--out")) {
             if (i + 1 >= argc) { fprintf(stderr, "cdnsim sweep: %s needs a value\n", a); return 2; }
             const char *v = argv[++i];
@@ -83,6 +85,19 @@ int cmd_sweep(int argc, char **argv)
     if (st != 0) {
         if (speak) fprintf(stderr, "cdnsim sweep: %s\n", err);
         return st == -2 ? 2 : 1;
+    }
+    if (list) {
+        /* what would run, in point order, with every replication's seed */
+        char label[1024];
+        for (size_t p = 0; speak && p < sweep_points(sw); p++) {
+            sweep_point_label(sw, p, label, sizeof label);
+            printf("point %zu: %s  seeds", p, label);
+            for (unsigned r = 0; r < sweep_replications(sw); r++)
+                printf(" %llu", (unsigned long long)sweep_run_seed(sw, p, r));
+            printf("\n");
+        }
+        sweep_free(sw);
+        return 0;
     }
     char *dflt = out ? NULL : default_out(file);
     const char *dir = out ? out : dflt;

@@ -30,6 +30,12 @@ n=$(ls "$dir/j2/runs" | grep -c '^p[0-9]*-r[0-9]*\.json$')
 rows=$(wc -l < "$dir/j2/summary.csv")
 [ "$rows" = 4 ] || fail "summary.csv: expected a header and 3 rows, got $rows lines"
 
+# --list: the points in order with their seeds, nothing run
+"$CDNSIM" sweep "$dir/sweep.json" --list --out "$dir/listed" > "$dir/list" || fail "--list: exit $?"
+[ "$(wc -l < "$dir/list")" = 3 ] || fail "--list: expected 3 points: $(cat "$dir/list")"
+grep -q '^point 1: cache.capacity_objects=100  seeds 7 ' "$dir/list" || fail "--list: $(cat "$dir/list")"
+[ ! -e "$dir/listed" ] || fail "--list wrote output"
+
 # resume: nothing to do, then one deleted run is the only one computed
 "$CDNSIM" sweep "$dir/sweep.json" --out "$dir/j2" 2>"$dir/err" || fail "resume: exit $?"
 grep -q '0 runs computed, 6 reused' "$dir/err" || fail "resume recomputed runs: $(cat "$dir/err")"
