@@ -325,6 +325,12 @@ int compare_files(const char *baseline, const char *candidate, const compare_opt
         goto done;
     }
     strbuf_printf(&t, "baseline:  %s\ncandidate: %s\n", b.file, c.file);
+    /* runs of differently named scenarios may be a what-if or a mistake:
+     * compare them, but say so */
+    const cJSON *bn = cJSON_GetObjectItemCaseSensitive(b.json, "scenario");
+    const cJSON *cn = cJSON_GetObjectItemCaseSensitive(c.json, "scenario");
+    if (cJSON_IsString(bn) && cJSON_IsString(cn) && strcmp(bn->valuestring, cn->valuestring) != 0)
+        strbuf_printf(&t, "note: the scenarios differ (\"%s\" and \"%s\")\n", bn->valuestring, cn->valuestring);
     for (size_t i = 0; i < b.n; i++) {
         const point_t *bp = &b.pts[i], *cp = match(&c, bp->key);
         if (b.summary) strbuf_printf(&t, "\npoint %d: %s\n", bp->index, *bp->label ? bp->label : "(base)");
