@@ -59,6 +59,7 @@ run: $(BUILD)/cdnsim
 	$(BUILD)/cdnsim run $(RUN_SCENARIO) --out out/result.json
 	@$(BUILD)/cdnsim report out/result.json
 	@$(BUILD)/cdnsim plot out/result.json --out out/plots
+	@$(BUILD)/cdnsim catchments $(RUN_SCENARIO) --out out/catchments.json --map out/plots --quiet 2>/dev/null || true
 	@echo "results: out/result.json; plots: out/plots/"
 
 test: test-unit test-cli sanitize

@@ -22,10 +22,12 @@
 #include "models/catchments.h"
 #include "models/scenario.h"
 #include "models/world.h"
+#include "analysis/catchment_map.h"
 #include "sim/output.h"
 
 static const char catchments_help[] =
-    "usage: cdnsim catchments SCENARIO.json [--set PATH=VALUE]... [--out FILE]\n\n"
+    "usage: cdnsim catchments SCENARIO.json [--set PATH=VALUE]... [--out FILE]\n"
+    "                         [--map DIR [--format png|svg]]\n\n"
     "Builds the scenario's topology (PoPs, client metros, AS graph, BGP) and reports\n"
     "each client group's anycast PoP (where its AS's BGP route leads), its nearest\n"
     "PoP (what ideal geo mapping picks) and the extra RTT anycast costs it; per PoP\n"
@@ -35,7 +37,9 @@ static const char catchments_help[] =
     "  --set PATH=VALUE  override one scenario key first, e.g.\n"
     "                    --set 'topology.sites=[{\"id\":\"FRA\",\"withdrawn\":true}]'\n"
     "  --out FILE        write the JSON there (atomically) and print a summary table;\n"
-    "                    without it the JSON goes to standard output\n\n"
+    "                    without it the JSON goes to standard output\n"
+    "  --map DIR         also draw the catchments on a world map (gnuplot):\n"
+    "                    DIR/catchments.png (or .svg with --format svg)\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n";
 
 static double now_s(void)
@@ -123,9 +127,38 @@ static void print_table(FILE *f, const world_t *w, const catchments_summary_t *s
     free(r);
 }
 
+/* Takes "--map DIR" and "--format F" out of argv (they are this command's
+ * own); the rest goes to the shared run/validate parser. */
+static int take_map_options(int *argc, char **argv, const char **map, plot_format_t *fmt)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        bool has_value = i + 1 < *argc;
+        if (!strcmp(argv[i], "--map") || !strcmp(argv[i], "--format")) {
+            if (!has_value) {
+                fprintf(stderr, "cdnsim catchments: %s needs a value\n", argv[i]);
+                return 2;
+            }
+            if (argv[i][2] == 'm') *map = argv[i + 1];
+            else if (plot_format_parse(argv[i + 1], fmt) != 0) {
+                fprintf(stderr, "cdnsim catchments: --format expects png or svg: %s\n", argv[i + 1]);
+                return 2;
+            }
+            i++;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    *argc = out;
+    return 0;
+}
+
 int cmd_catchments(int argc, char **argv)
 {
     run_args_t a;
+    const char *map = NULL;
+    plot_format_t fmt = PLOT_PNG;
+    if (take_map_options(&argc, argv, &map, &fmt) != 0) return 2;
     int rc = run_args_parse(&a, argc, argv, true);
     if (rc || a.help) {
         if (a.help) fputs(catchments_help, stdout);
@@ -156,6 +189,13 @@ int cmd_catchments(int argc, char **argv)
         goto fail;
     }
     if (output_write_json(a.out, res, err, sizeof err) < 0) { rc = 1; goto fail; }
+    if (map) {
+        int image;
+        if (catchment_map(res, map, fmt, &image, err, sizeof err) != 0) { rc = 1; goto fail; }
+        if (!a.quiet)
+            fprintf(stderr, "%s/catchments.%s%s\n", map, plot_format_ext(fmt),
+                    image ? "" : " not drawn (no gnuplot): script and data written");
+    }
     if (a.out && !a.quiet) {
         catchments_loads(w, load);
         print_table(stdout, w, &s, load, build_s);

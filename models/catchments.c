@@ -113,6 +113,8 @@ static cJSON *group_json(const world_t *w, const world_group_t *g)
     cJSON_AddNumberToObject(o, "asn", g->asn);
     cJSON_AddStringToObject(o, "continent", g->continent);
     cJSON_AddNumberToObject(o, "weight", r9(g->weight));
+    cJSON_AddNumberToObject(o, "lat", g->point.lat);
+    cJSON_AddNumberToObject(o, "lon", g->point.lon);
     if (routed) cJSON_AddStringToObject(o, "anycast_pop", w->pops[g->anycast_pop].id);
     else cJSON_AddNullToObject(o, "anycast_pop");
     cJSON_AddStringToObject(o, "nearest_pop", w->pops[g->nearest_pop].id);
@@ -154,6 +156,8 @@ cJSON *catchments_json(const world_t *w, bool with_groups)
         cJSON_AddStringToObject(o, "id", pp->id);
         cJSON_AddStringToObject(o, "city", pp->city);
         cJSON_AddStringToObject(o, "continent", pp->continent);
+        cJSON_AddNumberToObject(o, "lat", pp->point.lat);
+        cJSON_AddNumberToObject(o, "lon", pp->point.lon);
         cJSON_AddBoolToObject(o, "announced", pp->announced);
         cJSON *a = cJSON_AddObjectToObject(o, "anycast");
         cJSON_AddNumberToObject(a, "groups", load[p].anycast_groups);

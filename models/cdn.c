@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/catchments.h"
 #include "sim/rng.h"
 
 static const char *const continent_codes[NCONTINENTS] = { "AF", "AS", "EU", "NA", "OC", "SA", "??" };
@@ -373,24 +374,6 @@ static void add_pops(const cdn_t *c, cJSON *o)
     }
 }
 
-/* What anycast costs against ideal geo mapping, weighted by traffic share. */
-static void add_anycast_cost(const cdn_t *c, cJSON *o)
-{
-    const world_t *w = c->world;
-    double off = 0, extra = 0;
-    for (int g = 0; g < w->ngroups; g++) {
-        const world_group_t *wg = &w->groups[g];
-        if (wg->anycast_pop < 0) continue;
-        if (wg->anycast_pop != wg->nearest_pop) off += wg->weight;
-        extra += wg->weight * 2 * simtime_to_ms(wg->anycast_oneway - wg->nearest_oneway);
-    }
-    cJSON *a = cJSON_AddObjectToObject(o, "anycast");
-    cJSON_AddNumberToObject(a, "share_not_nearest", off);
-    cJSON_AddNumberToObject(a, "mean_extra_rtt_ms", extra);
-    cJSON_AddNumberToObject(a, "groups", w->ngroups);
-    cJSON_AddNumberToObject(a, "ases", w->ases);
-}
-
 cJSON *cdn_results(const cdn_t *c)
 {
     const scenario_t *sc = c->sc;
@@ -414,7 +397,8 @@ cJSON *cdn_results(const cdn_t *c)
             cJSON *co = cJSON_AddObjectToObject(cont, continent_codes[i]);
             tally_to_json(&c->continent[i], co);
         }
-        add_anycast_cost(c, o);
+        cJSON *catch = catchments_json(c->world, false);
+        if (catch) cJSON_AddItemToObject(o, "catchments", catch);
     }
     cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
     cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);

@@ -3,7 +3,7 @@
 # Called by `make` before the first build, so `make run` and `make test` work on a
 # fresh machine with nothing else typed.
 set -eu
-pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox"
+pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox gnuplot-doc"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

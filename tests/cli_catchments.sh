@@ -51,6 +51,17 @@ out=$("$CDNSIM" catchments "$dir/s.json" --set 'topology.sites=[{"id": "AAA", "p
 [ -s "$dir/c.json" ] || fail "no output file"
 grep -q "not at its nearest PoP" "$dir/table.txt" || fail "no summary table"
 
+# the catchment map: every routed group is one two-point segment in the data
+"$CDNSIM" catchments "$dir/s.json" --out "$dir/c.json" --map "$dir/map" --quiet || fail "--map exit $?"
+[ -s "$dir/map/catchments.gp" ] || fail "--map wrote no script"
+segs=$(awk 'BEGIN {RS=""} NR > 1' "$dir/map/catchments.dat" | grep -c .)
+routed=$(grep -c '"anycast_pop":	"' "$dir/c.json")
+[ "$segs" -eq $((routed * 2)) ] || fail "--map: $segs segment points for $routed routed groups"
+if command -v gnuplot > /dev/null; then
+    [ -s "$dir/map/catchments.png" ] || fail "--map drew no image although gnuplot is here"
+fi
+"$CDNSIM" catchments "$dir/s.json" --map 2> /dev/null; [ $? -eq 2 ] || fail "--map without a folder: want exit 2"
+
 # bad input: exit 2, the JSON path named, no file written
 "$CDNSIM" catchments "$dir/s.json" --set 'topology.sites=[{"id": "ZZZ"}]' --out "$dir/bad.json" 2> "$dir/err"
 [ $? -eq 2 ] || fail "unknown site: expected exit 2"
