@@ -144,8 +144,13 @@ int sweep_mpi_run(sweep_t *sw, const char *dir, sweep_progress_fn progress, void
     sweep_tally_t t = { 0 };
     if (rank == 0) rc = master(sw, dir, size, progress, ctx, &t, err, errlen);
     else worker(sw, dir);
-    /* every rank stays until rank 0 is done (summary written) */
-    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    /* Every rank stays until rank 0 is done (summary written). A blocking
+     * broadcast would spin: finished workers would take CPU from the last
+     * running ones, so they wait with naps like rank 0 does. */
+    MPI_Request req;
+    int flag = 0;
+    MPI_Ibcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    for (MPI_Test(&req, &flag, MPI_STATUS_IGNORE); !flag; MPI_Test(&req, &flag, MPI_STATUS_IGNORE)) nap();
     if (tally) *tally = t;
     MPI_Finalize();
     /* mpirun aborts the job when the first rank exits non-zero: only rank 0
