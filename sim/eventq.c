@@ -25,9 +25,12 @@
 
 #define CHUNK 4         /* entries a chunk: one 64-byte line */
 #define PER_BUCKET 8   /* entries an early bucket, when a rung is made */
+#define INSERTION_MAX 48
 #define THRES 48        /* a bucket this small is sorted into the bottom */
 #define MAX_RUNGS 16    /* deeper buckets are sorted whatever their size */
 #define COMPACT_MIN 4096 /* cancelled entries tolerated before compaction */
+#define PREFETCH_MIN 16384 /* pending events past which records miss the caches */
+#define STAGE 32       /* pushes filed into buckets as one batch */
 #define NONE UINT32_MAX
 
 typedef struct entry {
@@ -71,6 +74,8 @@ struct eventq {
     unsigned nr;         /* rungs in use */
     bucket_t top;
     uint64_t top_min, top_max; /* valid while top.n > 0 */
+    entry_t stage[STAGE]; /* pushes with u > bmax not yet in a bucket */
+    unsigned ns;
 
     chunk_t *chunks;
     uint32_t *chunk_next; /* list link, or free-list link */
@@ -221,27 +226,46 @@ static int cmp_entry(const void *a, const void *b)
     return before(*x, *y) ? -1 : before(*y, *x) ? 1 : 0;
 }
 
-static void sort_entries(entry_t *a, size_t n)
+/* Sorts src[0..n) into dst: insertion for the usual bucket of a dozen
+ * entries (measured faster than a branch-free rank sort here), qsort for the
+ * rare big one. */
+static void sort_into(entry_t *restrict dst, const entry_t *restrict src, size_t n)
 {
-    if (n > 64) { qsort(a, n, sizeof *a, cmp_entry); return; }
-    for (size_t i = 1; i < n; i++) {
-        entry_t e = a[i];
-        size_t j = i;
-        while (j > 0 && before(e, a[j - 1])) { a[j] = a[j - 1]; j--; }
-        a[j] = e;
+    if (n <= INSERTION_MAX) {
+        for (size_t i = 0; i < n; i++) {
+            entry_t e = src[i];
+            size_t j = i;
+            while (j > 0 && before(e, dst[j - 1])) { dst[j] = dst[j - 1]; j--; }
+            dst[j] = e;
+        }
+        return;
     }
+    memcpy(dst, src, n * sizeof *dst);
+    qsort(dst, n, sizeof *dst, cmp_entry);
 }
 
-/* scratch[0..n) becomes the bottom; bmax the largest u it stands for. */
+/* scratch[0..n), sorted, becomes the bottom; bmax the largest u it stands
+ * for. */
 static void dump(eventq_t *q, size_t n, uint64_t bmax)
 {
-    entry_t *t = q->bottom;
-    size_t tc = q->bcap;
-    q->bottom = q->scratch;
-    q->bcap = q->scratch_cap;
-    q->scratch = t;
-    q->scratch_cap = tc;
-    sort_entries(q->bottom, n);
+    if (n > q->bcap) {
+        size_t cap = q->bcap;
+        entry_t *b = grow(q->bottom, &cap, n, sizeof *b);
+        if (!b) {   /* keep going without the spare array: sort in place */
+            qsort(q->scratch, n, sizeof *q->scratch, cmp_entry);
+            entry_t *t = q->bottom;
+            size_t tc = q->bcap;
+            q->bottom = q->scratch;
+            q->bcap = q->scratch_cap;
+            q->scratch = t;
+            q->scratch_cap = tc;
+            goto done;
+        }
+        q->bottom = b;
+        q->bcap = cap;
+    }
+    sort_into(q->bottom, q->scratch, n);
+done:
     q->bpos = 0;
     q->bn = n;
     q->bmax = bmax;
@@ -318,10 +342,13 @@ static void prefetch_ahead(const eventq_t *q, const rung_t *r)
     }
 }
 
+static void flush(eventq_t *q);
+
 /* Fills the bottom from the rungs or the top; precondition: bottom and ins
  * are empty. False when nothing is pending (or memory ran out). */
 static bool refill(eventq_t *q)
 {
+    if (q->ns) flush(q);
     for (;;) {
         bucket_t *b;
         uint64_t limit; /* the largest u the bucket stands for */
@@ -354,7 +381,7 @@ static bool refill(eventq_t *q)
         if (n > THRES && lo != hi && q->nr < MAX_RUNGS && make_rung(q, n, lo, hi, limit))
             continue;
         dump(q, n, b == &q->top ? hi : limit);
-        if (q->nr > 0) prefetch_ahead(q, &q->rung[q->nr - 1]);
+        if (q->nr > 0 && q->live > PREFETCH_MIN) prefetch_ahead(q, &q->rung[q->nr - 1]);
         return true;
     }
 }
@@ -421,6 +448,49 @@ static inline void slot_free(eventq_t *q, uint32_t s)
 }
 
 /* Files an entry in the part of the ladder that covers its time. */
+/* The bucket an entry with u > bmax belongs in. */
+static inline bucket_t *far_bucket(eventq_t *q, uint64_t u)
+{
+    for (unsigned i = q->nr; i-- > 0;) {
+        rung_t *r = &q->rung[i];
+        if (u <= r->last) {
+            uint64_t k = u < r->start ? 0 : (u - r->start) >> r->shift;
+            if (k < r->cur) k = r->cur;     /* below the rung's front: its first bucket */
+            if (k >= r->nb) k = r->nb - 1;  /* the last bucket runs up to `last` */
+            return &r->b[k];
+        }
+    }
+    return &q->top;
+}
+
+static inline void far_add(eventq_t *q, bucket_t *b, entry_t e)
+{
+    bucket_add(q, b, e); /* cannot fail: callers reserve chunks */
+    if (b == &q->top) {
+        if (q->top.n == 1 || e.u < q->top_min) q->top_min = e.u;
+        if (q->top.n == 1 || e.u > q->top_max) q->top_max = e.u;
+    }
+}
+
+/* Files the staged pushes. Each lands on a random bucket line and a random
+ * chunk line; doing them as a batch, with prefetches a pass ahead, overlaps
+ * those misses instead of paying them one after another. */
+static void flush(eventq_t *q)
+{
+    bucket_t *to[STAGE];
+    unsigned n = q->ns;
+    for (unsigned i = 0; i < n; i++) {
+        to[i] = far_bucket(q, q->stage[i].u);
+        __builtin_prefetch(to[i], 1);
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (to[i]->n % CHUNK) __builtin_prefetch(&q->chunks[to[i]->head].e[to[i]->n % CHUNK], 1);
+    for (unsigned i = 0; i < n; i++) far_add(q, to[i], q->stage[i]);
+    q->ns = 0;
+}
+
+/* Files an entry in the part of the ladder that covers its time: the side
+ * heap if the bottom's range covers it, else the stage (then a bucket). */
 static bool place(eventq_t *q, entry_t e)
 {
     if (e.u <= q->bmax) {
@@ -434,18 +504,9 @@ static bool place(eventq_t *q, entry_t e)
         ins_push(q, e);
         return true;
     }
-    for (unsigned i = q->nr; i-- > 0;) {
-        rung_t *r = &q->rung[i];
-        if (e.u <= r->last) {
-            uint64_t k = e.u < r->start ? 0 : (e.u - r->start) >> r->shift;
-            if (k < r->cur) k = r->cur;     /* below the rung's front: its first bucket */
-            if (k >= r->nb) k = r->nb - 1;  /* the last bucket runs up to `last` */
-            return bucket_add(q, &r->b[k], e);
-        }
-    }
-    if (!bucket_add(q, &q->top, e)) return false;
-    if (q->top.n == 1 || e.u < q->top_min) q->top_min = e.u;
-    if (q->top.n == 1 || e.u > q->top_max) q->top_max = e.u;
+    if (q->chunk_nfree <= q->ns && !chunk_reserve(q, q->ns + 1)) return false;
+    q->stage[q->ns++] = e;
+    if (q->ns == STAGE) flush(q);
     return true;
 }
 
@@ -534,6 +595,7 @@ static inline void keep(const eventq_t *q, entry_t e, entry_t *all, size_t *n)
  * in the top again: cancelled entries never outnumber live ones for long. */
 static void compact(eventq_t *q)
 {
+    if (q->ns) flush(q);
     size_t total = q->live + q->dead, n = 0, cap = 0;
     entry_t *all = grow(NULL, &cap, total ? total : 1, sizeof *all);
     if (!all || !chunk_reserve(q, q->live / CHUNK + 1)) { free(all); return; } /* later */
@@ -568,8 +630,8 @@ static void compact(eventq_t *q)
         dump(q, n, UINT64_MAX);
         return;
     }
-    if (n > 0) q->bmax = mn - 1; /* so every survivor goes to the top */
-    for (size_t i = 0; i < n; i++) place(q, all[i]); /* cannot fail: chunks reserved */
+    if (n > 0) q->bmax = mn - 1; /* every survivor belongs in the top */
+    for (size_t i = 0; i < n; i++) far_add(q, &q->top, all[i]); /* chunks reserved above */
     free(all);
 }
 
@@ -630,6 +692,9 @@ bool eventq_check(const eventq_t *q)
         if (q->bottom[i].u > q->bmax || !count(q, q->bottom[i], &t)) return false;
         if (i > q->bpos && before(q->bottom[i], q->bottom[i - 1])) return false;
     }
+    if (q->ns >= STAGE || q->chunk_nfree < q->ns) return false;
+    for (unsigned i = 0; i < q->ns; i++)
+        if (q->stage[i].u <= q->bmax || !count(q, q->stage[i], &t)) return false;
     /* Rung by rung, finest first: everything lies above `floor`, the largest
      * u the finer parts accept. A bucket past cur holds only its own nominal
      * range (the last one up to `last`); the bucket at cur may also hold
