@@ -362,13 +362,14 @@ static const char *choose_x(const cJSON *params)
     return best;
 }
 
-static void series_label(const sweepfig_t *w, int i, strbuf_t *b)
+/* The point's multi-valued parameters, all of them with_x, else all but x. */
+static void point_label(const sweepfig_t *w, int i, strbuf_t *b, bool with_x)
 {
     const cJSON *pp = cJSON_GetObjectItemCaseSensitive(point_at(w, i), "parameters");
     strbuf_printf(b, "%s", "");
     bool first = true;
     for (const cJSON *p = w->params->child; p; p = p->next) {
-        if ((w->x && strcmp(p->string, w->x) == 0) || cJSON_GetArraySize(p) < 2) continue;
+        if ((!with_x && w->x && strcmp(p->string, w->x) == 0) || cJSON_GetArraySize(p) < 2) continue;
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(pp, p->string);
         char *t = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
         strbuf_printf(b, "%s%s=%s", first ? "" : " ", p->string, cJSON_IsString(v) ? v->valuestring : t ? t : "?");
@@ -376,6 +377,8 @@ static void series_label(const sweepfig_t *w, int i, strbuf_t *b)
         first = false;
     }
 }
+
+static void series_label(const sweepfig_t *w, int i, strbuf_t *b) { point_label(w, i, b, false); }
 
 static int cmp_x(const void *a, const void *b, void *ctx)
 {
@@ -544,15 +547,8 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
             if (w->x) strbuf_printf(&d, "%.10g %.10g %.10g\n", point_x(w, i), mean, ci);
             else {
                 strbuf_printf(&d, "%d ", i);
-                const cJSON *pp = cJSON_GetObjectItemCaseSensitive(point_at(w, i), "parameters");
                 strbuf_t lab = { 0 };
-                bool first = true;
-                for (const cJSON *p = pp ? pp->child : NULL; p; p = p->next) {
-                    char *t = cJSON_IsString(p) ? NULL : cJSON_PrintUnformatted(p);
-                    strbuf_printf(&lab, "%s%s", first ? "" : " ", cJSON_IsString(p) ? p->valuestring : t ? t : "?");
-                    cJSON_free(t);
-                    first = false;
-                }
+                point_label(w, i, &lab, true);
                 data_string(&d, strbuf_text(&lab) && *lab.s ? lab.s : "base");
                 strbuf_free(&lab);
                 strbuf_printf(&d, " %.10g %.10g\n", mean, ci);
@@ -589,7 +585,8 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
         strbuf_printf(&s, "\n");
     } else {
         strbuf_printf(&s, "\nset style fill solid 0.6 border -1\nset boxwidth 0.7 absolute\nset xtics rotate by 30 right\n"
-                          "set key off\nplot '%s' using 1:3:4:xtic(2) with boxerrorbars\n", data_name);
+                          "set xrange [-0.8:%d.8]\nset grid noxtics\n"
+                          "set key off\nplot '%s' using 1:3:4:xtic(2) with boxerrorbars\n", w->npoints - 1, data_name);
     }
     int rc = 0;
     if (na) {
@@ -609,6 +606,103 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
         strbuf_printf(&g->notes, "no analytic curve beside the hit ratio: %s\n", why);
     strbuf_free(&d);
     strbuf_free(&a);
+    strbuf_free(&s);
+    return rc;
+}
+
+/* The quantile a percentile field names: p50 -> 0.5, p99 -> 0.99,
+ * p999 -> 0.999, p5 -> 0.05; -1 for anything else. */
+static double quantile_of(const char *name)
+{
+    if (name[0] != 'p' || !name[1]) return -1;
+    double v = 0, scale = 1;
+    for (const char *c = name + 1; *c; c++) {
+        if (*c < '0' || *c > '9') return -1;
+        v = v * 10 + (*c - '0');
+        scale *= 10;
+    }
+    if (scale == 10) scale = 100;
+    return v / scale;
+}
+
+#define MAX_QUANTILES 32
+#define MAX_CDF_LINES 12
+
+/* Latency CDFs, one line per point, drawn through the percentiles the
+ * results carry (latency_ms.p50, .p90, .p99, ... whatever the model reports),
+ * to set routing modes or tiers side by side. */
+static int sweep_latency_cdf(figs_t *g, sweepfig_t *w, char *err, size_t errlen)
+{
+    if (w->npoints > MAX_CDF_LINES) {
+        strbuf_printf(&g->notes, "more than %d points: latency CDF figure skipped\n", MAX_CDF_LINES);
+        return 0;
+    }
+    strbuf_t d = { 0 }, s = { 0 };
+    int lines = 0;
+    double lo = INFINITY, hi = 0;
+    for (int i = 0; i < w->npoints; i++) {
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(point_at(w, i), "metrics");
+        double q[MAX_QUANTILES], v[MAX_QUANTILES];
+        int n = 0;
+        for (const cJSON *m = ms ? ms->child : NULL; m && n < MAX_QUANTILES; m = m->next) {
+            if (strncmp(m->string, "latency_ms.", 11) != 0) continue;
+            double qq = quantile_of(m->string + 11), mean = num_at(m, "mean", NAN);
+            if (qq < 0 || !isfinite(mean)) continue;
+            int k = n++;
+            while (k > 0 && q[k - 1] > qq) { q[k] = q[k - 1]; v[k] = v[k - 1]; k--; }
+            q[k] = qq;
+            v[k] = mean;
+        }
+        if (n < 2) continue;
+        strbuf_t lab = { 0 };
+        point_label(w, i, &lab, true);
+        strbuf_printf(&d, "# point %d: %s\n", i, strbuf_text(&lab) ? lab.s : "");
+        for (int k = 0; k < n; k++) {
+            strbuf_printf(&d, "%.10g %.10g\n", v[k], q[k]);
+            if (v[k] > 0 && v[k] < lo) lo = v[k];
+            if (v[k] > hi) hi = v[k];
+        }
+        strbuf_printf(&d, "\n\n");
+        if (lines == 0) {
+            plot_terminal(&s, g->f, "latency_cdf", 1000, 650);
+            strbuf_printf(&s, "set grid\nset key inside right bottom font ',9'\nset yrange [0:1]\n"
+                              "set xlabel 'time to first byte (ms)'\nset ylabel 'fraction of requests'\nset title ");
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(w->sum, "sweep");
+            char t[600];
+            snprintf(t, sizeof t, "%s: latency CDF through the reported percentiles",
+                     cJSON_IsString(name) ? name->valuestring : "sweep");
+            plot_quote(&s, t);
+            strbuf_printf(&s, "\nplot ");
+        }
+        strbuf_printf(&s, "%s'latency_cdf.dat' index %d using 1:2 with linespoints lw 2 pt 7 title ",
+                      lines ? ", \\\n     " : "", lines);
+        char t[600];
+        snprintf(t, sizeof t, "point %d%s%s", i, strbuf_text(&lab) && *lab.s ? ": " : "",
+                 strbuf_text(&lab) ? lab.s : "");
+        plot_quote(&s, t);
+        strbuf_free(&lab);
+        lines++;
+    }
+    int rc = 0;
+    if (lines == 0) {
+        strbuf_printf(&g->notes, "fewer than two latency percentiles in the results: latency CDF skipped\n");
+    } else {
+        strbuf_printf(&s, "\n");
+        if (lo > 0 && hi / lo >= 20) {
+            /* log scale goes before the plot command: rebuild the head */
+            strbuf_t t2 = { 0 };
+            const char *txt = strbuf_text(&s), *at = txt ? strstr(txt, "\nplot ") : NULL;
+            if (at) {
+                strbuf_put(&t2, txt, (size_t)(at - txt));
+                strbuf_printf(&t2, "\nset logscale x%s", at);
+                strbuf_free(&s);
+                s = t2;
+            }
+        }
+        rc = emit(g, "latency_cdf", &d, "latency_cdf.dat", &s, "latency CDF per point through its percentiles",
+                  err, errlen);
+    }
+    strbuf_free(&d);
     strbuf_free(&s);
     return rc;
 }
@@ -649,6 +743,7 @@ static int plot_sweep(figs_t *g, const cJSON *sum, const char *file, char *err, 
     int rc = group_series(&w, err, errlen);
     static const char *const metrics[] = { "hit_ratio", "latency_ms.p99", "origin.requests", NULL };
     for (int m = 0; rc == 0 && metrics[m]; m++) rc = sweep_metric(g, &w, metrics[m], err, errlen);
+    if (rc == 0) rc = sweep_latency_cdf(g, &w, err, errlen);
     free_series(&w);
     return rc;
 }
