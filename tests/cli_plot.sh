@@ -35,7 +35,7 @@ if command -v gnuplot > /dev/null 2>&1; then
         [ -s "$dir/r-plots/$f.png" ] || fail "plot run: $f.png missing"
     done
     "$CDNSIM" plot "$dir/sw" --format svg 2>"$dir/err" || fail "plot sweep: $(cat "$dir/err")"
-    for f in hit_ratio latency_ms_p99 origin_requests; do
+    for f in hit_ratio latency_ms_p99 origin_requests latency_cdf; do
         [ -s "$dir/sw/plots/$f.svg" ] || fail "plot sweep: $f.svg missing"
     done
     grep -q 'max-age model' "$dir/err" || fail "plot sweep: no analytic curve: $(cat "$dir/err")"
