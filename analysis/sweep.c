@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -613,8 +614,10 @@ int sweep_run_single(const sweep_t *sw, const char *dir, size_t p, unsigned r, c
 
 typedef struct worker {
     pid_t pid;      /* 0: slot free */
-    size_t run;     /* index into the todo list */
-    int msg_fd;     /* read end of its message pipe */
+    size_t run;     /* the run it computes (point * R + r) */
+    int msg_fd;     /* read end of its message pipe; EOF once it has exited */
+    size_t msg_len;
+    char msg[1024]; /* what it wrote: its error message, if any */
 } worker_t;
 
 
@@ -630,7 +633,11 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
     size_t *todo = malloc((t.total ? t.total : 1) * sizeof *todo), ntodo = 0;
     unsigned *reps_done = calloc(sw->npoints, sizeof *reps_done);
     worker_t *w = calloc((size_t)jobs, sizeof *w);
-    if (!todo || !w || !reps_done) {
+    struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
+    int *slot_of = calloc((size_t)jobs, sizeof *slot_of);
+    if (!todo || !w || !reps_done || !pf || !slot_of) {
+        free(pf);
+        free(slot_of);
         free(todo);
         free(w);
         free(reps_done);
@@ -680,43 +687,63 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
                 _exit(st == 0 ? 0 : st == -2 ? 2 : 1);
             }
             close(fds[1]);
-            w[slot] = (worker_t){ pid, i, fds[0] };
+            w[slot].pid = pid;
+            w[slot].run = i;
+            w[slot].msg_fd = fds[0];
+            w[slot].msg_len = 0;
+            w[slot].msg[0] = 0;
             alive++;
             next++;
         }
         if (alive == 0) break;
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
+        /* A worker alone holds the write end of its pipe, so the pipe reads
+         * end of file once it has exited: poll the pipes, then wait for that
+         * pid only, never reaping a child of whoever called us. */
+        int n = 0;
+        for (int s2 = 0; s2 < jobs; s2++)
+            if (w[s2].pid) {
+                pf[n] = (struct pollfd){ .fd = w[s2].msg_fd, .events = POLLIN };
+                slot_of[n++] = s2;
+            }
+        if (poll(pf, (nfds_t)n, -1) < 0) {
             if (errno == EINTR) continue;
-            snprintf(err, errlen, "waitpid: %s", strerror(errno));
+            snprintf(err, errlen, "poll: %s", strerror(errno));
             rc = -1;
             break;
         }
-        int slot = 0;
-        while (slot < jobs && w[slot].pid != pid) slot++;
-        if (slot == jobs) continue; /* not one of ours */
-        size_t i = w[slot].run;
-        char msg[1024];
-        ssize_t got = read(w[slot].msg_fd, msg, sizeof msg - 1);
-        msg[got > 0 ? got : 0] = 0;
-        close(w[slot].msg_fd);
-        w[slot].pid = 0;
-        alive--;
-        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (ok) {
-            t.ran++;
-            t.done++;
-            if (++reps_done[i / sw->reps] == sw->reps) t.points_done++;
-            if (progress) progress(&t, ctx);
-        } else if (rc == 0) {
-            char what[700];
-            describe_run(sw, i / sw->reps, (unsigned)(i % sw->reps), what, sizeof what);
-            if (WIFSIGNALED(status))
-                snprintf(err, errlen, "%s: worker killed by signal %d", what, WTERMSIG(status));
-            else
-                snprintf(err, errlen, "%s: %s", what, *msg ? msg : "failed");
-            rc = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? -2 : -1;
+        for (int k = 0; k < n; k++) {
+            if (!pf[k].revents) continue;
+            worker_t *wk = &w[slot_of[k]];
+            char scratch[256];
+            size_t room = sizeof wk->msg - 1 - wk->msg_len;
+            ssize_t got = room ? read(wk->msg_fd, wk->msg + wk->msg_len, room)
+                               : read(wk->msg_fd, scratch, sizeof scratch);
+            if (got < 0 && errno == EINTR) continue;
+            if (got > 0) {
+                if (room) wk->msg[wk->msg_len += (size_t)got] = 0;
+                continue;
+            }
+            int status;
+            while (waitpid(wk->pid, &status, 0) < 0 && errno == EINTR) {}
+            size_t i = wk->run;
+            close(wk->msg_fd);
+            wk->pid = 0;
+            alive--;
+            bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+            if (ok) {
+                t.ran++;
+                t.done++;
+                if (++reps_done[i / sw->reps] == sw->reps) t.points_done++;
+                if (progress) progress(&t, ctx);
+            } else if (rc == 0) {
+                char what[700];
+                describe_run(sw, i / sw->reps, (unsigned)(i % sw->reps), what, sizeof what);
+                if (WIFSIGNALED(status))
+                    snprintf(err, errlen, "%s: worker killed by signal %d", what, WTERMSIG(status));
+                else
+                    snprintf(err, errlen, "%s: %s", what, *wk->msg ? wk->msg : "failed");
+                rc = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? -2 : -1;
+            }
         }
     }
     /* a failure to fork or wait leaves workers behind: collect them */
@@ -727,6 +754,8 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
         }
     free(todo);
     free(w);
+    free(pf);
+    free(slot_of);
     free(reps_done);
     if (tally) *tally = t;
     return rc;
