@@ -47,6 +47,7 @@ static int arc_create(cache_t *c, void **state, char *err, size_t errlen)
     qlist_init(&a->t[T2]);
     /* |B1| + |B2| <= c: sized for c keys when counting objects */
     bool bytes = cache_config(c)->capacity_bytes != 0;
+    a->ghost_sized = !bytes;   /* counting objects: sized exactly at creation */
     if (ghost_init(&a->ghost, bytes, bytes ? 0 : cache_capacity(c)) != 0) { free(a); return -1; }
     a->c = (double)cache_capacity(c);
     a->victim = CACHE_NO_SLOT;

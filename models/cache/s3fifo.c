@@ -46,6 +46,7 @@ static int s3fifo_create(cache_t *c, void **state, char *err, size_t errlen)
     qlist_init(&p->main);
     /* G holds up to M's share: 90% of the objects when counting objects */
     bool bytes = cache_config(c)->capacity_bytes != 0;
+    p->ghost_sized = !bytes;   /* counting objects: sized exactly at creation */
     if (ghost_init(&p->ghost, bytes, bytes ? 0 : cache_capacity(c) - cache_capacity(c) / 10) != 0) {
         free(p);
         return -1;

@@ -34,6 +34,7 @@ static int twoq_create(cache_t *c, void **state, char *err, size_t errlen)
     qlist_init(&p->q[A1IN]);
     qlist_init(&p->q[AM]);
     bool bytes = cache_config(c)->capacity_bytes != 0;
+    p->out_sized = !bytes;   /* counting objects: sized exactly at creation */
     if (ghost_init(&p->out, bytes, bytes ? 0 : cache_capacity(c) / 2) != 0) { free(p); return -1; }
     p->cap = cache_capacity(c);
     p->to_out = CACHE_NO_SLOT;
