@@ -320,6 +320,33 @@ START_TEST(growth)
 }
 END_TEST
 
+/* The memory budget: at most 64 bytes per cached object (slab, index and
+ * every policy structure, ghosts included) once a count-limited cache is
+ * full and has churned, as issue 3 requires. */
+START_TEST(memory_budget)
+{
+    const char *const *names = cache_policy_names();
+    enum { CAP = 20000 };
+    for (int i = 0; names[i]; i++) {
+        cache_t *c = make(names[i], CAP, 0, 1);
+        srand(21);
+        for (int k = 0; k < 200000; k++) {
+            /* skewed over 10^6 keys: popular ones return, most do not */
+            uint64_t key = (uint64_t)(rand() % 1000000);
+            if (rand() % 2) key %= 30000;
+            cache_req_t r = { .key = key, .size = 100, .now = k, .next_access = k + 1 + rand() % 100000 };
+            cache_entry_t *e = cache_find(c, key);
+            if (e) cache_touch(c, e, &r);
+            else cache_put(c, &r, SIMTIME_MAX, 0);
+        }
+        ck_assert_uint_eq(cache_objects(c), CAP);
+        double per = (double)cache_memory(c) / CAP;
+        ck_assert_msg(per <= 64, "%s: %.1f bytes per cached object", names[i], per);
+        cache_destroy(c);
+    }
+}
+END_TEST
+
 START_TEST(byte_capacity)
 {
     const char *const *names = cache_policy_names();
@@ -772,6 +799,7 @@ static Suite *suite(void)
     tcase_add_test(inv, invariants_random_workloads);
     tcase_add_test(inv, byte_capacity);
     tcase_add_test(inv, growth);
+    tcase_add_test(inv, memory_budget);
     tcase_add_test(inv, replace_and_remove);
     tcase_add_test(inv, unknown_policy);
     tcase_add_test(inv, ghost_ring);
