@@ -8,6 +8,7 @@
  * on a pipe; the parent alone decides what is finished. */
 #include "analysis/sweep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
@@ -424,7 +425,7 @@ static bool check_point(sweep_t *sw, size_t p, cfg_t *c)
     char **sets = point_sets(sw, p, -1, &n), msg[1024], words[1200];
     if (!sets) { cfg_fail(c, NULL, "out of memory"); return false; }
     scenario_t *sc = scenario_load(sw->base_file, sets, n, false, 0, msg, sizeof msg);
-    workload_t *w = sc ? workload_create(&sc->workload, sc->seed, msg, sizeof msg) : NULL;
+    workload_t *w = sc ? workload_create(&sc->workload, sc->seed, false, msg, sizeof msg) : NULL;
     free_sets(sets, n);
     if (w) {
         sw->point_seed[p] = sc->seed;
@@ -590,7 +591,18 @@ int sweep_prepare_dir(const char *dir, char *err, size_t errlen)
 {
     char runs[4096];
     snprintf(runs, sizeof runs, "%s/runs", dir);
-    return make_dirs(runs, err, errlen);
+    if (make_dirs(runs, err, errlen) != 0) return -1;
+    /* a worker killed while writing leaves its temporary file (the result
+     * itself is never half there): clear them before resuming */
+    DIR *d = opendir(runs);
+    for (struct dirent *e = d ? readdir(d) : NULL; e; e = readdir(d))
+        if (e->d_name[0] == 'p' && strstr(e->d_name, ".json.tmp.")) {
+            char path[4400];
+            snprintf(path, sizeof path, "%s/%s", runs, e->d_name);
+            unlink(path);
+        }
+    if (d) closedir(d);
+    return 0;
 }
 
 bool sweep_run_finished(const sweep_t *sw, const char *dir, size_t p, unsigned r)
@@ -625,9 +637,8 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
               sweep_tally_t *tally, char *err, size_t errlen)
 {
     sweep_tally_t t = { .total = sw->npoints * sw->reps, .points = sw->npoints };
-    char runs[4096], path[4200];
-    snprintf(runs, sizeof runs, "%s/runs", dir);
-    if (make_dirs(runs, err, errlen) != 0) return -1;
+    char path[4200];
+    if (sweep_prepare_dir(dir, err, errlen) != 0) return -1;
     if (jobs < 1) jobs = 1;
 
     size_t *todo = malloc((t.total ? t.total : 1) * sizeof *todo), ntodo = 0;

@@ -113,7 +113,7 @@ int cmd_validate(int argc, char **argv)
     char err[1024];
     scenario_t *sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
     char werr[512] = "";
-    workload_t *w = sc ? workload_create(&sc->workload, sc->seed, werr, sizeof werr) : NULL;
+    workload_t *w = sc ? workload_create(&sc->workload, sc->seed, false, werr, sizeof werr) : NULL;
     if (sc && !w) snprintf(err, sizeof err, "%s: $.workload.path: %s", a.scenario, werr);
     rc = w ? 0 : 2;
     if (w) printf("%s: valid scenario \"%s\"\n", a.scenario, sc->name);

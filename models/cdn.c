@@ -167,7 +167,8 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     workload_spec_t ws = sc->workload;
     ws.rate_rps *= 1 + sc->diurnal;
     char werr[512];
-    c->workload = workload_create(&ws, sc->seed, werr, sizeof werr);
+    c->workload = workload_create(&ws, sc->seed, !strcmp(sc->cache.policy, "belady"), werr,
+                                  sizeof werr);
     if (!c->workload) { /* an unreadable trace */
         snprintf(err, errlen, "%s: $.workload.path: %s", sc->file, werr);
         cdn_destroy(c);
@@ -281,7 +282,8 @@ static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g)
     bool dynamic = c->sc->dynamic_share > 0 && gsl_rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
     if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;
     return (request_t){ .sent = r->time, .key = content_request_key(&c->content, k, r->key, c->r_variants),
-                        .object = r->key, .size = r->size, .who = g, .kind = WAIT_CLIENT,
+                        .object = r->key, .size = r->size, .next_access = r->next_access,
+                        .who = g, .kind = WAIT_CLIENT,
                         .cls = (uint8_t)k, .dynamic = dynamic };
 }
 

@@ -29,6 +29,7 @@ typedef struct request {
     simtime_t sent;        /* at the client */
     uint64_t key;          /* the cache key: the object, or one of its variants */
     uint64_t object;
+    int64_t next_access;   /* ordering key of the key's next request (belady), -1 unknown */
     uint32_t size;
     uint32_t next;         /* next waiter on the same fetch / free list */
     uint32_t who;          /* WAIT_CLIENT: group index; WAIT_FETCH: child fetch id */
@@ -42,6 +43,7 @@ typedef struct request {
 typedef struct fetch {
     uint64_t key;
     uint64_t object;
+    int64_t next_access;
     uint32_t size;
     uint32_t version;      /* of the copy the answer carries */
     uint32_t cond_version; /* conditional: the stale copy's version */

@@ -146,7 +146,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
                 e->expires = expires;  /* revalidated: the same copy is fresh again */
             } else {
                 f->not_modified = false; /* the copy was evicted meanwhile: store the body */
-                cache_req_t cr = { f->key, f->size, now, -1 };
+                cache_req_t cr = { f->key, f->size, now, f->next_access };
                 cache_put(p->cache, &cr, expires, make_tag(f->cls, f->version));
             }
         }
@@ -199,6 +199,7 @@ static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
     uint32_t rid = request_new(c);
     if (rid == NO_ID) return;
     c->requests[rid] = (request_t){ .sent = f->sent, .key = f->key, .object = f->object,
+                                    .next_access = f->next_access,
                                     .size = f->size, .who = (uint32_t)fid, .kind = WAIT_FETCH,
                                     .cls = f->cls, .dynamic = !f->store };
     uint32_t shield = c->pops[f->pop].upstream;
@@ -236,6 +237,7 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
     if (fid == NO_ID) return;
     bool cond = stale && c->content.ncls && c->content.cls[r->cls].spec.validators;
     c->fetches[fid] = (fetch_t){ .key = r->key, .object = r->object, .size = r->size,
+                                 .next_access = r->next_access,
                                  .pop = pi, .first = NO_ID, .last = NO_ID, .store = store,
                                  .cls = r->cls, .conditional = cond,
                                  .cond_version = stale ? tag_version(stale->tag) : 0,
@@ -266,7 +268,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
         bool fresh = now < e->expires;
         simtime_t swr = c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0;
         if (fresh || now < e->expires + swr) {
-            cache_req_t cr = { r->key, r->size, now, -1 };
+            cache_req_t cr = { r->key, r->size, now, r->next_access };
             cache_touch(p->cache, e, &cr);
             r->status = fresh ? ST_HIT : ST_STALE;
             if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
@@ -329,7 +331,7 @@ void edge_arrival_fields(cdn_t *c, const request_t *req)
     if (!req->dynamic && at_once) { /* a fresh hit needs no record */
         cache_entry_t *e = cache_find(p->cache, req->key);
         if (e && now < e->expires) {
-            cache_req_t cr = { req->key, req->size, now, -1 };
+            cache_req_t cr = { req->key, req->size, now, req->next_access };
             cache_touch(p->cache, e, &cr);
             cdn_complete(c, req->who, pi, req->sent, e->size, ST_HIT, now + c->groups[req->who].oneway);
             return;

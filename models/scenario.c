@@ -329,6 +329,9 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     cfg_done(&stats);
     cfg_done(root);
 
+    if (!cfg_failed(root->c) && !strcmp(s->cache.policy, "belady") && s->workload.type != WORKLOAD_TRACE)
+        cfg_fail(root->c, "$.cache.policy", "belady needs every request's next access: "
+                 "use it with a trace workload");
     if (!cfg_failed(root->c) && s->duration != SIMTIME_MAX && s->warmup >= s->duration)
         cfg_fail(root->c, "$.warmup_s", "must be less than duration_s");
     if (!cfg_failed(root->c)) {

@@ -28,7 +28,8 @@ struct workload {
     trace_t *trace;
 };
 
-workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, char *err, size_t errlen)
+workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool need_future, char *err,
+                            size_t errlen)
 {
     workload_t *w = calloc(1, sizeof *w);
     if (!w) { snprintf(err, errlen, "out of memory"); return NULL; }
@@ -36,6 +37,11 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, char *er
     if (spec->type == WORKLOAD_TRACE) {
         w->trace = trace_open(spec->trace_path, (trace_format_t)spec->trace_format, err, errlen);
         if (!w->trace) { free(w); return NULL; }
+        if (need_future && spec->trace_format != TRACE_ORACLE_GENERAL &&
+            trace_annotate_next_access(w->trace, err, errlen) != 0) {
+            workload_destroy(w);
+            return NULL;
+        }
         return w;
     }
     w->arrivals = rng_stream_create(seed, "workload.arrivals");

@@ -9,6 +9,7 @@
 #ifndef CDNSIM_WORKLOAD_H
 #define CDNSIM_WORKLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "models/scenario.h"
@@ -22,7 +23,10 @@ typedef struct request_spec {
     int64_t next_access;   /* -1 unknown */
 } request_spec_t;
 
-workload_t *workload_create(const workload_spec_t *w, uint64_t seed, char *err, size_t errlen);
+/* need_future: fill next_access (for belady), with one extra pass over a
+ * text trace. */
+workload_t *workload_create(const workload_spec_t *w, uint64_t seed, bool need_future, char *err,
+                            size_t errlen);
 void workload_destroy(workload_t *w);
 /* 1: next request in *r; 0: no more; -1: error (message in err). */
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);

@@ -88,6 +88,21 @@ START_TEST(lru_hand_worked)
 }
 END_TEST
 
+START_TEST(belady_through_the_run)
+{
+    /* Capacity 2, A B C A B D A C with the future known (the csv trace is
+     * annotated): A, B miss; C miss and is not kept (its next use, 7, is
+     * after A's 3 and B's 4); A, B hit; D miss, B (never again) goes; A hit;
+     * C miss. => 3 hits, where LRU gets none. */
+    write_file("t.csv", "time,key,size\n0,A,1\n1,B,1\n2,C,1\n3,A,1\n4,B,1\n5,D,1\n6,A,1\n7,C,1\n");
+    cJSON *r = run_text("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                        "\"cache\":{\"policy\":\"belady\",\"capacity_objects\":2},"
+                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}", NULL, 0);
+    ck_assert_double_eq(num(r, "hits", NULL), 3);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(byte_capacity_hand_worked)
 {
     /* 100 bytes: A(60) miss; B(50) miss evicts A; A miss evicts B; C(200) is
@@ -255,6 +270,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, lru_hand_worked);
+    tcase_add_test(tc, belady_through_the_run);
     tcase_add_test(tc, byte_capacity_hand_worked);
     tcase_add_test(tc, max_age_hand_worked);
     tcase_add_test(tc, collapsing_and_latency_chain);
