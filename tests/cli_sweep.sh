@@ -40,9 +40,11 @@ grep -q '^point 1: cache.capacity_objects=100  seeds 7 ' "$dir/list" || fail "--
 "$CDNSIM" sweep "$dir/sweep.json" --out "$dir/j2" 2>"$dir/err" || fail "resume: exit $?"
 grep -q '0 runs computed, 6 reused' "$dir/err" || fail "resume recomputed runs: $(cat "$dir/err")"
 rm "$dir/j2/runs/p0001-r1.json"
+: > "$dir/j2/runs/p0001-r1.json.tmp.AbC123"   # left by a worker killed mid-write
 "$CDNSIM" sweep "$dir/sweep.json" --out "$dir/j2" 2>"$dir/err" || fail "resume: exit $?"
 grep -q '1 runs computed, 5 reused' "$dir/err" || fail "resume after a deletion: $(cat "$dir/err")"
 cmp -s "$dir/j1/summary.json" "$dir/j2/summary.json" || fail "resumed summary differs"
+[ ! -e "$dir/j2/runs/p0001-r1.json.tmp.AbC123" ] || fail "resume left a temporary file"
 
 # compare: same sweep 0; a planted regression (the candidate's caches a
 # tenth the size) 1; a sweep of other points, or a run against a sweep, 2
