@@ -236,6 +236,7 @@ void cdn_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32
         pt->requests++;
         pt->hits += status_is_hit(st);
         pt->latency_sum_ns += (double)(at - sent);
+        hist_small_record(&pt->latency, at - sent);
     }
     if (sent < c->sc->warmup) return;
     tally_add(&c->total, st, size, at - sent);

@@ -82,6 +82,7 @@ cJSON *series_to_json(const series_t *s)
     cJSON *t = cJSON_AddArrayToObject(o, "t_s"), *req = cJSON_AddArrayToObject(o, "requests");
     cJSON *hr = cJSON_AddArrayToObject(o, "hit_ratio"), *orr = cJSON_AddArrayToObject(o, "origin_rps");
     cJSON *lat = cJSON_AddArrayToObject(o, "latency_mean_ms");
+    cJSON *p99 = cJSON_AddArrayToObject(o, "latency_p99_ms");
     double secs = simtime_to_s(s->interval);
     for (uint64_t i = 0; i < s->n; i++) {
         const series_point_t *p = &s->points[i];
@@ -90,6 +91,7 @@ cJSON *series_to_json(const series_t *s)
         cJSON_AddItemToArray(hr, cJSON_CreateNumber(p->requests ? (double)p->hits / (double)p->requests : 0));
         cJSON_AddItemToArray(orr, cJSON_CreateNumber((double)p->origin_requests / secs));
         cJSON_AddItemToArray(lat, cJSON_CreateNumber(p->requests ? p->latency_sum_ns / (double)p->requests / 1e6 : 0));
+        cJSON_AddItemToArray(p99, cJSON_CreateNumber(hist_small_quantile(&p->latency, 0.99) / 1e6));
     }
     return o;
 }

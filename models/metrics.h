@@ -23,6 +23,7 @@ typedef struct tally {
 typedef struct series_point {
     uint64_t requests, hits, origin_requests;
     double latency_sum_ns;
+    hist_small_t latency;      /* for the interval's p99, within 3.2% */
 } series_point_t;
 
 typedef struct series {

@@ -4,25 +4,31 @@
 #include <math.h>
 #include <string.h>
 
-#define SUB_BITS 7                  /* 128 sub-buckets per power of two */
-#define LINEAR_LIMIT (2 << SUB_BITS) /* values below are their own bucket */
+#define SUB_BITS 7        /* histogram_t: 128 sub-buckets per power of two */
+#define SMALL_SUB_BITS 4  /* hist_small_t: 16 */
 
-/* The bucket of v, and the bucket's lower bound in *lo. */
-static inline unsigned bucket_of(uint64_t v, uint64_t *lo)
+/* The bucket of v with `bits` sub-bucket bits, and its lower bound in *lo.
+ * Values below 2^(bits+1) are their own bucket. */
+static inline unsigned bucket_of(uint64_t v, unsigned bits, uint64_t *lo)
 {
-    if (v < LINEAR_LIMIT) { *lo = v; return (unsigned)v; }
-    unsigned e = 63u - (unsigned)__builtin_clzll(v);   /* >= SUB_BITS + 1 */
-    unsigned shift = e - SUB_BITS;
+    unsigned linear = 2u << bits;
+    if (v < linear) { *lo = v; return (unsigned)v; }
+    unsigned e = 63u - (unsigned)__builtin_clzll(v);   /* >= bits + 1 */
+    unsigned shift = e - bits;
     *lo = (v >> shift) << shift;
-    unsigned sub = (unsigned)(v >> shift) - (1u << SUB_BITS);
-    return LINEAR_LIMIT + (e - SUB_BITS - 1) * (1u << SUB_BITS) + sub;
+    unsigned sub = (unsigned)(v >> shift) - (1u << bits);
+    return linear + (e - bits - 1) * (1u << bits) + sub;
 }
 
-static uint64_t bucket_low(unsigned i)
+/* Lower bound and width of bucket i. */
+static uint64_t bucket_low(unsigned i, unsigned bits, uint64_t *width)
 {
-    if (i < LINEAR_LIMIT) return i;
-    unsigned k = i - LINEAR_LIMIT, shift = k / (1u << SUB_BITS) + 1;
-    return ((uint64_t)(1u << SUB_BITS) + k % (1u << SUB_BITS)) << shift;
+    unsigned linear = 2u << bits;
+    *width = 1;
+    if (i < linear) return i;
+    unsigned k = i - linear, shift = k / (1u << bits) + 1;
+    *width = (uint64_t)1 << shift;
+    return ((uint64_t)(1u << bits) + k % (1u << bits)) << shift;
 }
 
 void hist_init(histogram_t *h) { memset(h, 0, sizeof *h); }
@@ -35,7 +41,7 @@ void hist_record(histogram_t *h, int64_t v)
     h->count++;
     h->sum += (double)v;
     uint64_t lo;
-    unsigned b = bucket_of((uint64_t)v, &lo);
+    unsigned b = bucket_of((uint64_t)v, SUB_BITS, &lo);
     h->bucket[b]++;
     h->offset_sum[b] += (double)(v - (int64_t)lo);
 }
@@ -62,9 +68,34 @@ double hist_quantile(const histogram_t *h, double q)
     if (rank == 0) rank = 1;
     for (unsigned i = 0; i < HIST_BUCKETS; i++) {
         seen += h->bucket[i];
-        if (seen >= rank) return (double)bucket_low(i) + h->offset_sum[i] / (double)h->bucket[i];
+        if (seen >= rank) {
+            uint64_t width;
+            return (double)bucket_low(i, SUB_BITS, &width) + h->offset_sum[i] / (double)h->bucket[i];
+        }
     }
     return (double)h->max;
 }
 
 double hist_mean(const histogram_t *h) { return h->count ? h->sum / (double)h->count : 0; }
+
+void hist_small_record(hist_small_t *h, int64_t v)
+{
+    uint64_t lo;
+    h->bucket[bucket_of(v < 0 ? 0 : (uint64_t)v, SMALL_SUB_BITS, &lo)]++;
+    h->count++;
+}
+
+double hist_small_quantile(const hist_small_t *h, double q)
+{
+    if (h->count == 0) return 0;
+    uint64_t rank = (uint64_t)ceil(q * (double)h->count), seen = 0;
+    if (rank == 0) rank = 1;
+    for (unsigned i = 0; i < HIST_SMALL_BUCKETS; i++) {
+        seen += h->bucket[i];
+        if (seen >= rank) {
+            uint64_t width, lo = bucket_low(i, SMALL_SUB_BITS, &width);
+            return (double)lo + (double)(width - 1) / 2;
+        }
+    }
+    return 0;
+}

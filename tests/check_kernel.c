@@ -69,6 +69,28 @@ START_TEST(histogram_percentiles_within_one_percent)
 }
 END_TEST
 
+START_TEST(small_histogram_within_its_bound)
+{
+    enum { N = 50000 };
+    int64_t *v = malloc(N * sizeof *v);
+    gsl_rng *r = rng_stream_create(8, "small");
+    hist_small_t *h = calloc(1, sizeof *h);
+    for (int i = 0; i < N; i++) {
+        v[i] = (int64_t)gsl_ran_lognormal(r, log(2e7), 1.5);
+        hist_small_record(h, v[i]);
+    }
+    qsort(v, N, sizeof *v, cmp_i64);
+    const double qs[] = { 0.5, 0.9, 0.99 };
+    for (int k = 0; k < 3; k++) {
+        double exact = (double)v[(size_t)ceil(qs[k] * N) - 1], got = hist_small_quantile(h, qs[k]);
+        ck_assert_msg(fabs(got - exact) <= 0.032 * exact, "q=%g exact=%g got=%g", qs[k], exact, got);
+    }
+    gsl_rng_free(r);
+    free(h);
+    free(v);
+}
+END_TEST
+
 START_TEST(histogram_equal_values_are_exact)
 {
     histogram_t *h = malloc(sizeof *h);
@@ -126,6 +148,7 @@ int main(void)
     tcase_add_test(tc, streams_are_reproducible_and_independent);
     tcase_add_test(tc, histogram_percentiles_within_one_percent);
     tcase_add_test(tc, histogram_equal_values_are_exact);
+    tcase_add_test(tc, small_histogram_within_its_bound);
     tcase_add_test(tc, zipf_matches_pmf);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
