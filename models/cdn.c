@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/catchments.h"
+#include "models/trace.h"
 #include "sim/rng.h"
 
 static const char *const continent_codes[NCONTINENTS] = { "AF", "AS", "EU", "NA", "OC", "SA", "??" };
@@ -108,9 +109,22 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
             }
             c->pops[si].is_shield = true;
         }
+        /* shield.map places edges explicitly */
+        for (int k = 0; k < sc->nshield_map; k++) {
+            const char *edge = sc->shield_map[2 * k], *shield = sc->shield_map[2 * k + 1];
+            int ei = world_pop_index(w, edge), si = world_pop_index(w, shield);
+            char path[64];
+            snprintf(path, sizeof path, "$.shield.map.%s", edge);
+            if (ei < 0) return fail_input(err, errlen, sc->file, path, "no PoP with id", edge);
+            if (si < 0 || !c->pops[si].is_shield)
+                return fail_input(err, errlen, sc->file, path, "not a PoP of shield.pops", shield);
+            if (ei == si) return fail_input(err, errlen, sc->file, path, "a shield cannot fill from itself", edge);
+            c->pops[ei].upstream = (uint32_t)si;
+            c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point);
+        }
         /* every other PoP fills from its nearest shield */
         for (uint32_t i = 0; i < c->npops; i++) {
-            if (c->pops[i].is_shield) continue;
+            if (c->pops[i].is_shield || c->pops[i].upstream != NO_ID) continue;
             simtime_t best = SIMTIME_MAX;
             for (uint32_t s = 0; s < c->npops; s++) {
                 if (!c->pops[s].is_shield) continue;
@@ -419,6 +433,13 @@ cJSON *cdn_results(const cdn_t *c)
     cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
     cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);
     cJSON_AddNumberToObject(tiers, "origin_to_cdn", (double)c->origin_bytes);
+    if (sc->workload.type == WORKLOAD_TRACE) {
+        cJSON *t = cJSON_AddObjectToObject(o, "trace");
+        cJSON_AddStringToObject(t, "path", sc->workload.trace_path);
+        cJSON_AddStringToObject(t, "format", trace_format_names[sc->workload.trace_format]);
+        cJSON_AddNumberToObject(t, "requests", (double)c->sent);
+        cJSON_AddNumberToObject(t, "span_s", simtime_to_s(c->last_sent));
+    }
     cJSON_AddNumberToObject(o, "requests_sent", (double)c->sent);
     cJSON_AddNumberToObject(o, "duration_s",
                             simtime_to_s(sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration));

@@ -286,6 +286,22 @@ static void read_routing(cfg_obj_t *root, scenario_t *s)
     cfg_child(root, "shield", &sh, 0);
     cfg_bool(&sh, "enabled", &s->shield_enabled, 0);
     read_strings(&sh, "pops", &s->shields, &s->nshields);
+    cfg_obj_t map;
+    if (cfg_child(&sh, "map", &map, 0)) { /* {"EDGE": "SHIELD", ...} */
+        int n = cJSON_GetArraySize(map.json);
+        s->shield_map = calloc((size_t)n * 2 + 1, sizeof *s->shield_map);
+        for (const cJSON *m = map.json->child; s->shield_map && m; m = m->next) {
+            if (!cJSON_IsString(m)) {
+                char p[CFG_PATH_MAX];
+                snprintf(p, sizeof p, "$.shield.map.%s", m->string);
+                cfg_fail(root->c, p, "expected a shield PoP id");
+                break;
+            }
+            s->shield_map[2 * s->nshield_map] = strdup(m->string);
+            s->shield_map[2 * s->nshield_map + 1] = strdup(m->valuestring);
+            s->nshield_map++;
+        }
+    }
     cfg_done(&sh);
     if (s->shield_enabled && s->nshields == 0 && s->has_topology)
         cfg_fail(root->c, "$.shield.pops", "shield.enabled needs a list of shield PoP ids");
@@ -394,6 +410,7 @@ void scenario_free(scenario_t *s)
     free(s->world.as_geo_file);
     free(s->world.sites);
     free_strings(s->shields, s->nshields);
+    free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);
     free(s);
 }

@@ -76,6 +76,8 @@ typedef struct scenario {
     bool shield_enabled;
     char **shields;          /* shield PoP ids */
     int nshields;
+    char **shield_map;       /* shield.map: pairs edge id, shield id (explicit mapping) */
+    int nshield_map;         /* pairs */
     char *origin_location;   /* a PoP id whose city hosts the origin */
     geo_point_t origin_point;
     bool origin_has_point;

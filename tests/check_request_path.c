@@ -151,6 +151,14 @@ START_TEST(collapsing_across_edges_through_a_shield)
     ck_assert_double_eq(num(ccc, "shield", "hits"), 1);    /* the collapsed one */
     cJSON_Delete(r);
 
+    /* An explicit map: BBB fills from AAA, itself a shield. Both edges' fetches
+     * then meet at AAA: MB's through BBB (collapsed there), MA's directly. */
+    r = run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"AAA\",\"CCC\"],\"map\":{\"BBB\":\"AAA\"}}"), 0);
+    ck_assert_double_eq(num(r, "origin", "requests"), 1);
+    pops = cJSON_GetObjectItem(r, "pops");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(pops, 1), "upstream")->valuestring, "AAA");
+    cJSON_Delete(r);
+
     /* Without the shield each edge goes to the origin itself. */
     r = run(WORLD("\"shield\":{\"enabled\":false}"), 0);
     ck_assert_double_eq(num(r, "origin", "requests"), 2);
@@ -212,6 +220,7 @@ START_TEST(bad_topology_references)
 {
     put("t.csv", "time,key,size\n0,A,1\n");
     run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"ZZZ\"]}"), -2);
+    run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"],\"map\":{\"AAA\":\"BBB\"}}"), -2);
     run("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
         "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","
         "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\"},"
