@@ -26,6 +26,8 @@
 #define CHUNK 4         /* entries a chunk: one 64-byte line */
 #define PER_BUCKET 8   /* entries an early bucket, when a rung is made */
 #define INSERTION_MAX 48
+#define RANK_MAX 64       /* buckets up to this size are sorted by rank */
+#define RANK_BITS 6
 #define THRES 48        /* a bucket this small is sorted into the bottom */
 #define MAX_RUNGS 16    /* deeper buckets are sorted whatever their size */
 #define COMPACT_MIN 4096 /* cancelled entries tolerated before compaction */
@@ -226,27 +228,56 @@ static int cmp_entry(const void *a, const void *b)
     return before(*x, *y) ? -1 : before(*y, *x) ? 1 : 0;
 }
 
-/* Sorts src[0..n) into dst: insertion for the usual bucket of a dozen
- * entries (measured faster than a branch-free rank sort here), qsort for the
- * rare big one. */
-static void sort_into(entry_t *restrict dst, const entry_t *restrict src, size_t n)
+static void insertion_sort(entry_t *a, size_t n)
 {
-    if (n <= INSERTION_MAX) {
+    for (size_t i = 1; i < n; i++) {
+        entry_t e = a[i];
+        size_t j = i;
+        while (j > 0 && before(e, a[j - 1])) { a[j] = a[j - 1]; j--; }
+        a[j] = e;
+    }
+}
+
+/* Sorts src[0..n) (u within [lo, hi]) into dst. The usual bucket, a dozen
+ * entries over a narrow span, is sorted by rank: each entry's offset from lo
+ * and its index are packed in one word, and an entry's place is the number of
+ * smaller words, counted without branches (an insertion sort here paid a
+ * misprediction an entry). Equal times then get their keys put in order by a
+ * final insertion pass, which costs nothing when there are none. */
+static void sort_into(entry_t *restrict dst, const entry_t *restrict src, size_t n,
+                      uint64_t lo, uint64_t hi)
+{
+    if (n <= RANK_MAX && hi - lo < (1ull << (64 - RANK_BITS))) {
+        uint64_t v[RANK_MAX + 3];
+        size_t m = (n + 3) & ~(size_t)3;
+        for (size_t i = 0; i < n; i++) v[i] = (src[i].u - lo) << RANK_BITS | i;
+        for (size_t i = n; i < m; i++) v[i] = UINT64_MAX;
         for (size_t i = 0; i < n; i++) {
-            entry_t e = src[i];
-            size_t j = i;
-            while (j > 0 && before(e, dst[j - 1])) { dst[j] = dst[j - 1]; j--; }
-            dst[j] = e;
+            uint64_t x = v[i];
+            size_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+            for (size_t j = 0; j < m; j += 4) {
+                r0 += v[j] < x;
+                r1 += v[j + 1] < x;
+                r2 += v[j + 2] < x;
+                r3 += v[j + 3] < x;
+            }
+            dst[r0 + r1 + r2 + r3] = src[i];
         }
+        for (size_t i = 1; i < n; i++)
+            if (dst[i].u == dst[i - 1].u && dst[i].key < dst[i - 1].key) {
+                insertion_sort(dst, n);
+                break;
+            }
         return;
     }
     memcpy(dst, src, n * sizeof *dst);
-    qsort(dst, n, sizeof *dst, cmp_entry);
+    if (n <= INSERTION_MAX) insertion_sort(dst, n);
+    else qsort(dst, n, sizeof *dst, cmp_entry);
 }
 
 /* scratch[0..n), sorted, becomes the bottom; bmax the largest u it stands
  * for. */
-static void dump(eventq_t *q, size_t n, uint64_t bmax)
+static void dump(eventq_t *q, size_t n, uint64_t lo, uint64_t hi, uint64_t bmax)
 {
     if (n > q->bcap) {
         size_t cap = q->bcap;
@@ -264,7 +295,7 @@ static void dump(eventq_t *q, size_t n, uint64_t bmax)
         q->bottom = b;
         q->bcap = cap;
     }
-    sort_into(q->bottom, q->scratch, n);
+    sort_into(q->bottom, q->scratch, n, lo, hi);
 done:
     q->bpos = 0;
     q->bn = n;
@@ -380,7 +411,7 @@ static bool refill(eventq_t *q)
         size_t n = bucket_take(q, b, &lo, &hi);
         if (n > THRES && lo != hi && q->nr < MAX_RUNGS && make_rung(q, n, lo, hi, limit))
             continue;
-        dump(q, n, b == &q->top ? hi : limit);
+        dump(q, n, lo, hi, b == &q->top ? hi : limit);
         if (q->nr > 0 && q->live > PREFETCH_MIN) prefetch_ahead(q, &q->rung[q->nr - 1]);
         return true;
     }
@@ -627,7 +658,7 @@ static void compact(eventq_t *q)
         free(q->scratch);
         q->scratch = all;
         q->scratch_cap = cap;
-        dump(q, n, UINT64_MAX);
+        dump(q, n, 0, UINT64_MAX, UINT64_MAX);
         return;
     }
     if (n > 0) q->bmax = mn - 1; /* every survivor belongs in the top */
