@@ -3,6 +3,11 @@
 # installed (scripts/setup-deps.sh), the program is built, then it runs.
 
 PREFIX   ?= /usr/local
+# make MPI=1: sweeps spread over MPI ranks (OpenMPI), in their own build tree
+ifeq ($(MPI),1)
+BUILD    ?= build/mpi
+CC       := mpicc
+endif
 BUILD    ?= build
 PKGS     := gsl libcjson igraph libzstd
 CC       ?= cc
@@ -13,6 +18,9 @@ WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 CFLAGS   ?=
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP -I. \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ifeq ($(MPI),1)
+CFLAGS   += -DCDNSIM_MPI
+endif
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
@@ -26,12 +34,12 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test test-unit test-cli sanitize bench install clean fuzz
+.PHONY: all deps run test test-unit test-cli test-mpi sanitize bench install clean
 all: $(BUILD)/cdnsim
 
 # Installs missing packages once per build tree; re-run by deleting build/.
 $(DEPS_OK):
-	@./scripts/setup-deps.sh
+	@MPI=$(MPI) ./scripts/setup-deps.sh
 	@mkdir -p $(BUILD) && touch $@
 deps: $(DEPS_OK)
 
@@ -62,7 +70,7 @@ run: $(BUILD)/cdnsim
 	@$(BUILD)/cdnsim catchments $(RUN_SCENARIO) --out out/catchments.json --map out/plots --quiet 2>/dev/null || true
 	@echo "results: out/result.json; plots: out/plots/"
 
-test: test-unit test-cli sanitize
+test: test-unit test-cli sanitize test-mpi
 
 test-unit: $(BUILD)/cdnsim $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=yes $$t; done
@@ -76,6 +84,11 @@ sanitize: | $(DEPS_OK)
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  test-unit test-cli
 
+# The MPI sweep against the serial one, with two ranks (OpenMPI installed on demand).
+test-mpi:
+	@$(MAKE) --no-print-directory MPI=1 BUILD=build/mpi build/mpi/cdnsim
+	@echo "== tests/cli_sweep_mpi.sh"; CDNSIM=build/mpi/cdnsim sh tests/cli_sweep_mpi.sh
+
 bench: $(BUILD)/cdnsim $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
 
@@ -84,6 +97,6 @@ install: $(BUILD)/cdnsim
 	install -m 755 $(BUILD)/cdnsim $(DESTDIR)$(PREFIX)/bin/cdnsim
 
 clean:
-	rm -rf $(BUILD) build/san
+	rm -rf $(BUILD) build/san build/mpi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -408,12 +408,12 @@ cJSON *cdn_results(const cdn_t *c)
     const scenario_t *sc = c->sc;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "scenario", sc->name);
-    cJSON_AddNumberToObject(o, "seed", (double)sc->seed);
+    json_add_count(o, "seed", sc->seed);
     tally_to_json(&c->total, o);
     cJSON *org = cJSON_AddObjectToObject(o, "origin");
-    cJSON_AddNumberToObject(org, "requests", (double)c->origin_requests);
-    cJSON_AddNumberToObject(org, "bytes", (double)c->origin_bytes);
-    cJSON_AddNumberToObject(org, "errors", (double)c->origin_errors);
+    json_add_count(org, "requests", c->origin_requests);
+    json_add_count(org, "bytes", c->origin_bytes);
+    json_add_count(org, "errors", c->origin_errors);
     cJSON_AddNumberToObject(org, "offload",
                             c->total.requests ? 1 - (double)c->origin_requests / (double)c->total.requests : 0);
     add_pops(c, o);
@@ -440,12 +440,13 @@ cJSON *cdn_results(const cdn_t *c)
         cJSON_AddNumberToObject(t, "requests", (double)c->sent);
         cJSON_AddNumberToObject(t, "span_s", simtime_to_s(c->last_sent));
     }
-    cJSON_AddNumberToObject(o, "requests_sent", (double)c->sent);
+    json_add_count(o, "requests_sent", c->sent);
     cJSON_AddNumberToObject(o, "duration_s",
                             simtime_to_s(sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration));
     cJSON_AddNumberToObject(o, "warmup_s", simtime_to_s(sc->warmup));
-    cJSON_AddItemToObject(o, "timeseries", series_to_json(&c->series));
-    cJSON_AddNumberToObject(o, "events", (double)sim_events(c->sim));
+    simtime_t end = sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration;
+    cJSON_AddItemToObject(o, "timeseries", series_to_json(&c->series, end));
+    json_add_count(o, "events", sim_events(c->sim));
     return o;
 }
 

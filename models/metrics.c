@@ -1,12 +1,20 @@
 /* metrics — tallies and time series; see metrics.h. */
 #include "models/metrics.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const status_names[ST_COUNT] = {
     "HIT", "MISS", "EXPIRED", "REVALIDATED", "STALE", "BYPASS", "COLLAPSED", "ERROR",
 };
+
+void json_add_count(cJSON *o, const char *key, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    cJSON_AddRawToObject(o, key, buf);
+}
 
 void tally_init(tally_t *t)
 {
@@ -35,13 +43,13 @@ double tally_byte_hit_ratio(const tally_t *t)
 
 void tally_to_json(const tally_t *t, cJSON *o)
 {
-    cJSON_AddNumberToObject(o, "requests", (double)t->requests);
-    cJSON_AddNumberToObject(o, "hits", (double)t->hits);
+    json_add_count(o, "requests", t->requests);
+    json_add_count(o, "hits", t->hits);
     cJSON_AddNumberToObject(o, "hit_ratio", tally_hit_ratio(t));
     cJSON_AddNumberToObject(o, "byte_hit_ratio", tally_byte_hit_ratio(t));
-    cJSON_AddNumberToObject(o, "bytes", (double)t->bytes);
+    json_add_count(o, "bytes", t->bytes);
     cJSON *st = cJSON_AddObjectToObject(o, "status");
-    for (int i = 0; i < ST_COUNT; i++) cJSON_AddNumberToObject(st, status_names[i], (double)t->status[i]);
+    for (int i = 0; i < ST_COUNT; i++) json_add_count(st, status_names[i], t->status[i]);
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_ms");
     cJSON_AddNumberToObject(lat, "mean", hist_mean(&t->latency) / 1e6);
     cJSON_AddNumberToObject(lat, "p50", hist_quantile(&t->latency, 0.50) / 1e6);
@@ -75,7 +83,7 @@ series_point_t *series_at(series_t *s, simtime_t t)
     return &s->points[i];
 }
 
-cJSON *series_to_json(const series_t *s)
+cJSON *series_to_json(const series_t *s, simtime_t end)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "interval_s", simtime_to_s(s->interval));
@@ -83,10 +91,12 @@ cJSON *series_to_json(const series_t *s)
     cJSON *hr = cJSON_AddArrayToObject(o, "hit_ratio"), *orr = cJSON_AddArrayToObject(o, "origin_rps");
     cJSON *lat = cJSON_AddArrayToObject(o, "latency_mean_ms");
     cJSON *p99 = cJSON_AddArrayToObject(o, "latency_p99_ms");
-    double secs = simtime_to_s(s->interval);
     for (uint64_t i = 0; i < s->n; i++) {
         const series_point_t *p = &s->points[i];
-        cJSON_AddItemToArray(t, cJSON_CreateNumber((double)i * secs));
+        simtime_t start = (simtime_t)i * s->interval, stop = start + s->interval;
+        if (end > start && end < stop) stop = end; /* a short last interval */
+        double secs = simtime_to_s(stop - start);
+        cJSON_AddItemToArray(t, cJSON_CreateNumber(simtime_to_s(start)));
         cJSON_AddItemToArray(req, cJSON_CreateNumber((double)p->requests));
         cJSON_AddItemToArray(hr, cJSON_CreateNumber(p->requests ? (double)p->hits / (double)p->requests : 0));
         cJSON_AddItemToArray(orr, cJSON_CreateNumber((double)p->origin_requests / secs));

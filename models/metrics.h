@@ -32,6 +32,10 @@ typedef struct series {
     series_point_t *points;
 } series_t;
 
+/* Adds an integer count exactly: cJSON's own number printing may round
+ * integers beyond 10^15 (seeds, byte counts), so counts go in as raw text. */
+void json_add_count(cJSON *o, const char *key, uint64_t v);
+
 void tally_init(tally_t *t);
 void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency);
 double tally_hit_ratio(const tally_t *t);
@@ -43,6 +47,7 @@ int series_init(series_t *s, simtime_t interval);
 void series_free(series_t *s);
 /* The point for virtual time t, growing the series; NULL when out of memory. */
 series_point_t *series_at(series_t *s, simtime_t t);
-cJSON *series_to_json(const series_t *s);
+/* end: the virtual time the last interval stops at (it may be short). */
+cJSON *series_to_json(const series_t *s, simtime_t end);
 
 #endif

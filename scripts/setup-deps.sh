@@ -4,6 +4,7 @@
 # fresh machine with nothing else typed.
 set -eu
 pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox gnuplot-doc"
+[ "${MPI:-}" = 1 ] && pkgs="$pkgs libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
