@@ -81,6 +81,49 @@ static int report_pops(const cJSON *res, double total, strbuf_t *out)
     return 0;
 }
 
+/* The world scenario's extras: continents, anycast's cost, the shield tier. */
+static void report_world(const cJSON *res, strbuf_t *out)
+{
+    const cJSON *cont = get(res, "continents");
+    char a[32];
+    double v;
+    if (cJSON_IsObject(cont)) {
+        strbuf_printf(out, "\n  %-12s %14s %10s %9s %9s %9s\n", "continent", "requests", "hit ratio",
+                      "p50 ms", "p90 ms", "p99 ms");
+        for (const cJSON *c = cont->child; c; c = c->next) {
+            double req = 0, hr = 0, p50 = 0, p90 = 0, p99 = 0;
+            const cJSON *lat = get(c, "latency_ms");
+            num(c, "requests", &req);
+            num(c, "hit_ratio", &hr);
+            num(lat, "p50", &p50);
+            num(lat, "p90", &p90);
+            num(lat, "p99", &p99);
+            strbuf_printf(out, "  %-12s %14s %9.2f%% %9.1f %9.1f %9.1f\n", c->string,
+                          count(req, a, sizeof a), 100 * hr, p50, p90, p99);
+        }
+    }
+    const cJSON *sum = get(get(res, "catchments"), "summary");
+    if (cJSON_IsObject(sum) && num(sum, "not_nearest_share", &v)) {
+        double mean = 0, p90 = 0;
+        num(get(sum, "extra_rtt_ms"), "mean", &mean);
+        num(get(sum, "extra_rtt_ms"), "p90", &p90);
+        strbuf_printf(out, "\n  anycast          %.1f%% of traffic lands away from its nearest PoP; "
+                           "extra RTT mean %.1f ms, p90 %.1f ms\n", 100 * v, mean, p90);
+    }
+    const cJSON *pops = get(res, "pops");
+    bool header = false;
+    for (const cJSON *p = cJSON_IsArray(pops) ? pops->child : NULL; p; p = p->next) {
+        const cJSON *sh = get(p, "shield"), *id = get(p, "id");
+        double req = 0, hr = 0;
+        if (!cJSON_IsObject(sh) || !cJSON_IsString(id)) continue;
+        if (!header) strbuf_printf(out, "\n  shields          requests from edges, hit ratio\n");
+        header = true;
+        num(sh, "requests", &req);
+        num(sh, "hit_ratio", &hr);
+        strbuf_printf(out, "    %-14s %14s  %6.2f%%\n", id->valuestring, count(req, a, sizeof a), 100 * hr);
+    }
+}
+
 static int report_run(const cJSON *res, strbuf_t *out)
 {
     const cJSON *name = get(res, "scenario");
@@ -125,6 +168,7 @@ static int report_run(const cJSON *res, strbuf_t *out)
             if (cJSON_IsNumber(l)) strbuf_printf(out, " %s %.2f ", l->string, l->valuedouble);
         strbuf_printf(out, "\n");
     }
+    report_world(res, out);
     return report_pops(res, req, out);
 }
 
