@@ -11,6 +11,12 @@ const char *const status_names[ST_COUNT] = {
 
 void json_add_count(cJSON *o, const char *key, uint64_t v)
 {
+    /* Below 2^52 cJSON prints every integer exactly (its round-trip check is
+     * tight enough there), and in-process readers see a number. */
+    if (v < (1ULL << 52)) {
+        cJSON_AddNumberToObject(o, key, (double)v);
+        return;
+    }
     char buf[24];
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     cJSON_AddRawToObject(o, key, buf);

@@ -32,8 +32,9 @@ typedef struct series {
     series_point_t *points;
 } series_t;
 
-/* Adds an integer count exactly: cJSON's own number printing may round
- * integers beyond 10^15 (seeds, byte counts), so counts go in as raw text. */
+/* Adds an integer count so that it prints exactly: cJSON's number printing
+ * may round integers beyond 2^52 (replication seeds, petabyte counts), which
+ * therefore go in as raw text; smaller ones stay numbers. */
 void json_add_count(cJSON *o, const char *key, uint64_t v);
 
 void tally_init(tally_t *t);
