@@ -281,6 +281,8 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
     }
     if (in_flight) {
         r->status = ST_COLLAPSED;
+        /* the copy stored on completion is next wanted after the latest waiter */
+        c->fetches[fid].next_access = r->next_access;
         if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
         add_waiter(c, fid, rid);
         return;
