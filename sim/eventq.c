@@ -23,8 +23,8 @@
 #define SEQ_LIMIT (1ull << (64 - SLOT_BITS)) /* keys are seq << SLOT_BITS | slot */
 #define SIGN (1ull << 63)
 
-#define CHUNK 4         /* entries a chunk: one 64-byte line */
-#define PER_BUCKET 8   /* entries an early bucket, when a rung is made */
+#define CHUNK 8         /* entries a chunk: two 64-byte lines */
+#define PER_BUCKET 12  /* entries an early bucket, when a rung is made */
 #define INSERTION_MAX 48
 #define RANK_MAX 64       /* buckets up to this size are sorted by rank */
 #define RANK_BITS 6
@@ -125,8 +125,11 @@ static bool chunk_reserve(eventq_t *q, size_t need)
     while (q->chunk_nfree < need) {
         uint32_t old = q->chunk_cap, cap = old ? old * 2 : 256;
         if (old >= UINT32_MAX / 2) return false;
-        chunk_t *c = realloc(q->chunks, (size_t)cap * sizeof *c);
+        /* line-aligned, so a chunk spans two lines, not three */
+        chunk_t *c = aligned_alloc(64, (size_t)cap * sizeof *c);
         if (!c) return false;
+        if (old) memcpy(c, q->chunks, (size_t)old * sizeof *c);
+        free(q->chunks);
         q->chunks = c;
         uint32_t *nx = realloc(q->chunk_next, (size_t)cap * sizeof *nx);
         if (!nx) return false;
