@@ -9,6 +9,7 @@
 
 #include "sim/eventq.h"
 #include "sim/sim.h"
+#include "tests/testutil.h"
 
 static void noop(struct sim *s, void *ctx, uint64_t arg) { (void)s; (void)ctx; (void)arg; }
 
@@ -396,9 +397,5 @@ int main(void)
     tcase_add_test(tc, engine_refuses_the_past);
     tcase_add_test(tc, engine_cancel);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(su);
 }

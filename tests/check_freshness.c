@@ -8,34 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/cdn.h"
-#include "models/scenario.h"
-#include "sim/sim.h"
-
-static char dir[64];
-
-static void put(const char *name, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/check_fresh.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
+#include "tests/testutil.h"
 
 /* Runs a trace of key A (size 100) at the given times under one class. */
 static cJSON *run_class(const char *times, const char *cls, const char *extra)
@@ -49,33 +22,13 @@ static cJSON *run_class(const char *times, const char *cls, const char *extra)
         strcat(trace, line);
         p += n;
     }
-    put("t.csv", trace);
-    char s[2048], path[128], err[1024];
-    snprintf(s, sizeof s,
+    test_put("t.csv", trace);
+    char scen[2048];
+    snprintf(scen, sizeof scen,
              "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
              "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
              "\"content\":{\"classes\":[%s]}%s}", cls, extra);
-    put("s.json", s);
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    scenario_t *sc = scenario_load(path, NULL, 0, false, 0, err, sizeof err);
-    ck_assert_msg(sc != NULL, "%s", err);
-    sim_t *sim = sim_create();
-    cdn_t *cdn = NULL;
-    ck_assert_msg(cdn_create(sc, sim, &cdn, err, sizeof err) == 0, "%s", err);
-    ck_assert_msg(cdn_run(cdn, err, sizeof err) == 0, "%s", err);
-    cJSON *r = cdn_results(cdn);
-    cdn_destroy(cdn);
-    sim_destroy(sim);
-    scenario_free(sc);
-    return r;
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, a);
-    if (b) v = cJSON_GetObjectItem(v, b);
-    ck_assert_msg(cJSON_IsNumber(v), "missing %s.%s", a, b ? b : "");
-    return v->valuedouble;
+    return test_result(scen);
 }
 
 /* Asserts the status counts HIT MISS EXPIRED REVALIDATED STALE BYPASS ERROR
@@ -83,15 +36,15 @@ static double num(const cJSON *o, const char *a, const char *b)
 static void expect(cJSON *r, int hit, int miss, int expired, int reval, int stale, int bypass,
                    int error, int origin_req, int origin_bytes)
 {
-    ck_assert_int_eq((int)num(r, "status", "HIT"), hit);
-    ck_assert_int_eq((int)num(r, "status", "MISS"), miss);
-    ck_assert_int_eq((int)num(r, "status", "EXPIRED"), expired);
-    ck_assert_int_eq((int)num(r, "status", "REVALIDATED"), reval);
-    ck_assert_int_eq((int)num(r, "status", "STALE"), stale);
-    ck_assert_int_eq((int)num(r, "status", "BYPASS"), bypass);
-    ck_assert_int_eq((int)num(r, "status", "ERROR"), error);
-    ck_assert_int_eq((int)num(r, "origin", "requests"), origin_req);
-    ck_assert_int_eq((int)num(r, "origin", "bytes"), origin_bytes);
+    ck_assert_int_eq((int)test_num(r, "status", "HIT"), hit);
+    ck_assert_int_eq((int)test_num(r, "status", "MISS"), miss);
+    ck_assert_int_eq((int)test_num(r, "status", "EXPIRED"), expired);
+    ck_assert_int_eq((int)test_num(r, "status", "REVALIDATED"), reval);
+    ck_assert_int_eq((int)test_num(r, "status", "STALE"), stale);
+    ck_assert_int_eq((int)test_num(r, "status", "BYPASS"), bypass);
+    ck_assert_int_eq((int)test_num(r, "status", "ERROR"), error);
+    ck_assert_int_eq((int)test_num(r, "origin", "requests"), origin_req);
+    ck_assert_int_eq((int)test_num(r, "origin", "bytes"), origin_bytes);
     cJSON_Delete(r);
 }
 
@@ -176,38 +129,32 @@ START_TEST(cache_keys_multiply_entries)
     /* Vary on a header with 5 values: 5 entries, 5 misses */
     cJSON *r = run_class(times, "{\"share\":1,\"cache_control\":\"max-age=1000\","
                                 "\"cache_key\":{\"vary_variants\":5}}", "");
-    ck_assert_int_eq((int)num(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "pops"), 0), "cached_objects", NULL), 5);
-    ck_assert_int_eq((int)num(r, "status", "MISS"), 5);
+    ck_assert_int_eq((int)test_num(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "pops"), 0), "cached_objects", NULL), 5);
+    ck_assert_int_eq((int)test_num(r, "status", "MISS"), 5);
     cJSON_Delete(r);
     /* the query string ignored: one entry however many query strings */
     r = run_class(times, "{\"share\":1,\"cache_control\":\"max-age=1000\","
                          "\"cache_key\":{\"query\":\"ignore\",\"query_variants\":50}}", "");
-    ck_assert_int_eq((int)num(r, "status", "MISS"), 1);
+    ck_assert_int_eq((int)test_num(r, "status", "MISS"), 1);
     cJSON_Delete(r);
     /* a per-user cookie in the key: the hit ratio collapses */
     r = run_class(times, "{\"share\":1,\"cache_control\":\"max-age=1000\","
                          "\"cache_key\":{\"cookies\":\"include\",\"cookie_cardinality\":100000}}", "");
-    ck_assert_double_lt(num(r, "hit_ratio", NULL), 0.01);
+    ck_assert_double_lt(test_num(r, "hit_ratio", NULL), 0.01);
     cJSON_Delete(r);
 }
 END_TEST
 
 START_TEST(malformed_header_is_bad_input)
 {
-    put("t.csv", "time,key,size\n0,A,1\n");
-    put("s.json", "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
-                  "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=soon\"}]}}");
-    char path[128], err[1024];
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    scenario_t *sc = scenario_load(path, NULL, 0, false, 0, err, sizeof err);
-    ck_assert_ptr_nonnull(sc);
-    sim_t *sim = sim_create();
-    cdn_t *cdn = NULL;
-    ck_assert_int_eq(cdn_create(sc, sim, &cdn, err, sizeof err), -2);
+    test_put("t.csv", "time,key,size\n0,A,1\n");
+    char err[1024];
+    cJSON *r;
+    ck_assert_int_eq(test_run("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                              "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=soon\"}]}}",
+                              NULL, 0, &r, err, sizeof err), -2);
     ck_assert_ptr_nonnull(strstr(err, "$.content.classes[0].cache_control"));
     ck_assert_ptr_nonnull(strstr(err, "s.json"));
-    sim_destroy(sim);
-    scenario_free(sc);
 }
 END_TEST
 
@@ -215,7 +162,7 @@ int main(void)
 {
     Suite *su = suite_create("freshness");
     TCase *tc = tcase_create("directives");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, test_dir_make, test_dir_remove);
     tcase_add_test(tc, max_age_with_validator_revalidates);
     tcase_add_test(tc, changed_object_is_refetched);
     tcase_add_test(tc, without_validators_expiry_refetches);
@@ -227,9 +174,5 @@ int main(void)
     tcase_add_test(tc, cache_keys_multiply_entries);
     tcase_add_test(tc, malformed_header_is_bad_input);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(su);
 }

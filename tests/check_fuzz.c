@@ -15,6 +15,7 @@
 #include "models/scenario.h"
 #include "models/trace.h"
 #include "models/workload.h"
+#include "tests/testutil.h"
 
 static const char *const seeds[] = {
     "{\"name\":\"f\",\"seed\":3,\"duration_s\":20,\"warmup_s\":2,"
@@ -136,9 +137,5 @@ int main(void)
     tcase_add_test(tc, scenarios_never_crash);
     tcase_add_test(tc, traces_never_crash);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(su);
 }

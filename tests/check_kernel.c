@@ -12,6 +12,7 @@
 #include "models/zipf.h"
 #include "sim/histogram.h"
 #include "sim/rng.h"
+#include "tests/testutil.h"
 
 START_TEST(streams_are_reproducible_and_independent)
 {
@@ -151,9 +152,5 @@ int main(void)
     tcase_add_test(tc, small_histogram_within_its_bound);
     tcase_add_test(tc, zipf_matches_pmf);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(su);
 }

@@ -17,77 +17,32 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/cdn.h"
-#include "models/scenario.h"
-#include "sim/sim.h"
-
-static char dir[64];
-
-static void put(const char *name, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "tests/testutil.h"
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/check_path.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    put("pops.csv", "iata,city,country,continent,lat,lon\n"
+    test_dir_make();
+    test_put("pops.csv", "iata,city,country,continent,lat,lon\n"
                     "AAA,Alpha,XX,EU,0,9\nBBB,Beta,XX,EU,0,-15\nCCC,Gamma,XX,EU,0,30\n");
-    put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,EU,0,-18,1\n");
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,EU,0,-18,1\n");
     /* AS100 (tier-1 at MA) sells transit to stub AS1003 (MA); AS200 (tier-1 at
      * MB) to stub AS2003 (MB); the tier-1s peer. */
-    put("graph.txt", "100|1003|-1\n200|2003|-1\n100|200|0\n");
-    put("geo.json", "{\"metros\": [\"MA\", \"MB\"], \"ases\": ["
+    test_put("graph.txt", "100|1003|-1\n200|2003|-1\n100|200|0\n");
+    test_put("geo.json", "{\"metros\": [\"MA\", \"MB\"], \"ases\": ["
                     "{\"asn\": 100, \"tier\": \"tier1\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
                     "{\"asn\": 1003, \"tier\": \"stub\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
                     "{\"asn\": 200, \"tier\": \"tier1\", \"metro\": 1, \"lat\": 0, \"lon\": -18},"
                     "{\"asn\": 2003, \"tier\": \"stub\", \"metro\": 1, \"lat\": 0, \"lon\": -18}]}\n");
 }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
 static cJSON *run(const char *scenario, int expect)
 {
-    char err[1024], path[128];
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    put("s.json", scenario);
-    scenario_t *sc = scenario_load(path, NULL, 0, false, 0, err, sizeof err);
-    ck_assert_msg(sc != NULL, "%s", err);
-    sim_t *sim = sim_create();
-    cdn_t *cdn = NULL;
-    int rc = cdn_create(sc, sim, &cdn, err, sizeof err);
-    cJSON *res = NULL;
-    if (expect != 0) {
-        ck_assert_int_eq(rc, expect);
-        ck_assert_ptr_nonnull(strstr(err, "$."));
-    } else {
-        ck_assert_msg(rc == 0, "%s", err);
-        ck_assert_msg(cdn_run(cdn, err, sizeof err) == 0, "%s", err);
-        res = cdn_results(cdn);
-    }
-    cdn_destroy(cdn);
-    sim_destroy(sim);
-    scenario_free(sc);
+    char err[1024];
+    cJSON *res;
+    int rc = test_run(scenario, NULL, 0, &res, err, sizeof err);
+    ck_assert_msg(rc == expect, "%s", err);
+    if (expect != 0) ck_assert_ptr_nonnull(strstr(err, "$."));
     return res;
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, a);
-    if (b) v = cJSON_GetObjectItem(v, b);
-    ck_assert_msg(cJSON_IsNumber(v), "missing %s.%s", a, b ? b : "");
-    return v->valuedouble;
 }
 
 #define WORLD(extra)                                                                         \
@@ -102,20 +57,20 @@ static const double ONE_ORIGIN = 6004.4681 * 2 / 204000 * 1e3;  /* ms, AAA -> or
 START_TEST(cold_tls13_miss_then_hit)
 {
     /* Only MA's clients: MB has weight 0 in a copy of the metros. */
-    put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
-    put("t.csv", "time,key,size\n0,A,100\n10,A,100\n");
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n10,A,100\n");
     cJSON *r = run(WORLD("\"routing\":{\"mode\":\"anycast\"},"
                          "\"connections\":{\"tls\":\"1.3\",\"keepalive_share\":0}"), 0);
     double miss = 3 * 2 * ONE_CLIENT + 2 * ONE_ORIGIN, hit = 3 * 2 * ONE_CLIENT;
-    ck_assert_double_eq_tol(num(r, "latency_ms", "max"), miss, 0.01);  /* 176.594 ms */
-    ck_assert_double_eq_tol(num(r, "latency_ms", "p50"), hit, 0.01);   /*  58.862 ms */
-    ck_assert_double_eq(num(r, "status", "HIT"), 1);
-    ck_assert_double_eq(num(r, "status", "MISS"), 1);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "max"), miss, 0.01);  /* 176.594 ms */
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), hit, 0.01);   /*  58.862 ms */
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 1);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
     cJSON_Delete(r);
 
     /* TLS 1.2: one more round trip for the full handshake. */
     r = run(WORLD("\"connections\":{\"tls\":\"1.2\",\"keepalive_share\":0}"), 0);
-    ck_assert_double_eq_tol(num(r, "latency_ms", "p50"), 4 * 2 * ONE_CLIENT, 0.01);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), 4 * 2 * ONE_CLIENT, 0.01);
     cJSON_Delete(r);
 
     /* No CDN: the same handshakes over the long path, straight to the origin
@@ -123,10 +78,10 @@ START_TEST(cold_tls13_miss_then_hit)
     r = run(WORLD("\"routing\":{\"mode\":\"origin\"},"
                   "\"connections\":{\"tls\":\"1.3\",\"keepalive_share\":0}"), 0);
     double direct = 3 * 2 * (7005.2128 * 2 / 204000 * 1e3);
-    ck_assert_double_eq_tol(num(r, "latency_ms", "p50"), direct, 0.01);
-    ck_assert_double_eq_tol(num(r, "latency_ms", "max"), direct, 0.01);
-    ck_assert_double_eq(num(r, "origin", "requests"), 2);
-    ck_assert_double_eq(num(r, "hits", NULL), 0);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), direct, 0.01);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "max"), direct, 0.01);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 2);
+    ck_assert_double_eq(test_num(r, "hits", NULL), 0);
     cJSON_Delete(r);
 }
 END_TEST
@@ -138,30 +93,30 @@ START_TEST(collapsing_across_edges_through_a_shield)
      * collapses the second, and the origin sees exactly one request. */
     char trace[4096] = "time,key,size\n";
     for (int i = 0; i < 40; i++) strcat(trace, "0,A,100\n");
-    put("t.csv", trace);
+    test_put("t.csv", trace);
     cJSON *r = run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"]}"), 0);
-    ck_assert_double_eq(num(r, "requests", NULL), 40);
-    ck_assert_double_eq(num(r, "origin", "requests"), 1);
-    ck_assert_double_eq(num(r, "status", "MISS"), 2);       /* one per edge */
-    ck_assert_double_eq(num(r, "status", "COLLAPSED"), 38);
+    ck_assert_double_eq(test_num(r, "requests", NULL), 40);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 2);       /* one per edge */
+    ck_assert_double_eq(test_num(r, "status", "COLLAPSED"), 38);
     const cJSON *pops = cJSON_GetObjectItem(r, "pops");
     const cJSON *ccc = cJSON_GetArrayItem(pops, 2);
     ck_assert_str_eq(cJSON_GetObjectItem(ccc, "id")->valuestring, "CCC");
-    ck_assert_double_eq(num(ccc, "shield", "requests"), 2);
-    ck_assert_double_eq(num(ccc, "shield", "hits"), 1);    /* the collapsed one */
+    ck_assert_double_eq(test_num(ccc, "shield", "requests"), 2);
+    ck_assert_double_eq(test_num(ccc, "shield", "hits"), 1);    /* the collapsed one */
     cJSON_Delete(r);
 
     /* An explicit map: BBB fills from AAA, itself a shield. Both edges' fetches
      * then meet at AAA: MB's through BBB (collapsed there), MA's directly. */
     r = run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"AAA\",\"CCC\"],\"map\":{\"BBB\":\"AAA\"}}"), 0);
-    ck_assert_double_eq(num(r, "origin", "requests"), 1);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
     pops = cJSON_GetObjectItem(r, "pops");
     ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(pops, 1), "upstream")->valuestring, "AAA");
     cJSON_Delete(r);
 
     /* Without the shield each edge goes to the origin itself. */
     r = run(WORLD("\"shield\":{\"enabled\":false}"), 0);
-    ck_assert_double_eq(num(r, "origin", "requests"), 2);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 2);
     cJSON_Delete(r);
 }
 END_TEST
@@ -184,9 +139,9 @@ START_TEST(geo_never_slower_than_anycast)
                  "\"metros_file\":\"%s/topologies/metros.csv\",\"ases\":800},"
                  "\"routing\":{\"mode\":\"%s\"}}", cwd, cwd, modes[m]);
         cJSON *r = run(s, 0);
-        p[m][0] = num(r, "latency_ms", "p50");
-        p[m][1] = num(r, "latency_ms", "p90");
-        p[m][2] = num(r, "latency_ms", "mean");
+        p[m][0] = test_num(r, "latency_ms", "p50");
+        p[m][1] = test_num(r, "latency_ms", "p90");
+        p[m][2] = test_num(r, "latency_ms", "mean");
         cJSON_Delete(r);
     }
     for (int k = 0; k < 3; k++) ck_assert_msg(p[1][k] <= p[0][k] + 1e-9, "geo %g > anycast %g", p[1][k], p[0][k]);
@@ -201,24 +156,24 @@ START_TEST(overloaded_origin_queues_then_refuses)
     cJSON *r = run("{\"seed\":2,\"duration_s\":20,"
                    "\"workload\":{\"type\":\"zipf\",\"objects\":1000,\"rate_rps\":1000,\"dynamic_share\":1},"
                    "\"origin\":{\"capacity_rps\":200,\"max_wait_ms\":500}}", 0);
-    double req = num(r, "requests", NULL), sent = num(r, "requests_sent", NULL);
+    double req = test_num(r, "requests", NULL), sent = test_num(r, "requests_sent", NULL);
     ck_assert_double_eq(req, sent);
     double sum = 0;
     const cJSON *st = cJSON_GetObjectItem(r, "status");
     for (const cJSON *v = st->child; v; v = v->next) sum += v->valuedouble;
     ck_assert_double_eq(sum, req);
-    ck_assert_double_eq(num(r, "status", "BYPASS") + num(r, "status", "ERROR"), req);
+    ck_assert_double_eq(test_num(r, "status", "BYPASS") + test_num(r, "status", "ERROR"), req);
     /* served: about 200/s for 20 s; refused: the rest */
-    ck_assert_double_gt(num(r, "status", "ERROR"), 0.7 * req);
-    ck_assert_double_eq(num(r, "origin", "errors"), num(r, "status", "ERROR"));
-    ck_assert_double_gt(num(r, "latency_ms", "p90"), 500);   /* queueing shows */
+    ck_assert_double_gt(test_num(r, "status", "ERROR"), 0.7 * req);
+    ck_assert_double_eq(test_num(r, "origin", "errors"), test_num(r, "status", "ERROR"));
+    ck_assert_double_gt(test_num(r, "latency_ms", "p90"), 500);   /* queueing shows */
     cJSON_Delete(r);
 }
 END_TEST
 
 START_TEST(bad_topology_references)
 {
-    put("t.csv", "time,key,size\n0,A,1\n");
+    test_put("t.csv", "time,key,size\n0,A,1\n");
     run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"ZZZ\"]}"), -2);
     run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"],\"map\":{\"AAA\":\"BBB\"}}"), -2);
     run("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
@@ -233,16 +188,12 @@ int main(void)
     Suite *su = suite_create("request_path");
     TCase *tc = tcase_create("path");
     tcase_set_timeout(tc, 120);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, test_dir_remove);
     tcase_add_test(tc, cold_tls13_miss_then_hit);
     tcase_add_test(tc, collapsing_across_edges_through_a_shield);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
     tcase_add_test(tc, bad_topology_references);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(su);
 }

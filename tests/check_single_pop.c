@@ -13,58 +13,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-#include "models/cdn.h"
-#include "models/scenario.h"
 #include "models/zipf.h"
-#include "sim/sim.h"
-
-static char dir[] = "/tmp/cdnsim-check-XXXXXX";
-
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-/* Runs scenario text; returns the result (caller frees). */
-static cJSON *run_text(const char *scenario, char *const *sets, int nsets)
-{
-    char err[1024];
-    const char *path = write_file("s.json", scenario);
-    scenario_t *sc = scenario_load(path, sets, nsets, false, 0, err, sizeof err);
-    ck_assert_msg(sc != NULL, "%s", err);
-    sim_t *sim = sim_create();
-    cdn_t *cdn = NULL;
-    ck_assert_msg(cdn_create(sc, sim, &cdn, err, sizeof err) == 0, "%s", err);
-    ck_assert_msg(cdn_run(cdn, err, sizeof err) == 0, "%s", err);
-    cJSON *res = cdn_results(cdn);
-    cdn_destroy(cdn);
-    sim_destroy(sim);
-    scenario_free(sc);
-    return res;
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, a);
-    if (b) v = cJSON_GetObjectItem(v, b);
-    ck_assert_msg(cJSON_IsNumber(v), "missing %s.%s", a, b ? b : "");
-    return v->valuedouble;
-}
-
-static void setup(void) { ck_assert_ptr_nonnull(mkdtemp(dir)); }
-static void teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
-    strcpy(dir, "/tmp/cdnsim-check-XXXXXX");
-}
+#include "tests/testutil.h"
 
 #define TRACE_SCENARIO(policy_caps, extra)                                                   \
     "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"               \
@@ -77,13 +27,13 @@ START_TEST(lru_hand_worked)
      *   A miss [A]; B miss [B A]; A hit [A B]; C miss, evicts B [C A];
      *   B miss, evicts A [B C]; A miss, evicts C [A B]; D miss, evicts B [D A];
      *   A hit [A D].  => 2 hits, 6 misses, 6 origin fetches. */
-    write_file("t.csv", "time,key,size\n0,A,10\n1,B,10\n2,A,10\n3,C,10\n4,B,10\n5,A,10\n6,D,10\n7,A,10\n");
-    cJSON *r = run_text(TRACE_SCENARIO("\"capacity_objects\":2", ""), NULL, 0);
-    ck_assert_double_eq(num(r, "requests", NULL), 8);
-    ck_assert_double_eq(num(r, "hits", NULL), 2);
-    ck_assert_double_eq(num(r, "status", "MISS"), 6);
-    ck_assert_double_eq(num(r, "origin", "requests"), 6);
-    ck_assert_double_eq(num(r, "hit_ratio", NULL), 0.25);
+    test_put("t.csv", "time,key,size\n0,A,10\n1,B,10\n2,A,10\n3,C,10\n4,B,10\n5,A,10\n6,D,10\n7,A,10\n");
+    cJSON *r = test_result(TRACE_SCENARIO("\"capacity_objects\":2", ""));
+    ck_assert_double_eq(test_num(r, "requests", NULL), 8);
+    ck_assert_double_eq(test_num(r, "hits", NULL), 2);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 6);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 6);
+    ck_assert_double_eq(test_num(r, "hit_ratio", NULL), 0.25);
     cJSON_Delete(r);
 }
 END_TEST
@@ -94,11 +44,11 @@ START_TEST(belady_through_the_run)
      * annotated): A, B miss; C miss and is not kept (its next use, 7, is
      * after A's 3 and B's 4); A, B hit; D miss, B (never again) goes; A hit;
      * C miss. => 3 hits, where LRU gets none. */
-    write_file("t.csv", "time,key,size\n0,A,1\n1,B,1\n2,C,1\n3,A,1\n4,B,1\n5,D,1\n6,A,1\n7,C,1\n");
-    cJSON *r = run_text("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+    test_put("t.csv", "time,key,size\n0,A,1\n1,B,1\n2,C,1\n3,A,1\n4,B,1\n5,D,1\n6,A,1\n7,C,1\n");
+    cJSON *r = test_result("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
                         "\"cache\":{\"policy\":\"belady\",\"capacity_objects\":2},"
-                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}", NULL, 0);
-    ck_assert_double_eq(num(r, "hits", NULL), 3);
+                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}");
+    ck_assert_double_eq(test_num(r, "hits", NULL), 3);
     cJSON_Delete(r);
 }
 END_TEST
@@ -107,10 +57,10 @@ START_TEST(byte_capacity_hand_worked)
 {
     /* 100 bytes: A(60) miss; B(50) miss evicts A; A miss evicts B; C(200) is
      * larger than the cache: miss, never stored; A hit. => 1 hit of 5. */
-    write_file("t.csv", "time,key,size\n0,A,60\n1,B,50\n2,A,60\n3,C,200\n4,A,60\n");
-    cJSON *r = run_text(TRACE_SCENARIO("\"capacity_bytes\":100", ""), NULL, 0);
-    ck_assert_double_eq(num(r, "hits", NULL), 1);
-    ck_assert_double_eq(num(r, "byte_hit_ratio", NULL), 60.0 / 430.0);
+    test_put("t.csv", "time,key,size\n0,A,60\n1,B,50\n2,A,60\n3,C,200\n4,A,60\n");
+    cJSON *r = test_result(TRACE_SCENARIO("\"capacity_bytes\":100", ""));
+    ck_assert_double_eq(test_num(r, "hits", NULL), 1);
+    ck_assert_double_eq(test_num(r, "byte_hit_ratio", NULL), 60.0 / 430.0);
     cJSON_Delete(r);
 }
 END_TEST
@@ -120,13 +70,13 @@ START_TEST(max_age_hand_worked)
     /* ttl 10 s, unbounded: A@0 miss (fresh until 10); A@5 hit; A@9.999 hit;
      * A@10 EXPIRED (fresh strictly before 10), refetched: fresh until 20;
      * A@15 hit (a hit does not extend); A@20 EXPIRED; B@21 MISS. */
-    write_file("t.csv", "time,key,size\n0,A,1\n5,A,1\n9.999,A,1\n10,A,1\n15,A,1\n20,A,1\n21,B,1\n");
-    cJSON *r = run_text("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+    test_put("t.csv", "time,key,size\n0,A,1\n5,A,1\n9.999,A,1\n10,A,1\n15,A,1\n20,A,1\n21,B,1\n");
+    cJSON *r = test_result("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
                         "\"content\":{\"ttl_s\":10},"
-                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}", NULL, 0);
-    ck_assert_double_eq(num(r, "status", "HIT"), 3);
-    ck_assert_double_eq(num(r, "status", "EXPIRED"), 2);
-    ck_assert_double_eq(num(r, "status", "MISS"), 2);
+                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}");
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 3);
+    ck_assert_double_eq(test_num(r, "status", "EXPIRED"), 2);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 2);
     cJSON_Delete(r);
 }
 END_TEST
@@ -137,15 +87,15 @@ START_TEST(collapsing_and_latency_chain)
      * 120 ms. A@0.05 arrives at the PoP at 60 ms while the fetch is in
      * flight: COLLAPSED, answered with the fetch at 110 ms + 10 ms = 120 ms,
      * latency 70 ms. A@1 HIT: 20 ms. One origin fetch. */
-    write_file("t.csv", "time,key,size\n0,A,5\n0.05,A,5\n1,A,5\n");
-    cJSON *r = run_text("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
-                        "\"network\":{\"client_rtt_ms\":20,\"origin_rtt_ms\":100}}", NULL, 0);
-    ck_assert_double_eq(num(r, "status", "MISS"), 1);
-    ck_assert_double_eq(num(r, "status", "COLLAPSED"), 1);
-    ck_assert_double_eq(num(r, "status", "HIT"), 1);
-    ck_assert_double_eq(num(r, "origin", "requests"), 1);
-    ck_assert_double_eq_tol(num(r, "latency_ms", "mean"), (120.0 + 70.0 + 20.0) / 3, 1e-9);
-    ck_assert_double_eq(num(r, "latency_ms", "max"), 120);
+    test_put("t.csv", "time,key,size\n0,A,5\n0.05,A,5\n1,A,5\n");
+    cJSON *r = test_result("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                        "\"network\":{\"client_rtt_ms\":20,\"origin_rtt_ms\":100}}");
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+    ck_assert_double_eq(test_num(r, "status", "COLLAPSED"), 1);
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 1);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "mean"), (120.0 + 70.0 + 20.0) / 3, 1e-9);
+    ck_assert_double_eq(test_num(r, "latency_ms", "max"), 120);
     cJSON_Delete(r);
 }
 END_TEST
@@ -200,8 +150,8 @@ START_TEST(lru_matches_che)
                  "\"workload\":{\"type\":\"zipf\",\"objects\":1000,\"alpha\":0.8,\"rate_rps\":1000},"
                  "\"cache\":{\"policy\":\"lru\",\"capacity_objects\":%d},"
                  "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}", caps[k]);
-        cJSON *r = run_text(s, NULL, 0);
-        double sim = num(r, "hit_ratio", NULL), model = che_hit_ratio(1000, 0.8, caps[k]);
+        cJSON *r = test_result(s);
+        double sim = test_num(r, "hit_ratio", NULL), model = che_hit_ratio(1000, 0.8, caps[k]);
         ck_assert_msg(fabs(sim - model) < 0.01, "C=%d sim=%g che=%g", caps[k], sim, model);
         cJSON_Delete(r);
     }
@@ -224,23 +174,23 @@ START_TEST(max_age_matches_renewal_formula)
                  "\"content\":{\"ttl_s\":%g},"
                  "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}",
                  10 + 200000 / lam, lam, t);
-        cJSON *r = run_text(s, NULL, 0);
-        double sim = num(r, "hit_ratio", NULL), model = lam * t / (1 + lam * t);
+        cJSON *r = test_result(s);
+        double sim = test_num(r, "hit_ratio", NULL), model = lam * t / (1 + lam * t);
         ck_assert_msg(fabs(sim - model) < 0.008, "lambda=%g T=%g sim=%g model=%g", lam, t, sim, model);
         cJSON_Delete(r);
     }
     /* Across a Zipf catalog, unbounded cache: h = Σ p_i λp_iT/(1+λp_iT). */
-    cJSON *r = run_text("{\"seed\":4,\"duration_s\":1010,\"warmup_s\":10,"
+    cJSON *r = test_result("{\"seed\":4,\"duration_s\":1010,\"warmup_s\":10,"
                         "\"workload\":{\"type\":\"zipf\",\"objects\":500,\"alpha\":0.9,\"rate_rps\":500},"
                         "\"content\":{\"ttl_s\":2},"
-                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}", NULL, 0);
+                        "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0}}");
     double model = 0;
     for (int i = 1; i <= 500; i++) {
         double li = 500 * zipf_pmf(500, 0.9, (uint64_t)i);
         model += zipf_pmf(500, 0.9, (uint64_t)i) * li * 2 / (1 + li * 2);
     }
-    ck_assert_msg(fabs(num(r, "hit_ratio", NULL) - model) < 0.005, "sim=%g model=%g",
-                  num(r, "hit_ratio", NULL), model);
+    ck_assert_msg(fabs(test_num(r, "hit_ratio", NULL) - model) < 0.005, "sim=%g model=%g",
+                  test_num(r, "hit_ratio", NULL), model);
     cJSON_Delete(r);
 }
 END_TEST
@@ -251,11 +201,11 @@ START_TEST(same_seed_same_bytes)
                     "\"workload\":{\"type\":\"zipf\",\"objects\":5000,\"alpha\":0.8,\"rate_rps\":2000,"
                     "\"size_dist\":\"lognormal\",\"size_bytes\":20000},"
                     "\"cache\":{\"policy\":\"lru\",\"capacity_bytes\":5000000},\"content\":{\"ttl_s\":30}}";
-    cJSON *a = run_text(s, NULL, 0), *b = run_text(s, NULL, 0);
+    cJSON *a = test_result(s), *b = test_result(s), *c;
     char *sa = cJSON_Print(a), *sb = cJSON_Print(b);
     ck_assert_str_eq(sa, sb);
-    char *set[] = { "seed=12" };
-    cJSON *c = run_text(s, set, 1);
+    char *set[] = { "seed=12" }, err[1024];
+    ck_assert_int_eq(test_run(s, set, 1, &c, err, sizeof err), 0);
     char *sc = cJSON_Print(c);
     ck_assert_str_ne(sa, sc);
     free(sa); free(sb); free(sc);
@@ -268,7 +218,7 @@ int main(void)
     Suite *su = suite_create("single_pop");
     TCase *tc = tcase_create("model");
     tcase_set_timeout(tc, 120);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, test_dir_make, test_dir_remove);
     tcase_add_test(tc, lru_hand_worked);
     tcase_add_test(tc, belady_through_the_run);
     tcase_add_test(tc, byte_capacity_hand_worked);
@@ -278,9 +228,5 @@ int main(void)
     tcase_add_test(tc, max_age_matches_renewal_formula);
     tcase_add_test(tc, same_seed_same_bytes);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(su);
 }
