@@ -58,9 +58,13 @@ void tally_to_json(const tally_t *t, cJSON *o)
     for (int i = 0; i < ST_COUNT; i++) json_add_count(st, status_names[i], t->status[i]);
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_ms");
     cJSON_AddNumberToObject(lat, "mean", hist_mean(&t->latency) / 1e6);
-    cJSON_AddNumberToObject(lat, "p50", hist_quantile(&t->latency, 0.50) / 1e6);
-    cJSON_AddNumberToObject(lat, "p90", hist_quantile(&t->latency, 0.90) / 1e6);
-    cJSON_AddNumberToObject(lat, "p99", hist_quantile(&t->latency, 0.99) / 1e6);
+    /* enough percentiles to draw a latency CDF (plots pick up every pNN) */
+    static const struct { const char *name; double q; } pct[] = {
+        { "p10", 0.10 }, { "p25", 0.25 }, { "p50", 0.50 }, { "p75", 0.75 },
+        { "p90", 0.90 }, { "p95", 0.95 }, { "p99", 0.99 }, { "p999", 0.999 },
+    };
+    for (size_t i = 0; i < sizeof pct / sizeof pct[0]; i++)
+        cJSON_AddNumberToObject(lat, pct[i].name, hist_quantile(&t->latency, pct[i].q) / 1e6);
     cJSON_AddNumberToObject(lat, "max", (double)(t->latency.count ? t->latency.max : 0) / 1e6);
 }
 
