@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define SLOT_BITS 24
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
@@ -105,6 +106,31 @@ static inline uint64_t sat_add(uint64_t a, uint64_t b)
     return a + b < a ? UINT64_MAX : a + b;
 }
 
+/* A fresh array of `bytes`, line-aligned; from 1 MiB up, on 2 MiB-aligned
+ * memory the kernel is asked to back with huge pages: the arrays below are
+ * touched at random, and with 4 KiB pages most of those touches would also
+ * miss the TLB. */
+static void *big_alloc(size_t bytes)
+{
+    if (bytes < (1u << 20)) return aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+    size_t huge = (size_t)2 << 20, rounded = (bytes + huge - 1) & ~(huge - 1);
+    void *p = aligned_alloc(huge, rounded);
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* Like realloc for big_alloc arrays: the old array's first `old` bytes move. */
+static void *big_realloc(void *p, size_t old, size_t bytes)
+{
+    void *n = big_alloc(bytes);
+    if (!n) return NULL;
+    if (old) memcpy(n, p, old);
+    free(p);
+    return n;
+}
+
 /* p grown to hold `need` elements (doubling); NULL, with p intact, when out of
  * memory. */
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -112,7 +138,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
     if (need <= *cap) return p;
     size_t c = *cap ? *cap : 64;
     while (c < need) c *= 2;
-    void *n = realloc(p, c * elem);
+    void *n = big_realloc(p, *cap * elem, c * elem);
     if (n) *cap = c;
     return n;
 }
@@ -126,12 +152,10 @@ static bool chunk_reserve(eventq_t *q, size_t need)
         uint32_t old = q->chunk_cap, cap = old ? old * 2 : 256;
         if (old >= UINT32_MAX / 2) return false;
         /* line-aligned, so a chunk spans two lines, not three */
-        chunk_t *c = aligned_alloc(64, (size_t)cap * sizeof *c);
+        chunk_t *c = big_realloc(q->chunks, (size_t)old * sizeof *c, (size_t)cap * sizeof *c);
         if (!c) return false;
-        if (old) memcpy(c, q->chunks, (size_t)old * sizeof *c);
-        free(q->chunks);
         q->chunks = c;
-        uint32_t *nx = realloc(q->chunk_next, (size_t)cap * sizeof *nx);
+        uint32_t *nx = big_realloc(q->chunk_next, (size_t)old * sizeof *nx, (size_t)cap * sizeof *nx);
         if (!nx) return false;
         q->chunk_next = nx;
         q->chunk_cap = cap;
@@ -429,8 +453,8 @@ eventq_t *eventq_create(size_t initial_capacity)
     q->chunk_free = NONE;
     uint32_t cap = 1024;
     while (cap < initial_capacity && cap < EVENTQ_MAX_PENDING) cap *= 2;
-    q->pool = malloc((size_t)cap * sizeof *q->pool);
-    q->free_stack = malloc((size_t)cap * sizeof *q->free_stack);
+    q->pool = big_alloc((size_t)cap * sizeof *q->pool);
+    q->free_stack = big_alloc((size_t)cap * sizeof *q->free_stack);
     if (!q->pool || !q->free_stack) { eventq_destroy(q); return NULL; }
     q->pool_cap = cap;
     for (uint32_t s = cap; s-- > 0;) {
@@ -460,10 +484,10 @@ static uint32_t slot_alloc(eventq_t *q)
     if (q->pool_cap >= EVENTQ_MAX_PENDING) return NONE;
     uint32_t old = q->pool_cap, cap = old * 2;
     if (cap > EVENTQ_MAX_PENDING) cap = EVENTQ_MAX_PENDING;
-    record_t *p = realloc(q->pool, (size_t)cap * sizeof *p);
+    record_t *p = big_realloc(q->pool, (size_t)old * sizeof *p, (size_t)cap * sizeof *p);
     if (!p) return NONE;
     q->pool = p;
-    uint32_t *fs = realloc(q->free_stack, (size_t)cap * sizeof *fs);
+    uint32_t *fs = big_realloc(q->free_stack, (size_t)old * sizeof *fs, (size_t)cap * sizeof *fs);
     if (!fs) return NONE;
     q->free_stack = fs;
     q->pool_cap = cap;
