@@ -10,6 +10,8 @@
  *           2^shift ns each; rung r holds bmax < u <= last[r], and rung r+1's
  *           whole range lies below rung r's current bucket.
  *   top     one unsorted bucket for u > last[0] (u > bmax without rungs).
+ *   stage   pushes with u > bmax, not yet filed into a bucket; filed in one
+ *           batch (each bucket prefetched) before anything is taken.
  *
  * Times are kept as u = time ^ 2^63, so unsigned order is signed order and
  * the whole int64 range works with unsigned shifts. */
