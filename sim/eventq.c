@@ -4,8 +4,10 @@
  * every entry in the parts after it):
  *
  *   ins     a binary heap of entries pushed at u <= bmax after the bottom was
- *           filled (zero delays, ties at `now`); usually empty.
+ *           filled that would not go at the bottom's end; usually empty.
  *   bottom  a sorted array, consumed from bpos; every entry has u <= bmax.
+ *           Pushes at u <= bmax that sort after its last entry (ties at
+ *           `now`, zero delays) are appended to it.
  *   rungs   rung[nr-1] (finest) .. rung[0] (coarsest): unsorted buckets of
  *           2^shift ns each; rung r holds bmax < u <= last[r], and rung r+1's
  *           whole range lies below rung r's current bucket.
@@ -549,11 +551,31 @@ static void flush(eventq_t *q)
     q->ns = 0;
 }
 
-/* Files an entry in the part of the ladder that covers its time: the side
- * heap if the bottom's range covers it, else the stage (then a bucket). */
+/* Files an entry in the part of the ladder that covers its time: the bottom
+ * or the side heap if the bottom's range covers it, else the stage (then a
+ * bucket). */
 static bool place(eventq_t *q, entry_t e)
 {
     if (e.u <= q->bmax) {
+        /* Not before the bottom's last entry (a tie at `now`, the usual
+         * case here): append, keeping the bottom sorted, in O(1). */
+        if (q->bpos == q->bn || !before(e, q->bottom[q->bn - 1])) {
+            if (q->bn == q->bcap) {
+                if (q->bpos >= q->bn / 2) {  /* reuse the consumed half */
+                    memmove(q->bottom, q->bottom + q->bpos, (q->bn - q->bpos) * sizeof e);
+                    q->bn -= q->bpos;
+                    q->bpos = 0;
+                } else {
+                    size_t cap = q->bcap;
+                    entry_t *b = grow(q->bottom, &cap, q->bn + 1, sizeof *b);
+                    if (!b) return false;
+                    q->bottom = b;
+                    q->bcap = cap;
+                }
+            }
+            q->bottom[q->bn++] = e;
+            return true;
+        }
         if (q->ins_n == q->ins_cap) {
             size_t cap = q->ins_cap;
             entry_t *h = grow(q->ins, &cap, q->ins_n + 1, sizeof *h);
