@@ -317,7 +317,7 @@ static void on_arrival_fixed(sim_t *s, void *ctx, uint64_t arg)
 static void on_client_arrival(sim_t *s, void *ctx, uint64_t rid)
 {
     cdn_t *c = ctx;
-    if (c->requests[rid].who != NO_ID && c->groups[c->requests[rid].who].pop == NO_ID)
+    if (c->groups[c->requests[rid].who].pop == NO_ID) /* routing.mode = origin */
         edge_origin_direct(c, (uint32_t)rid);
     else
         edge_arrival(c, (uint32_t)rid);
