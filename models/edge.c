@@ -13,12 +13,22 @@
  * else with ERROR. Uncacheable requests (no-store, private, dynamic) bypass
  * caches and collapsing (BYPASS).
  *
+ * A miss reserves the object's place in the cache at once (expires =
+ * PENDING), as Varnish's busy object does: it counts against capacity and
+ * takes part in eviction while its body is on the way, so the cache holds
+ * exactly what it would if fetches were instant, and hit ratios match the
+ * zero-latency analytic models whatever the RTTs; latency shows in time to
+ * first byte and in collapsed requests.
+ *
  * Invariants: a PoP has at most one storing fetch in flight per key
  * (inflight maps key -> fetch id), and every request that needs the object
- * while it is in flight joins its waiter list (COLLAPSED), so N simultaneous
- * misses at a PoP cost one upstream request; this holds at every tier, so N
- * edges missing one object at once make one origin fetch through their
- * shield. Waiters are answered in arrival order. A client's answer changes
+ * while it is in flight joins its waiter list, so N simultaneous misses at a
+ * PoP cost one upstream request; this holds at every tier, so N edges
+ * missing one object at once make one origin fetch through their shield. A
+ * waiter that finds the reservation is COLLAPSED (a hit on a busy object);
+ * one that finds it evicted is a MISS that reserves it again, without a
+ * second upstream request. A completed fetch fills its entry if the cache
+ * still holds it. Waiters are answered in arrival order. A client's answer changes
  * no state, so it is tallied at once with its future arrival time; a lower
  * tier's fetch completes by an event one one-way latency later. */
 #include "models/cdn_internal.h"
@@ -38,6 +48,10 @@ static inline simtime_t class_ttl(const cdn_t *c, int k)
 {
     return c->content.ncls ? c->content.cls[k].ttl : c->sc->ttl;
 }
+
+/* `expires` of an entry reserved at a miss, before its body arrives: far
+ * enough in the past that no stale window reaches it. */
+#define PENDING (INT64_MIN / 2)
 
 static inline simtime_t expiry(simtime_t now, simtime_t ttl)
 {
@@ -139,16 +153,17 @@ static void fetch_done(cdn_t *c, uint32_t fid)
     pop_t *p = &c->pops[f->pop];
     simtime_t now = sim_now(c->sim);
     if (f->store) {
-        if (!f->failed) {
-            cache_entry_t *e = f->not_modified ? cache_find(p->cache, f->key) : NULL;
-            simtime_t expires = expiry(now, class_ttl(c, f->cls));
-            if (e) {
-                e->expires = expires;  /* revalidated: the same copy is fresh again */
-            } else {
-                f->not_modified = false; /* the copy was evicted meanwhile: store the body */
-                cache_req_t cr = { f->key, f->size, now, f->next_access };
-                cache_put(p->cache, &cr, expires, make_tag(f->cls, f->version));
-            }
+        cache_entry_t *e = cache_find(p->cache, f->key);
+        if (f->failed) {
+            if (e && e->expires == PENDING) cache_remove(p->cache, f->key); /* nothing came */
+        } else if (e) {
+            /* the reservation, or the stale copy, now holds this answer */
+            e->expires = expiry(now, class_ttl(c, f->cls));
+            e->tag = make_tag(f->cls, f->version);
+        } else {
+            /* evicted while in flight: the cache let it go, as it would have
+             * had the fetch been instant; the waiters still get the body */
+            f->not_modified = false;
         }
         u64map_del(&p->inflight, f->key);
     }
@@ -246,6 +261,13 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
         sim_fail(c->sim, "out of memory");
         return;
     }
+    if (store && !stale) {
+        /* Reserve the object's place at the miss, as Varnish's busy object
+         * does: it counts against capacity and takes part in eviction while
+         * in flight, so the cache evolves as if fetches were instant. */
+        cache_req_t cr = { r->key, r->size, sim_now(c->sim), r->next_access };
+        cache_put(c->pops[pi].cache, &cr, PENDING, make_tag(r->cls, 0));
+    }
     if (rid != NO_ID) add_waiter(c, fid, rid);
     fetch_send(c, fid);
 }
@@ -279,11 +301,23 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
             return;
         }
     }
+    if (e) { /* in flight or stale: still a use of the cached object */
+        cache_req_t cr = { r->key, r->size, now, r->next_access };
+        cache_touch(p->cache, e, &cr);
+    }
     if (in_flight) {
-        r->status = ST_COLLAPSED;
+        /* The object is on its way. Its reservation still in the cache makes
+         * this a hit on a busy object (COLLAPSED); if eviction took the
+         * reservation, the cache no longer holds it: a MISS that reserves it
+         * again, but still no second upstream request. */
+        r->status = e ? ST_COLLAPSED : ST_MISS;
+        if (!e) {
+            cache_req_t cr = { r->key, r->size, now, r->next_access };
+            cache_put(p->cache, &cr, PENDING, make_tag(r->cls, 0));
+        }
         /* the copy stored on completion is next wanted after the latest waiter */
         c->fetches[fid].next_access = r->next_access;
-        if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
+        if (r->kind == WAIT_FETCH && e) p->tier_hits += c->fetches[r->who].measured;
         add_waiter(c, fid, rid);
         return;
     }

@@ -2,8 +2,9 @@
  *
  * Hits are the requests answered from a cached copy without moving the body
  * from upstream: HIT, STALE (served past freshness while refreshing),
- * REVALIDATED (upstream said 304), and COLLAPSED (waited on a fetch already in
- * flight and got its object, as a waiting-list request in Varnish does). */
+ * REVALIDATED (upstream said 304), and COLLAPSED (found the object's entry
+ * while its fetch was in flight, a busy object in Varnish's terms, and got
+ * its body when the fetch completed). */
 #ifndef CDNSIM_STATUS_H
 #define CDNSIM_STATUS_H
 
@@ -16,7 +17,7 @@ typedef enum req_status {
     ST_REVALIDATED,  /* stale, conditional request answered 304 */
     ST_STALE,        /* served stale (stale-while-revalidate / stale-if-error) */
     ST_BYPASS,       /* not cacheable (no-store, private, dynamic) */
-    ST_COLLAPSED,    /* joined an in-flight fetch for the same object */
+    ST_COLLAPSED,    /* found the object busy: joined its in-flight fetch */
     ST_ERROR,        /* failed: overload (503) or upstream failure */
     ST_COUNT
 } req_status_t;
