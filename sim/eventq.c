@@ -561,7 +561,7 @@ static bool place(eventq_t *q, entry_t e)
          * case here): append, keeping the bottom sorted, in O(1). */
         if (q->bpos == q->bn || !before(e, q->bottom[q->bn - 1])) {
             if (q->bn == q->bcap) {
-                if (q->bpos >= q->bn / 2) {  /* reuse the consumed half */
+                if (q->bpos > 0 && q->bpos >= q->bn / 2) { /* reuse the consumed half */
                     memmove(q->bottom, q->bottom + q->bpos, (q->bn - q->bpos) * sizeof e);
                     q->bn -= q->bpos;
                     q->bpos = 0;

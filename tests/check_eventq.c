@@ -308,6 +308,47 @@ START_TEST(mass_cancellation_keeps_order)
 }
 END_TEST
 
+/* The ends of the int64 range, where bucket arithmetic could overflow. */
+START_TEST(extreme_times_keep_order)
+{
+    static const simtime_t at[] = { SIMTIME_MAX, INT64_MIN, 0, -1, 1, SIMTIME_MAX - 1,
+                                    INT64_MIN + 1, SIMTIME_MAX, 0, INT64_MIN };
+    enum { K = sizeof at / sizeof at[0], ROUNDS = 40 };
+    eventq_t *q = eventq_create(4);
+    ref_t ref[K * ROUNDS];
+    uint64_t n = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < K; i++) {
+            event_payload_t p = { noop, NULL, n };
+            ref[n] = (ref_t){ at[(i + round) % K], n, eventq_push(q, at[(i + round) % K], &p), true };
+            REQUIRE(ref[n].h != 0);
+            n++;
+        }
+        for (int k = 0; k < K / 2; k++) {               /* pop half of them each round */
+            int64_t best = -1;
+            for (uint64_t i = 0; i < n; i++)
+                if (ref[i].live && (best < 0 || ref[i].t < ref[best].t)) best = (int64_t)i;
+            simtime_t t;
+            event_payload_t out;
+            REQUIRE(eventq_pop(q, &t, &out));
+            REQUIRE(out.arg == (uint64_t)best);
+            REQUIRE(t == ref[best].t);
+            ref[best].live = false;
+        }
+        REQUIRE(eventq_check(q));
+    }
+    simtime_t t, last = INT64_MIN;
+    event_payload_t out;
+    while (eventq_pop(q, &t, &out)) {
+        REQUIRE(ref[out.arg].live && t >= last);
+        ref[out.arg].live = false;
+        last = t;
+    }
+    for (uint64_t i = 0; i < n; i++) REQUIRE(!ref[i].live);
+    eventq_destroy(q);
+}
+END_TEST
+
 START_TEST(pop_until_leaves_later_events)
 {
     eventq_t *q = eventq_create(4);
@@ -392,6 +433,7 @@ int main(void)
     tcase_add_test(tc, wide_random_operations_match_sorted_reference);
     tcase_add_test(tc, a_flood_of_equal_times_is_fifo);
     tcase_add_test(tc, mass_cancellation_keeps_order);
+    tcase_add_test(tc, extreme_times_keep_order);
     tcase_add_test(tc, pop_until_leaves_later_events);
     tcase_add_test(tc, engine_runs_chains_and_stops_at_until);
     tcase_add_test(tc, engine_refuses_the_past);
