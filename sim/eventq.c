@@ -360,7 +360,9 @@ static bool make_rung(eventq_t *q, size_t n, uint64_t lo, uint64_t hi, uint64_t 
         r->b = b;
         r->cap = (uint32_t)cap;
     }
-    if (!chunk_reserve(q, n + 1)) return false; /* so no bucket_add below fails */
+    /* so no bucket_add below fails: each bucket (and the top) takes a new
+     * chunk every CHUNK entries */
+    if (!chunk_reserve(q, n / CHUNK + nb + 2)) return false;
     memset(r->b, 0, nb * sizeof *r->b);
     uint64_t span = ((uint64_t)(nb - 1) << s) | ((1ull << s) - 1);
     r->start = lo;
