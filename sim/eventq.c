@@ -28,16 +28,16 @@
 #define SEQ_LIMIT (1ull << (64 - SLOT_BITS)) /* keys are seq << SLOT_BITS | slot */
 #define SIGN (1ull << 63)
 
-#define CHUNK 8         /* entries a chunk: two 64-byte lines */
-#define PER_BUCKET 12  /* entries an early bucket, when a rung is made */
-#define INSERTION_MAX 48
-#define RANK_MAX 64       /* buckets up to this size are sorted by rank */
-#define RANK_BITS 6
-#define THRES 48        /* a bucket this small is sorted into the bottom */
-#define MAX_RUNGS 16    /* deeper buckets are sorted whatever their size */
-#define COMPACT_MIN 4096 /* cancelled entries tolerated before compaction */
-#define PREFETCH_MIN 16384 /* pending events past which records miss the caches */
-#define STAGE 32       /* pushes filed into buckets as one batch */
+#define CHUNK 8             /* entries a chunk: two 64-byte lines */
+#define PER_BUCKET 12       /* entries a front bucket, when a rung is made */
+#define THRES 48            /* a bucket this small is sorted into the bottom */
+#define MAX_RUNGS 16        /* deeper buckets are sorted whatever their size */
+#define RANK_MAX 64         /* buckets up to this size are sorted by rank, */
+#define RANK_BITS 6         /* with the index in the low bits of the word */
+#define INSERTION_MAX 48    /* else insertion up to this size, else qsort */
+#define COMPACT_MIN 4096    /* cancelled entries tolerated before a sweep */
+#define PREFETCH_MIN 16384  /* pending events past which records miss caches */
+#define STAGE 32            /* pushes filed into buckets as one batch */
 #define NONE UINT32_MAX
 
 typedef struct entry {
@@ -306,28 +306,11 @@ static void sort_into(entry_t *restrict dst, const entry_t *restrict src, size_t
     else qsort(dst, n, sizeof *dst, cmp_entry);
 }
 
-/* scratch[0..n), sorted, becomes the bottom; bmax the largest u it stands
- * for. */
+/* scratch[0..n), sorted, becomes the bottom (whose capacity push keeps at
+ * every stored entry); bmax the largest u it stands for. */
 static void dump(eventq_t *q, size_t n, uint64_t lo, uint64_t hi, uint64_t bmax)
 {
-    if (n > q->bcap) {
-        size_t cap = q->bcap;
-        entry_t *b = grow(q->bottom, &cap, n, sizeof *b);
-        if (!b) {   /* keep going without the spare array: sort in place */
-            qsort(q->scratch, n, sizeof *q->scratch, cmp_entry);
-            entry_t *t = q->bottom;
-            size_t tc = q->bcap;
-            q->bottom = q->scratch;
-            q->bcap = q->scratch_cap;
-            q->scratch = t;
-            q->scratch_cap = tc;
-            goto done;
-        }
-        q->bottom = b;
-        q->bcap = cap;
-    }
     sort_into(q->bottom, q->scratch, n, lo, hi);
-done:
     q->bpos = 0;
     q->bn = n;
     q->bmax = bmax;
@@ -338,8 +321,9 @@ done:
  * Bucket width: the mean distance from lo says how dense the entries are near
  * the front (for the usual exponential-like delays the density is highest
  * there), so 2^shift ~ PER_BUCKET * mean / n puts a few entries in each early
- * bucket; a uniform spread gets about half that. At most 2n + 64 buckets: the
- * entries past them (Markov: at most half of them) go to the last bucket, or
+ * bucket; a uniform spread gets about half that. At most 2n + 64 buckets,
+ * spanning 24 means or more: the entries past them (by Markov's inequality at
+ * most 1/24 of them) go to the last bucket, or
  * back to the top when the rung is made from the top (`limit` UINT64_MAX).
  * Otherwise the rung accepts up to `limit`, its parent bucket's end.
  * False, with the entries still in scratch, when out of memory. */
@@ -409,7 +393,8 @@ static void prefetch_ahead(const eventq_t *q, const rung_t *r)
 static void flush(eventq_t *q);
 
 /* Fills the bottom from the rungs or the top; precondition: bottom and ins
- * are empty. False when nothing is pending (or memory ran out). */
+ * are empty. False when nothing is stored. Allocates nothing that can fail
+ * to its result: a rung that cannot be made is sorted instead. */
 static bool refill(eventq_t *q)
 {
     if (q->ns) flush(q);
@@ -433,14 +418,7 @@ static bool refill(eventq_t *q)
                 if (end < limit) limit = end;
             }
         }
-        if (b->n > q->scratch_cap) {
-            size_t cap = q->scratch_cap;
-            entry_t *sc = grow(q->scratch, &cap, b->n, sizeof *sc);
-            if (!sc) return false;
-            q->scratch = sc;
-            q->scratch_cap = cap;
-        }
-        uint64_t lo, hi;
+        uint64_t lo, hi; /* scratch and bottom hold every stored entry: see push */
         size_t n = bucket_take(q, b, &lo, &hi);
         if (n > THRES && lo != hi && q->nr < MAX_RUNGS && make_rung(q, n, lo, hi, limit))
             continue;
@@ -594,9 +572,24 @@ static bool place(eventq_t *q, entry_t e)
     return true;
 }
 
+/* Room for `need` entries in an array with capacity *cap, or false. */
+static bool reserve(entry_t **a, size_t *cap, size_t need)
+{
+    if (need <= *cap) return true;
+    entry_t *n = grow(*a, cap, need, sizeof *n);
+    if (!n) return false;
+    *a = n;
+    return true;
+}
+
 event_handle_t eventq_push(eventq_t *q, simtime_t t, const event_payload_t *p)
 {
     if (q->pushed + 1 >= SEQ_LIMIT) return 0;
+    /* Any bucket may come to hold every stored entry, so scratch and bottom
+     * grow here, where failing is an answer, and never when popping. */
+    size_t stored = q->live + q->dead + 1;
+    if (!reserve(&q->scratch, &q->scratch_cap, stored) || !reserve(&q->bottom, &q->bcap, stored))
+        return 0;
     uint32_t s = slot_alloc(q);
     if (s == NONE) return 0;
     entry_t e = { (uint64_t)t ^ SIGN, ((q->pushed + 1) << SLOT_BITS) | s };
@@ -683,13 +676,6 @@ static void compact(eventq_t *q)
     size_t total = q->live + q->dead, n = 0, cap = 0;
     entry_t *all = grow(NULL, &cap, total ? total : 1, sizeof *all);
     if (!all || !chunk_reserve(q, q->live / CHUNK + 1)) { free(all); return; } /* later */
-    if (q->scratch_cap < total) {
-        size_t sc = q->scratch_cap;
-        entry_t *p = grow(q->scratch, &sc, total, sizeof *p);
-        if (!p) { free(all); return; }
-        q->scratch = p;
-        q->scratch_cap = sc;
-    }
     for (size_t i = 0; i < q->ins_n; i++) keep(q, q->ins[i], all, &n);
     for (size_t i = q->bpos; i < q->bn; i++) keep(q, q->bottom[i], all, &n);
     uint64_t lo, hi;
