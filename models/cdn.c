@@ -254,7 +254,7 @@ void cdn_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32
     }
     if (sent < c->sc->warmup) return;
     tally_add(&c->total, st, size, at - sent);
-    tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
+    if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
     if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
 }
 

@@ -41,6 +41,7 @@ typedef struct request {
 
 /* One PoP's upstream fetch of one object; its waiters in arrival order. */
 typedef struct fetch {
+    cache_entry_t *entry;  /* the reservation or stale copy it will fill; check its key */
     uint64_t key;
     uint64_t object;
     int64_t next_access;

@@ -153,7 +153,8 @@ static void fetch_done(cdn_t *c, uint32_t fid)
     pop_t *p = &c->pops[f->pop];
     simtime_t now = sim_now(c->sim);
     if (f->store) {
-        cache_entry_t *e = cache_find(p->cache, f->key);
+        /* the entry the fetch was started for, unless eviction took it */
+        cache_entry_t *e = f->entry && f->entry->key == f->key ? f->entry : cache_find(p->cache, f->key);
         if (f->failed) {
             if (e && e->expires == PENDING) cache_remove(p->cache, f->key); /* nothing came */
         } else if (e) {
@@ -246,7 +247,7 @@ static void fetch_send(cdn_t *c, uint32_t fid)
 /* Starts a fetch at PoP pi for request r; rid is its waiter, or NO_ID for a
  * background refresh. `stale` is the copy being refreshed, if any. */
 static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid, bool store,
-                        const cache_entry_t *stale)
+                        cache_entry_t *stale)
 {
     uint32_t fid = fetch_new(c);
     if (fid == NO_ID) return;
@@ -266,7 +267,9 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
          * does: it counts against capacity and takes part in eviction while
          * in flight, so the cache evolves as if fetches were instant. */
         cache_req_t cr = { r->key, r->size, sim_now(c->sim), r->next_access };
-        cache_put(c->pops[pi].cache, &cr, PENDING, make_tag(r->cls, 0));
+        c->fetches[fid].entry = cache_put(c->pops[pi].cache, &cr, PENDING, make_tag(r->cls, 0));
+    } else {
+        c->fetches[fid].entry = stale;
     }
     if (rid != NO_ID) add_waiter(c, fid, rid);
     fetch_send(c, fid);
@@ -313,7 +316,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
         r->status = e ? ST_COLLAPSED : ST_MISS;
         if (!e) {
             cache_req_t cr = { r->key, r->size, now, r->next_access };
-            cache_put(p->cache, &cr, PENDING, make_tag(r->cls, 0));
+            c->fetches[fid].entry = cache_put(p->cache, &cr, PENDING, make_tag(r->cls, 0));
         }
         /* the copy stored on completion is next wanted after the latest waiter */
         c->fetches[fid].next_access = r->next_access;

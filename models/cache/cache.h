@@ -9,8 +9,9 @@
  *
  * Invariants: objects() <= capacity_objects and bytes() <= capacity_bytes
  * whenever a limit is set (0 means no limit); an object larger than the byte
- * capacity is never admitted. Entry pointers stay valid only until the next
- * cache_put (the slab may move). */
+ * capacity is never admitted. An entry pointer stays valid while its object
+ * is cached (the slab grows by whole chunks that never move); after an
+ * eviction the slot may hold another key. */
 #ifndef CDNSIM_CACHE_H
 #define CDNSIM_CACHE_H
 
