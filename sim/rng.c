@@ -20,10 +20,10 @@ uint64_t rng_stream_seed(uint64_t seed, const char *name)
 
 gsl_rng *rng_stream_create(uint64_t seed, const char *name)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     if (!r) return NULL;
     uint64_t s = rng_stream_seed(seed, name);
-    /* MT19937 takes 32 bits of seed: fold the halves so both count. */
+    /* taus2 takes 32 bits of seed: fold the halves so both count. */
     unsigned long s32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffUL);
     gsl_rng_set(r, s32 ? s32 : 4357);
     return r;
