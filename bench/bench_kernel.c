@@ -1,7 +1,7 @@
 /* bench_kernel — the classic hold model on the event queue and engine.
  *
  * N events are pending; each, when it runs, schedules one successor after a
- * delay drawn with GSL (MT19937 stream "hold"), so the queue stays at N.
+ * delay drawn with GSL (the named stream "hold"), so the queue stays at N.
  * Delay shapes:
  *   exp    exponential, mean 1 s (the issue's target: N = 10^3, 10^5, 10^6);
  *   skew   half 1 ns, half exponential with mean 1 hour: a queue keyed on
