@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "analysis/analytic.h"
+#include "tests/testutil.h"
 
 static analytic_zipf_t *zipf(uint64_t n, double alpha)
 {
@@ -108,9 +109,5 @@ int main(void)
     tcase_add_test(tc, che_known_values);
     tcase_add_test(tc, bad_arguments);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "models/asgraph.h"
+#include "tests/testutil.h"
 
 static char err[1024];
 
@@ -369,9 +370,5 @@ int main(void)
     tcase_add_test(tc, igraph_view);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -14,6 +14,7 @@
 #include "models/asgraph.h"
 #include "models/bgp.h"
 #include "models/topogen.h"
+#include "tests/testutil.h"
 
 static char err[1024];
 
@@ -500,9 +501,5 @@ int main(void)
     tcase_add_test(tc2, random_graphs_are_stable);
     tcase_set_timeout(tc2, 60);
     suite_add_tcase(s, tc2);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "analysis/compare.h"
+#include "tests/testutil.h"
 
 static char dir[256];
 
@@ -196,9 +197,5 @@ int main(void)
     tcase_add_test(tc, tolerances);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "models/geo.h"
+#include "tests/testutil.h"
 
 static const geo_point_t nyc = { 40.7128, -74.0060 }, lon_ = { 51.5074, -0.1278 };
 
@@ -80,9 +81,5 @@ int main(void)
     tcase_add_test(tc, latency_arithmetic);
     tcase_add_test(tc, validity);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -20,6 +20,7 @@
 #include "analysis/results.h"
 #include "analysis/sweep.h"
 #include "sim/rng.h"
+#include "tests/testutil.h"
 
 static char dir[256];
 
@@ -334,9 +335,5 @@ int main(void)
     tcase_add_test(tc, run_resume_and_jobs);
     tcase_add_test(tc, summary_shape);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -8,6 +8,7 @@
 
 #include "models/asgraph.h"
 #include "models/topogen.h"
+#include "tests/testutil.h"
 
 static char err[1024];
 
@@ -142,9 +143,5 @@ int main(void)
     tcase_add_test(tc, metro_list);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(s);
 }

@@ -42,6 +42,7 @@
 
 #include "models/catchments.h"
 #include "models/world.h"
+#include "tests/testutil.h"
 
 static char err[1024];
 static char dir[64];
@@ -422,9 +423,5 @@ int main(void)
     tcase_add_test(tc, errors);
     tcase_add_test(tc, generated);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return test_main(s);
 }
