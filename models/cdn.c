@@ -98,7 +98,11 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     } else if (sc->origin_has_point) {
         origin = sc->origin_point;
     }
-    for (uint32_t i = 0; i < c->npops; i++) c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin);
+    /* topology.per_hop_ms: a backbone leg (PoP to shield or origin) counts
+     * as one hop; a client's leg as many as its AS path is long */
+    simtime_t hop = w->fiber.per_hop_ns;
+    for (uint32_t i = 0; i < c->npops; i++)
+        c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin) + hop;
     if (sc->shield_enabled) {
         for (int k = 0; k < sc->nshields; k++) {
             int si = world_pop_index(w, sc->shields[k]);
@@ -120,7 +124,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
                 return fail_input(err, errlen, sc->file, path, "not a PoP of shield.pops", shield);
             if (ei == si) return fail_input(err, errlen, sc->file, path, "a shield cannot fill from itself", edge);
             c->pops[ei].upstream = (uint32_t)si;
-            c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point);
+            c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point) + hop;
         }
         /* every other PoP fills from its nearest shield */
         for (uint32_t i = 0; i < c->npops; i++) {
@@ -131,7 +135,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
                 simtime_t d = world_oneway(w, w->pops[i].point, w->pops[s].point);
                 if (d < best) { best = d; c->pops[i].upstream = s; }
             }
-            c->pops[i].up_oneway = best;
+            c->pops[i].up_oneway = best + hop;
         }
     }
     for (uint32_t g = 0; g < c->ngroups; g++) {
@@ -139,7 +143,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         group_t *gr = &c->groups[g];
         gr->lon = wg->point.lon;
         gr->continent = continent_index(wg->continent);
-        simtime_t last_mile = sc->last_mile_rtt / 2;
+        simtime_t last_mile = sc->last_mile_rtt / 2 + hop * (wg->as_path_len > 1 ? wg->as_path_len : 1);
         switch (sc->routing) {
         case ROUTE_ANYCAST:
             if (wg->anycast_pop < 0)

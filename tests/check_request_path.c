@@ -45,11 +45,12 @@ static cJSON *run(const char *scenario, int expect)
     return res;
 }
 
-#define WORLD(extra)                                                                         \
+#define WORLD_T(topology, extra)                                                             \
     "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"              \
     "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","               \
-    "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\"},"                            \
+    "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\"" topology "},"                  \
     "\"origin\":{\"lat\":0,\"lon\":63}," extra "}"
+#define WORLD(extra) WORLD_T("", extra)
 
 static const double ONE_CLIENT = 1000.7447 * 2 / 204000 * 1e3;  /* ms, MA -> AAA */
 static const double ONE_ORIGIN = 6004.4681 * 2 / 204000 * 1e3;  /* ms, AAA -> origin */
@@ -66,6 +67,14 @@ START_TEST(cold_tls13_miss_then_hit)
     ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), hit, 0.01);   /*  58.862 ms */
     ck_assert_double_eq(test_num(r, "status", "HIT"), 1);
     ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+    cJSON_Delete(r);
+
+    /* topology.per_hop_ms: the client's AS path to the CDN is 1003 100 CDN,
+     * three hops of 1 ms on each one-way leg of the three round trips; the
+     * origin leg is one backbone hop each way. */
+    r = run(WORLD_T(",\"per_hop_ms\":1", "\"connections\":{\"tls\":\"1.3\",\"keepalive_share\":0}"), 0);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), 3 * 2 * (ONE_CLIENT + 3), 0.01);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "max"), 3 * 2 * (ONE_CLIENT + 3) + 2 * (ONE_ORIGIN + 1), 0.01);
     cJSON_Delete(r);
 
     /* TLS 1.2: one more round trip for the full handshake. */
