@@ -87,10 +87,12 @@ static void read_seconds(cfg_obj_t *o, const char *key, simtime_t *out, int flag
     if (cfg_num(o, key, &v, 0, MAX_SECONDS, flags)) *out = simtime_from_s(v);
 }
 
-static void read_ms(cfg_obj_t *o, const char *key, simtime_t *out)
+static bool read_ms(cfg_obj_t *o, const char *key, simtime_t *out)
 {
     double v;
-    if (cfg_num(o, key, &v, 0, 1e6, 0)) *out = simtime_from_ms(v);
+    if (!cfg_num(o, key, &v, 0, 1e6, 0)) return false;
+    *out = simtime_from_ms(v);
+    return true;
 }
 
 /* An array of strings; NULL/0 when absent. */
@@ -330,8 +332,8 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     cfg_done(&content);
 
     cfg_child(root, "network", &net, 0);
-    read_ms(&net, "client_rtt_ms", &s->client_rtt);
-    read_ms(&net, "origin_rtt_ms", &s->origin_rtt);
+    bool client_rtt = read_ms(&net, "client_rtt_ms", &s->client_rtt);
+    bool origin_rtt = read_ms(&net, "origin_rtt_ms", &s->origin_rtt);
     read_ms(&net, "last_mile_ms", &s->last_mile_rtt);
     cfg_done(&net);
 
@@ -339,6 +341,17 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     read_routing(root, s);
     read_origin(root, s);
     read_connections(root, &s->conn);
+
+    /* keys that mean something only with, or only without, a topology are
+     * errors on the other side rather than silently ignored */
+    if (s->has_topology && (client_rtt || origin_rtt))
+        cfg_fail(root->c, client_rtt ? "$.network.client_rtt_ms" : "$.network.origin_rtt_ms",
+                 "applies only without a topology; with one, latencies follow the geography");
+    if (!s->has_topology && (s->origin_location || s->origin_has_point))
+        cfg_fail(root->c, s->origin_location ? "$.origin.location" : "$.origin.lat",
+                 "needs a topology to be placed in (without one, network.origin_rtt_ms sets the distance)");
+    if (!s->has_topology && (s->shield_enabled || s->nshields))
+        cfg_fail(root->c, "$.shield", "a shield tier needs a topology with PoPs to choose from");
 
     cfg_child(root, "stats", &stats, 0);
     read_seconds(&stats, "interval_s", &s->interval, CFG_LO_OPEN);

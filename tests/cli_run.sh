@@ -53,6 +53,11 @@ expect_bad trace_format '{"workload":{"type":"trace","path":"x","format":"pcap"}
 expect_bad set_bad "$good" '$.cache.capacity_objects' --set cache.capacity_objects=-1
 expect_bad set_unknown "$good" '$.cache.capacity_object: unknown key' --set cache.capacity_object=5
 expect_bad set_through_scalar "$good" 'is not an object' --set seed.x=1
+expect_bad origin_no_topology "$good" '$.origin.location: needs a topology' --set origin.location=IAD
+expect_bad shield_no_topology "$good" '$.shield: a shield tier needs a topology' --set shield.enabled=true
+expect_bad belady_no_trace "$good" '$.cache.policy: belady needs' --set cache.policy=belady
+expect_bad class_header "$good" '$.content.classes[0].share' --set 'content.classes=[{"cache_control":"max-age=1"}]'
+expect_bad tls "$good" '$.connections.tls' --set connections.tls=1.4
 
 # a missing scenario file
 "$CDNSIM" run "$dir/none.json" --out "$dir/out.json" 2> "$dir/err"
