@@ -93,7 +93,6 @@ struct cdn {
     gsl_rng *r_groups, *r_conn, *r_dynamic, *r_diurnal, *r_variants;
     content_t content;
     server_t origin;
-    simtime_t origin_oneway_cold; /* extra one-way units a cold upstream connection costs */
     int upstream_handshake_rtts;  /* 0 with warm pools */
     bool fixed_delay;      /* one group, no handshakes: arrivals go straight to the PoP */
 
