@@ -76,6 +76,7 @@ int cmd_run(int argc, char **argv)
     cdn_t *cdn = NULL;
     cJSON *res = NULL;
     if (!sc) { rc = 2; goto fail; }
+    if (!output_writable(a.out, err, sizeof err)) { rc = 2; goto fail; } /* before a long run */
     sim = sim_create();
     if (!sim) { snprintf(err, sizeof err, "out of memory"); rc = 1; goto fail; }
     int st = cdn_create(sc, sim, &cdn, err, sizeof err);

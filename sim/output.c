@@ -2,12 +2,25 @@
 #include "sim/output.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+bool output_writable(const char *path, char *err, size_t errlen)
+{
+    if (!path || strcmp(path, "-") == 0) return true;
+    char *copy = strdup(path);
+    if (!copy) { snprintf(err, errlen, "out of memory"); return false; }
+    const char *dir = dirname(copy);
+    bool ok = access(dir, W_OK | X_OK) == 0;
+    if (!ok) snprintf(err, errlen, "%s: cannot write into %s: %s", path, dir, strerror(errno));
+    free(copy);
+    return ok;
+}
 
 int output_write_atomic(const char *path, const char *text, char *err, size_t errlen)
 {

@@ -6,8 +6,14 @@
 #ifndef CDNSIM_OUTPUT_H
 #define CDNSIM_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <cjson/cJSON.h>
+
+/* Whether a result could be written to path (its folder exists and is
+ * writable; NULL or "-" is standard output), so a long run can be refused
+ * before it starts rather than fail at its end. */
+bool output_writable(const char *path, char *err, size_t errlen);
 
 /* Writes text to path atomically; path NULL or "-" writes standard output. */
 int output_write_atomic(const char *path, const char *text, char *err, size_t errlen);

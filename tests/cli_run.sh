@@ -64,6 +64,10 @@ expect_bad tls "$good" '$.connections.tls' --set connections.tls=1.4
 [ $? -eq 2 ] && grep -q 'none.json' "$dir/err" || fail "missing file: want exit 2 naming it"
 [ ! -e "$dir/out.json" ] || fail "missing file: result file left"
 
+# an output folder that does not exist is refused before the run
+"$CDNSIM" run "$dir/good.json" --out "$dir/no/such/folder/r.json" 2> "$dir/err"
+[ $? -eq 2 ] && grep -q 'cannot write into' "$dir/err" || fail "unwritable --out: want exit 2 before running"
+
 # usage errors
 "$CDNSIM" run 2>/dev/null; [ $? -eq 2 ] || fail "run without a scenario: want exit 2"
 "$CDNSIM" run "$dir/good.json" --bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown option: want exit 2"
