@@ -80,6 +80,7 @@ void series_free(series_t *s) { free(s->points); memset(s, 0, sizeof *s); }
 series_point_t *series_at(series_t *s, simtime_t t)
 {
     uint64_t i = (uint64_t)(t / s->interval);
+    if (i >= SERIES_MAX_POINTS) return NULL;
     if (i >= s->cap) {
         uint64_t cap = s->cap ? s->cap : 64;
         while (cap <= i) cap *= 2;

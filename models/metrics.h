@@ -26,6 +26,10 @@ typedef struct series_point {
     hist_small_t latency;      /* for the interval's p99, within 3.2% */
 } series_point_t;
 
+/* A time series keeps at most this many intervals (3.7 KB each); later
+ * points of a longer trace are not kept. */
+#define SERIES_MAX_POINTS 100000
+
 typedef struct series {
     simtime_t interval;
     uint64_t n, cap;
@@ -46,7 +50,8 @@ void tally_to_json(const tally_t *t, cJSON *obj);
 
 int series_init(series_t *s, simtime_t interval);
 void series_free(series_t *s);
-/* The point for virtual time t, growing the series; NULL when out of memory. */
+/* The point for virtual time t, growing the series; NULL when out of memory
+ * or beyond SERIES_MAX_POINTS. */
 series_point_t *series_at(series_t *s, simtime_t t);
 /* end: the virtual time the last interval stops at (it may be short). */
 cJSON *series_to_json(const series_t *s, simtime_t end);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/cache/cache.h"
+#include "models/metrics.h"
 #include "models/trace.h"
 #include "sim/cfg.h"
 
@@ -361,6 +362,10 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     if (!cfg_failed(root->c) && !strcmp(s->cache.policy, "belady") && s->workload.type != WORKLOAD_TRACE)
         cfg_fail(root->c, "$.cache.policy", "belady needs every request's next access: "
                  "use it with a trace workload");
+    if (!cfg_failed(root->c) && s->duration != SIMTIME_MAX &&
+        s->duration / s->interval > SERIES_MAX_POINTS)
+        cfg_fail(root->c, "$.stats.interval_s", "too fine for duration_s: more than %d intervals",
+                 SERIES_MAX_POINTS);
     if (!cfg_failed(root->c) && s->duration != SIMTIME_MAX && s->warmup >= s->duration)
         cfg_fail(root->c, "$.warmup_s", "must be less than duration_s");
     if (!cfg_failed(root->c)) {
