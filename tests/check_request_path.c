@@ -77,6 +77,12 @@ START_TEST(cold_tls13_miss_then_hit)
     ck_assert_double_eq_tol(test_num(r, "latency_ms", "max"), 3 * 2 * (ONE_CLIENT + 3) + 2 * (ONE_ORIGIN + 1), 0.01);
     cJSON_Delete(r);
 
+    /* A cold upstream pool: the PoP opens TCP + TLS 1.3 to the origin for
+     * the miss, two more PoP-origin round trips. */
+    r = run(WORLD("\"connections\":{\"tls\":\"1.3\",\"keepalive_share\":0,\"upstream\":\"cold\"}"), 0);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "max"), 3 * 2 * ONE_CLIENT + 3 * 2 * ONE_ORIGIN, 0.01);
+    cJSON_Delete(r);
+
     /* TLS 1.2: one more round trip for the full handshake. */
     r = run(WORLD("\"connections\":{\"tls\":\"1.2\",\"keepalive_share\":0}"), 0);
     ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), 4 * 2 * ONE_CLIENT, 0.01);
@@ -180,6 +186,25 @@ START_TEST(overloaded_origin_queues_then_refuses)
 }
 END_TEST
 
+START_TEST(overloaded_pop_refuses_too)
+{
+    /* The PoP itself serves 100 rps and queues at most 200 ms: of 1,000 rps
+     * of hits about 100 rps are served (after up to 200 ms in the queue) and
+     * the rest refused at once; hits only, so the origin sees one request. */
+    cJSON *r = run("{\"seed\":2,\"duration_s\":20,"
+                   "\"workload\":{\"type\":\"zipf\",\"objects\":1,\"rate_rps\":1000},"
+                   "\"pop\":{\"capacity_rps\":100,\"max_wait_ms\":200}}", 0);
+    double req = test_num(r, "requests", NULL), err = test_num(r, "status", "ERROR");
+    ck_assert_double_eq(req, test_num(r, "requests_sent", NULL));
+    ck_assert_double_eq_tol(err / req, 0.9, 0.02);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
+    const cJSON *pop = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "pops"), 0);
+    ck_assert_double_eq(test_num(pop, "refused", NULL), err);
+    ck_assert_double_gt(test_num(r, "latency_ms", "p99"), 150);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(bad_topology_references)
 {
     test_put("t.csv", "time,key,size\n0,A,1\n");
@@ -202,6 +227,7 @@ int main(void)
     tcase_add_test(tc, collapsing_across_edges_through_a_shield);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
+    tcase_add_test(tc, overloaded_pop_refuses_too);
     tcase_add_test(tc, bad_topology_references);
     suite_add_tcase(su, tc);
     return test_main(su);
