@@ -205,6 +205,27 @@ START_TEST(overloaded_pop_refuses_too)
 }
 END_TEST
 
+START_TEST(diurnal_cycle_by_local_time)
+{
+    /* Amplitude 0.8 around 5 rps at longitude 0: the rate is
+     * 5 (1 + 0.8 cos(2 pi (h - 20) / 24)), peak at 20:00, trough at 08:00;
+     * over the day the mean stays 5 rps (432,000 requests, sd ~660). The
+     * mean of the cosine over the hour from 20:00 is sin(pi/12) / (pi/12) =
+     * 0.98862, so the 20:00-21:00 and 08:00-09:00 buckets average
+     * 5 (1 +- 0.8 x 0.98862) rps (Poisson sd ~0.05 rps). */
+    cJSON *r = run("{\"seed\":4,\"duration_s\":86400,"
+                   "\"workload\":{\"type\":\"zipf\",\"objects\":1,\"rate_rps\":5,\"diurnal\":0.8},"
+                   "\"stats\":{\"interval_s\":3600}}", 0);
+    ck_assert_double_eq_tol(test_num(r, "requests", NULL), 432000, 3000);
+    const cJSON *req = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "timeseries"), "requests");
+    double peak = cJSON_GetArrayItem(req, 20)->valuedouble / 3600;
+    double trough = cJSON_GetArrayItem(req, 8)->valuedouble / 3600;
+    ck_assert_double_eq_tol(peak, 5 * (1 + 0.8 * 0.98862), 0.15);
+    ck_assert_double_eq_tol(trough, 5 * (1 - 0.8 * 0.98862), 0.15);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(bad_topology_references)
 {
     test_put("t.csv", "time,key,size\n0,A,1\n");
@@ -228,6 +249,7 @@ int main(void)
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
     tcase_add_test(tc, overloaded_pop_refuses_too);
+    tcase_add_test(tc, diurnal_cycle_by_local_time);
     tcase_add_test(tc, bad_topology_references);
     suite_add_tcase(su, tc);
     return test_main(su);
