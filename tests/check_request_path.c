@@ -77,6 +77,16 @@ START_TEST(cold_tls13_miss_then_hit)
     ck_assert_double_eq_tol(test_num(r, "latency_ms", "max"), 3 * 2 * (ONE_CLIENT + 3) + 2 * (ONE_ORIGIN + 1), 0.01);
     cJSON_Delete(r);
 
+    /* Resumed sessions: TLS 1.3 with early data adds no round trip to TCP's;
+     * TLS 1.2's abbreviated handshake adds one. */
+    r = run(WORLD("\"connections\":{\"tls\":\"1.3\",\"keepalive_share\":0,"
+                  "\"resumption_share\":1,\"zero_rtt_share\":1}"), 0);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), 2 * 2 * ONE_CLIENT, 0.01);
+    cJSON_Delete(r);
+    r = run(WORLD("\"connections\":{\"tls\":\"1.2\",\"keepalive_share\":0,\"resumption_share\":1}"), 0);
+    ck_assert_double_eq_tol(test_num(r, "latency_ms", "p50"), 3 * 2 * ONE_CLIENT, 0.01);
+    cJSON_Delete(r);
+
     /* A cold upstream pool: the PoP opens TCP + TLS 1.3 to the origin for
      * the miss, two more PoP-origin round trips. */
     r = run(WORLD("\"connections\":{\"tls\":\"1.3\",\"keepalive_share\":0,\"upstream\":\"cold\"}"), 0);
