@@ -95,6 +95,8 @@ struct cdn {
     server_t origin;
     int upstream_handshake_rtts;  /* 0 with warm pools */
     bool fixed_delay;      /* one group, no handshakes: arrivals go straight to the PoP */
+    double *diurnal_keep;  /* per group: this minute's rate over the peak rate */
+    int64_t diurnal_minute; /* the minute diurnal_keep is for, -1 before the first */
 
     request_t *requests;   /* pool */
     uint32_t nrequests, requests_cap, requests_free;

@@ -231,6 +231,7 @@ static void fetch_send(cdn_t *c, uint32_t fid)
     simtime_t now = sim_now(c->sim);
     simtime_t arrive = now + 2 * p->up_oneway * c->upstream_handshake_rtts + p->up_oneway;
     if (p->upstream != NO_ID) {
+        cache_prefetch(c->pops[p->upstream].cache, f->key); /* looked up on arrival */
         sim_at(c->sim, arrive, on_shield_arrival, c, fid);
         return;
     }

@@ -137,6 +137,11 @@ uint32_t cache_slot_of(cache_t *c, uint64_t key)
     return v == CACHE_NO_SLOT ? CACHE_NO_SLOT : v & c->slot_mask;
 }
 
+void cache_prefetch(const cache_t *c, uint64_t key)
+{
+    __builtin_prefetch(&c->index[home_cell(key, c->index_cells)]);
+}
+
 cache_entry_t *cache_find(cache_t *c, uint64_t key)
 {
     uint32_t s = cache_slot_of(c, key);

@@ -50,6 +50,9 @@ void cache_destroy(cache_t *c);
 
 /* The entry for key or NULL; no policy update (a peek). */
 cache_entry_t *cache_find(cache_t *c, uint64_t key);
+/* A hint that key will be looked up soon: starts loading its index cell, so
+ * a lookup issued well after (other work in between) finds it in cache. */
+void cache_prefetch(const cache_t *c, uint64_t key);
 /* Tells the policy that e was hit by r. */
 void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r);
 /* Stores r's object, evicting as the policy says; replaces an existing entry
