@@ -9,7 +9,6 @@
 #include "cli/commands.h"
 #include "models/cdn.h"
 #include "models/scenario.h"
-#include "models/workload.h"
 #include "sim/output.h"
 #include "sim/sim.h"
 
@@ -27,9 +26,10 @@ static const char run_help[] =
 
 static const char validate_help[] =
     "usage: cdnsim validate SCENARIO.json [--seed N] [--set PATH=VALUE]...\n\n"
-    "Checks the scenario (types, ranges, unknown keys, files it names) without\n"
-    "running it. Exit status: 0 valid, 2 not valid (the message names the file\n"
-    "and the JSON path at fault).\n";
+    "Checks the scenario (types, ranges, unknown keys, the files it names, the\n"
+    "topology's PoPs, shields and routes, Cache-Control headers) by building the\n"
+    "model without running it. Exit status: 0 valid, 2 not valid (the message\n"
+    "names the file and the JSON path at fault), 1 runtime failure.\n";
 
 static double wall_now(void)
 {
@@ -111,15 +111,23 @@ int cmd_validate(int argc, char **argv)
         run_args_free(&a);
         return rc;
     }
+    /* Builds the whole model (topology, routes, caches, content classes)
+     * without running it, so every check a run would make is made. */
     char err[1024];
     scenario_t *sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
-    char werr[512] = "";
-    workload_t *w = sc ? workload_create(&sc->workload, sc->seed, false, werr, sizeof werr) : NULL;
-    if (sc && !w) snprintf(err, sizeof err, "%s: $.workload.path: %s", a.scenario, werr);
-    rc = w ? 0 : 2;
-    if (w) printf("%s: valid scenario \"%s\"\n", a.scenario, sc->name);
+    sim_t *sim = sc ? sim_create() : NULL;
+    cdn_t *cdn = NULL;
+    rc = !sc ? 2 : !sim ? 1 : 0;
+    if (sim) {
+        int st = cdn_create(sc, sim, &cdn, err, sizeof err);
+        rc = st == 0 ? 0 : st == -2 ? 2 : 1;
+    } else if (sc) {
+        snprintf(err, sizeof err, "out of memory");
+    }
+    if (rc == 0) printf("%s: valid scenario \"%s\"\n", a.scenario, sc->name);
     else fprintf(stderr, "cdnsim validate: %s\n", err);
-    workload_destroy(w);
+    cdn_destroy(cdn);
+    sim_destroy(sim);
     scenario_free(sc);
     run_args_free(&a);
     return rc;
