@@ -70,6 +70,76 @@ static int fail_input(char *err, size_t errlen, const char *file, const char *pa
     return -2;
 }
 
+/* Each client group's PoP and one-way latency from the world's current
+ * catchments and the routing mode. At build, a group BGP cannot route is bad
+ * input; after a withdrawal it is a group whose requests fail. */
+static int route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    const world_t *w = c->world;
+    simtime_t hop = w->fiber.per_hop_ns;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const world_group_t *wg = &w->groups[g];
+        group_t *gr = &c->groups[g];
+        /* topology.per_hop_ms: one hop per AS on a client's leg */
+        simtime_t last_mile = sc->last_mile_rtt / 2 + hop * (wg->as_path_len > 1 ? wg->as_path_len : 1);
+        gr->unroutable = false;
+        switch (sc->routing) {
+        case ROUTE_ANYCAST:
+            if (wg->anycast_pop < 0) {
+                if (at_build)
+                    return fail_input(err, errlen, sc->file, "$.topology",
+                                      "BGP gives no route to any PoP for client group", wg->name);
+                gr->unroutable = true;
+                break;
+            }
+            gr->pop = (uint32_t)wg->anycast_pop;
+            gr->oneway = wg->anycast_oneway + last_mile;
+            break;
+        case ROUTE_GEO:
+            gr->pop = (uint32_t)wg->nearest_pop;
+            gr->oneway = wg->nearest_oneway + last_mile;
+            break;
+        case ROUTE_ORIGIN:
+            gr->pop = NO_ID;
+            gr->oneway = world_oneway(w, wg->point, c->origin_point) + last_mile;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Plays the operations in time order (ties in file order, as the event
+ * queue will) on the PoPs' announce flags: one that would leave no PoP
+ * announcing is bad input, found before the run rather than in it. */
+static int check_operations(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    bool *up = malloc((size_t)c->npops * sizeof *up);
+    bool *done = calloc((size_t)sc->nops + 1, sizeof *done);
+    int rc = up && done ? 0 : -1, live = 0;
+    if (rc) snprintf(err, errlen, "out of memory");
+    for (uint32_t i = 0; up && i < c->npops; i++) live += up[i] = c->world->pops[i].announced;
+    for (int n = 0; rc == 0 && n < sc->nops; n++) {
+        int k = -1;
+        for (int j = 0; j < sc->nops; j++)
+            if (!done[j] && (k < 0 || sc->ops[j].at < sc->ops[k].at)) k = j;
+        done[k] = true;
+        uint32_t p = c->op_pop[k];
+        live += sc->ops[k].announce - up[p];
+        up[p] = sc->ops[k].announce;
+        if (live == 0) {
+            char path[64];
+            snprintf(path, sizeof path, "$.operations[%d].withdraw", k);
+            rc = fail_input(err, errlen, sc->file, path, "would leave no PoP announcing; last one is",
+                            sc->ops[k].pop);
+        }
+    }
+    free(up);
+    free(done);
+    return rc;
+}
+
 static int build_world(cdn_t *c, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
@@ -139,30 +209,25 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         }
     }
     for (uint32_t g = 0; g < c->ngroups; g++) {
-        const world_group_t *wg = &w->groups[g];
-        group_t *gr = &c->groups[g];
-        gr->lon = wg->point.lon;
-        gr->continent = continent_index(wg->continent);
-        simtime_t last_mile = sc->last_mile_rtt / 2 + hop * (wg->as_path_len > 1 ? wg->as_path_len : 1);
-        switch (sc->routing) {
-        case ROUTE_ANYCAST:
-            if (wg->anycast_pop < 0)
-                return fail_input(err, errlen, sc->file, "$.topology",
-                                  "BGP gives no route to any PoP for client group", wg->name);
-            gr->pop = (uint32_t)wg->anycast_pop;
-            gr->oneway = wg->anycast_oneway + last_mile;
-            break;
-        case ROUTE_GEO:
-            gr->pop = (uint32_t)wg->nearest_pop;
-            gr->oneway = wg->nearest_oneway + last_mile;
-            break;
-        case ROUTE_ORIGIN:
-            gr->pop = NO_ID;
-            gr->oneway = world_oneway(w, wg->point, origin) + last_mile;
-            break;
-        }
+        c->groups[g].lon = w->groups[g].point.lon;
+        c->groups[g].continent = continent_index(w->groups[g].continent);
     }
-    return 0;
+    c->origin_point = origin;
+    int rc = route_groups(c, true, err, errlen);
+    if (rc != 0) return rc;
+    /* operations name PoPs: check them now, schedule them in cdn_run */
+    c->op_pop = calloc((size_t)sc->nops + 1, sizeof *c->op_pop);
+    if (!c->op_pop) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (int k = 0; k < sc->nops; k++) {
+        int pi = world_pop_index(w, sc->ops[k].pop);
+        if (pi < 0) {
+            char path[64];
+            snprintf(path, sizeof path, "$.operations[%d].%s", k, sc->ops[k].announce ? "announce" : "withdraw");
+            return fail_input(err, errlen, sc->file, path, "no PoP with id", sc->ops[k].pop);
+        }
+        c->op_pop[k] = (uint32_t)pi;
+    }
+    return check_operations(c, err, errlen);
 }
 
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
@@ -225,7 +290,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         return -1;
     }
     c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
-                     sc->routing != ROUTE_ORIGIN;
+                     sc->routing != ROUTE_ORIGIN && sc->nops == 0;
     *out = c;
     return 0;
 }
@@ -240,6 +305,7 @@ void cdn_destroy(cdn_t *c)
     free(c->pops);
     free(c->groups);
     free(c->diurnal_keep);
+    free(c->op_pop);
     free(c->requests);
     free(c->fetches);
     series_free(&c->series);
@@ -329,6 +395,12 @@ static void on_arrival_fixed(sim_t *s, void *ctx, uint64_t arg)
 static void on_client_arrival(sim_t *s, void *ctx, uint64_t rid)
 {
     cdn_t *c = ctx;
+    const request_t *r = &c->requests[rid];
+    if (c->groups[r->who].unroutable) { /* no route to the CDN: the request fails */
+        cdn_complete(c, r->who, NO_ID, r->sent, r->size, ST_ERROR, sim_now(s));
+        request_free(c, (uint32_t)rid);
+        return;
+    }
     if (c->groups[c->requests[rid].who].pop == NO_ID) /* routing.mode = origin */
         edge_origin_direct(c, (uint32_t)rid);
     else
@@ -368,7 +440,7 @@ static void send_one(cdn_t *c, const request_spec_t *r)
     if (rid == NO_ID) return;
     c->requests[rid] = make_request(c, r, g);
     /* the lookup comes a few hundred events later: start the index load now */
-    if (gr->pop != NO_ID) cache_prefetch(c->pops[gr->pop].cache, c->requests[rid].key);
+    if (gr->pop != NO_ID && !gr->unroutable) cache_prefetch(c->pops[gr->pop].cache, c->requests[rid].key);
     sim_at(c->sim, at, on_client_arrival, c, rid);
 }
 
@@ -391,8 +463,23 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
     if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
 }
 
+/* A scenario operation: a PoP's site withdrawn or announced; BGP recomputes
+ * every catchment and client groups move at once (requests already on their
+ * way go where their group now goes). */
+static void on_operation(sim_t *s, void *ctx, uint64_t k)
+{
+    cdn_t *c = ctx;
+    const op_spec_t *op = &c->sc->ops[k];
+    char err[512];
+    if (world_announce(c->world, (int)c->op_pop[k], op->announce, err, sizeof err) != 0 ||
+        route_groups(c, false, err, sizeof err) != 0)
+        sim_fail(s, "%s: $.operations[%llu]: %s", c->sc->file, (unsigned long long)k, err);
+}
+
 int cdn_run(cdn_t *c, char *err, size_t errlen)
 {
+    for (int k = 0; k < c->sc->nops; k++)
+        sim_at(c->sim, c->sc->ops[k].at, on_operation, c, (uint64_t)k);
     if (read_next(c)) {
         if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
         else sim_at(c->sim, c->next.time, on_send, c, 0);

@@ -62,6 +62,7 @@ typedef struct fetch {
 
 typedef struct group {
     uint32_t pop;          /* NO_ID in origin mode: clients go to the origin */
+    bool unroutable;       /* BGP gives it no route to the CDN (after a withdrawal) */
     simtime_t oneway;      /* client <-> PoP (or origin), last mile included */
     double lon;            /* for the local-time diurnal cycle */
     uint8_t continent;
@@ -84,6 +85,8 @@ struct cdn {
     const scenario_t *sc;
     sim_t *sim;
     world_t *world;        /* NULL without a topology */
+    geo_point_t origin_point;
+    uint32_t *op_pop;      /* PoP index of each scenario operation */
     workload_t *workload;
     pop_t *pops;
     uint32_t npops;

@@ -276,6 +276,42 @@ static void read_classes(cfg_obj_t *content, scenario_t *s)
     s->nclasses = n;
 }
 
+/* operations: [{"at_s": 600, "withdraw": "FRA"}, {"at_s": 900, "announce": "FRA"}] */
+static void read_operations(cfg_obj_t *root, scenario_t *s)
+{
+    const cJSON *arr;
+    if (!cfg_array(root, "operations", &arr, 0)) return;
+    int n = cJSON_GetArraySize(arr);
+    s->ops = calloc((size_t)n + 1, sizeof *s->ops);
+    if (!s->ops) { cfg_fail(root->c, "$.operations", "out of memory"); return; }
+    for (int i = 0; i < n; i++) {
+        cfg_obj_t o;
+        if (!cfg_elem(root, "operations", arr, i, &o)) return;
+        op_spec_t *op = &s->ops[i];
+        read_seconds(&o, "at_s", &op->at, CFG_REQUIRED);
+        const char *w = NULL, *a = NULL;
+        cfg_str(&o, "withdraw", &w, 0);
+        cfg_str(&o, "announce", &a, 0);
+        cfg_done(&o);
+        if (cfg_failed(root->c)) return;
+        if (!w == !a) {
+            cfg_fail(root->c, o.path, "give exactly one of \"withdraw\" and \"announce\" (a PoP id)");
+            return;
+        }
+        if (s->duration != SIMTIME_MAX && op->at >= s->duration) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.at_s", o.path);
+            cfg_fail(root->c, p, "after the end of the run (duration_s)");
+            return;
+        }
+        snprintf(op->pop, sizeof op->pop, "%s", w ? w : a);
+        op->announce = a != NULL;
+        s->nops++;
+    }
+    if (n > 0 && !s->has_topology)
+        cfg_fail(root->c, "$.operations", "withdrawing or announcing PoPs needs a topology");
+}
+
 static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
 
 static void read_routing(cfg_obj_t *root, scenario_t *s)
@@ -342,6 +378,7 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     read_routing(root, s);
     read_origin(root, s);
     read_connections(root, &s->conn);
+    read_operations(root, s);
 
     /* keys that mean something only with, or only without, a topology are
      * errors on the other side rather than silently ignored */
@@ -430,5 +467,6 @@ void scenario_free(scenario_t *s)
     free_strings(s->shields, s->nshields);
     free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);
+    free(s->ops);
     free(s);
 }

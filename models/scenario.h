@@ -49,6 +49,14 @@ typedef struct server_spec {
     simtime_t max_wait;      /* longer queueing is refused with 503 */
 } server_spec_t;
 
+/* An operation at a point of virtual time: a PoP's site withdrawn (it fails
+ * or is drained) or announced again; BGP recomputes every catchment. */
+typedef struct op_spec {
+    simtime_t at;
+    char pop[16];
+    bool announce;
+} op_spec_t;
+
 typedef struct cache_spec {
     char *policy;
     uint64_t capacity_objects;  /* 0: none */
@@ -87,6 +95,8 @@ typedef struct scenario {
     double diurnal;          /* workload.diurnal: amplitude of the daily cycle, 0..1 */
     double dynamic_share;    /* workload.dynamic_share: uncacheable requests */
     simtime_t last_mile_rtt; /* network.last_mile_ms: access network round trip */
+    op_spec_t *ops;          /* operations, in the file's order */
+    int nops;
 } scenario_t;
 
 /* Reads file, applies the --set assignments, checks and resolves. On error

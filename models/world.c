@@ -674,26 +674,40 @@ static int make_groups(build_t *B)
     return 0;
 }
 
-static int catchments(build_t *B)
+/* Each group's anycast and nearest PoP from the current routes. */
+static int catchments(world_t *w, const char *file, char *err, size_t errlen)
 {
-    world_t *w = B->w;
     uint32_t path[64];
     for (int i = 0; i < w->ngroups; i++) {
         world_group_t *g = &w->groups[i];
-        int v = asg_index(B->g, g->asn);
+        int v = w->group_node[i];
         bgp_catchment_t c;
-        if (bgp_catchment(B->b, v, &w->fiber, &c) < 0) {
-            snprintf(B->err, B->errlen, "%s: $.topology: group %s: no catchment (no location or "
-                     "no announced PoP)", B->file, g->name);
+        if (bgp_catchment(w->bgp, v, &w->fiber, &c) < 0) {
+            snprintf(err, errlen, "%s: $.topology: group %s: no catchment (no location or "
+                     "no announced PoP)", file, g->name);
             return -1;
         }
         g->nearest_pop = c.nearest_site;
         g->nearest_oneway = c.nearest_ns;
         g->anycast_pop = c.anycast_site;
         g->anycast_oneway = c.anycast_site >= 0 ? c.anycast_ns : 0;
-        g->as_path_len = c.anycast_site >= 0 ? bgp_path(B->b, v, path, 64) : 0;
+        g->as_path_len = c.anycast_site >= 0 ? bgp_path(w->bgp, v, path, 64) : 0;
     }
     return 0;
+}
+
+int world_announce(world_t *w, int pop, bool announced, char *err, size_t errlen)
+{
+    int up = 0;
+    for (int i = 0; i < w->npops; i++) up += i == pop ? announced : w->pops[i].announced;
+    if (!up) {
+        snprintf(err, errlen, "withdrawing %s would leave no PoP announcing", w->pops[pop].id);
+        return -1;
+    }
+    if (bgp_site_announce(w->bgp, pop, announced, err, errlen) < 0) return -1;
+    w->pops[pop].announced = announced;
+    if (bgp_compute(w->bgp, err, errlen) < 0) return -1;
+    return catchments(w, "world", err, errlen);
 }
 
 /* ---- the whole build --------------------------------------------------- */
@@ -776,7 +790,15 @@ world_t *world_build(const world_spec_t *spec, char *err, size_t errlen)
         snprintf(err, errlen, "%s: $.topology: %s", B.file, msg);
         goto fail;
     }
-    if (catchments(&B) < 0) goto fail;
+    w->group_node = malloc(((size_t)w->ngroups + 1) * sizeof *w->group_node);
+    if (!w->group_node) { oom(&B); goto fail; }
+    for (int i = 0; i < w->ngroups; i++) w->group_node[i] = asg_index(B.g, w->groups[i].asn);
+    /* the world keeps the graph and its routes, for world_announce */
+    w->graph = B.g;
+    w->bgp = B.b;
+    B.g = NULL;
+    B.b = NULL;
+    if (catchments(w, B.file, err, errlen) < 0) goto fail;
     goto done;
 fail:
     world_free(w);
@@ -796,6 +818,9 @@ done:
 void world_free(world_t *w)
 {
     if (!w) return;
+    bgp_free(w->bgp);
+    asg_free(w->graph);
+    free(w->group_node);
     free(w->pops);
     free(w->groups);
     free(w);

@@ -66,6 +66,9 @@ typedef struct world_group {
     int as_path_len;      /* of the anycast route */
 } world_group_t;
 
+struct asg;
+struct bgp;
+
 typedef struct world {
     world_pop_t *pops;
     int npops;
@@ -73,6 +76,9 @@ typedef struct world {
     int ngroups;
     geo_fiber_t fiber;
     int ases, links;      /* AS graph size */
+    struct asg *graph;    /* kept for world_announce; owned */
+    struct bgp *bgp;
+    int *group_node;      /* graph node of each group's AS */
 } world_t;
 
 /* Builds the world; NULL with "file: $.topology...: message" in err. */
@@ -83,6 +89,11 @@ void world_free(world_t *w);
  * lon; `#` comment lines). Returns the count with *out malloc()ed, or -1
  * with "file:line: ..." in err. */
 int world_load_pops(const char *path, world_pop_t **out, char *err, size_t errlen);
+
+/* Announces or withdraws PoP pop's site (a PoP failing, or coming back) and
+ * recomputes every route and catchment. -1 with a message when no PoP would
+ * be left announcing, or out of memory. */
+int world_announce(world_t *w, int pop, bool announced, char *err, size_t errlen);
 
 /* Index of PoP id, or -1. */
 int world_pop_index(const world_t *w, const char *id);

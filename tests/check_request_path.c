@@ -146,6 +146,29 @@ START_TEST(collapsing_across_edges_through_a_shield)
 }
 END_TEST
 
+START_TEST(withdrawn_site_moves_its_catchment)
+{
+    /* MA's clients reach AAA. At 5 s AAA withdraws: AS100 now hears the CDN
+     * only through its peer AS200, whose customer route leads to BBB, so the
+     * request at 10 s lands at BBB, cold (MISS). At 15 s AAA announces again
+     * and the request at 20 s is a HIT at AAA, which kept its cache. */
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n10,A,100\n20,A,100\n");
+    cJSON *r = run(WORLD("\"operations\":[{\"at_s\":5,\"withdraw\":\"AAA\"},"
+                         "{\"at_s\":15,\"announce\":\"AAA\"}]"), 0);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 2);
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 1);
+    const cJSON *pops = cJSON_GetObjectItem(r, "pops");
+    ck_assert_double_eq(test_num(cJSON_GetArrayItem(pops, 0), "requests", NULL), 2);  /* AAA */
+    ck_assert_double_eq(test_num(cJSON_GetArrayItem(pops, 1), "requests", NULL), 1);  /* BBB */
+    cJSON_Delete(r);
+    /* bad operations: an unknown PoP, withdrawing the last one announcing */
+    run(WORLD("\"operations\":[{\"at_s\":5,\"withdraw\":\"ZZZ\"}]"), -2);
+    run(WORLD("\"operations\":[{\"at_s\":1,\"withdraw\":\"AAA\"},{\"at_s\":2,\"withdraw\":\"BBB\"},"
+              "{\"at_s\":3,\"withdraw\":\"CCC\"}]"), -2);
+}
+END_TEST
+
 START_TEST(geo_never_slower_than_anycast)
 {
     /* On a generated world, every group's geo PoP is at most as far as its
@@ -256,6 +279,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, test_dir_remove);
     tcase_add_test(tc, cold_tls13_miss_then_hit);
     tcase_add_test(tc, collapsing_across_edges_through_a_shield);
+    tcase_add_test(tc, withdrawn_site_moves_its_catchment);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
     tcase_add_test(tc, overloaded_pop_refuses_too);
