@@ -125,9 +125,11 @@ static int check_operations(cdn_t *c, char *err, size_t errlen)
         for (int j = 0; j < sc->nops; j++)
             if (!done[j] && (k < 0 || sc->ops[j].at < sc->ops[k].at)) k = j;
         done[k] = true;
+        if (sc->ops[k].kind == OP_PURGE) continue;
         uint32_t p = c->op_pop[k];
-        live += sc->ops[k].announce - up[p];
-        up[p] = sc->ops[k].announce;
+        bool announce = sc->ops[k].kind == OP_ANNOUNCE;
+        live += announce - up[p];
+        up[p] = announce;
         if (live == 0) {
             char path[64];
             snprintf(path, sizeof path, "$.operations[%d].withdraw", k);
@@ -138,6 +140,38 @@ static int check_operations(cdn_t *c, char *err, size_t errlen)
     free(up);
     free(done);
     return rc;
+}
+
+static int pop_index(const cdn_t *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->npops; i++)
+        if (!strcmp(c->pops[i].id, id)) return (int)i;
+    return -1;
+}
+
+static const char *const op_names[] = { "withdraw", "announce", "purge" };
+
+/* Operations name PoPs: resolved and checked before the run. */
+static int resolve_operations(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    c->op_pop = calloc((size_t)sc->nops + 1, sizeof *c->op_pop);
+    if (!c->op_pop) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (int k = 0; k < sc->nops; k++) {
+        const op_spec_t *op = &sc->ops[k];
+        if (op->kind == OP_PURGE && !strcmp(op->pop, "all")) {
+            c->op_pop[k] = NO_ID; /* every PoP */
+            continue;
+        }
+        int pi = pop_index(c, op->pop);
+        if (pi < 0) {
+            char path[64];
+            snprintf(path, sizeof path, "$.operations[%d].%s", k, op_names[op->kind]);
+            return fail_input(err, errlen, sc->file, path, "no PoP with id", op->pop);
+        }
+        c->op_pop[k] = (uint32_t)pi;
+    }
+    return c->world ? check_operations(c, err, errlen) : 0;
 }
 
 static int build_world(cdn_t *c, char *err, size_t errlen)
@@ -215,19 +249,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     c->origin_point = origin;
     int rc = route_groups(c, true, err, errlen);
     if (rc != 0) return rc;
-    /* operations name PoPs: check them now, schedule them in cdn_run */
-    c->op_pop = calloc((size_t)sc->nops + 1, sizeof *c->op_pop);
-    if (!c->op_pop) { snprintf(err, errlen, "out of memory"); return -1; }
-    for (int k = 0; k < sc->nops; k++) {
-        int pi = world_pop_index(w, sc->ops[k].pop);
-        if (pi < 0) {
-            char path[64];
-            snprintf(path, sizeof path, "$.operations[%d].%s", k, sc->ops[k].announce ? "announce" : "withdraw");
-            return fail_input(err, errlen, sc->file, path, "no PoP with id", sc->ops[k].pop);
-        }
-        c->op_pop[k] = (uint32_t)pi;
-    }
-    return check_operations(c, err, errlen);
+    return 0;
 }
 
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
@@ -264,6 +286,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         return -2;
     }
     int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
+    if (rc == 0) rc = resolve_operations(c, err, errlen);
     if (rc != 0) { cdn_destroy(c); return rc; }
 
     double *weights = malloc(c->ngroups * sizeof *weights);
@@ -470,8 +493,14 @@ static void on_operation(sim_t *s, void *ctx, uint64_t k)
 {
     cdn_t *c = ctx;
     const op_spec_t *op = &c->sc->ops[k];
+    uint32_t pi = c->op_pop[k];
     char err[512];
-    if (world_announce(c->world, (int)c->op_pop[k], op->announce, err, sizeof err) != 0 ||
+    if (op->kind == OP_PURGE) { /* fetches in flight find their entries gone and store nothing */
+        for (uint32_t i = 0; i < c->npops; i++)
+            if (pi == NO_ID || pi == i) cache_clear(c->pops[i].cache);
+        return;
+    }
+    if (world_announce(c->world, (int)pi, op->kind == OP_ANNOUNCE, err, sizeof err) != 0 ||
         route_groups(c, false, err, sizeof err) != 0)
         sim_fail(s, "%s: $.operations[%llu]: %s", c->sc->file, (unsigned long long)k, err);
 }

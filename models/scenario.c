@@ -276,9 +276,11 @@ static void read_classes(cfg_obj_t *content, scenario_t *s)
     s->nclasses = n;
 }
 
-/* operations: [{"at_s": 600, "withdraw": "FRA"}, {"at_s": 900, "announce": "FRA"}] */
+/* operations: [{"at_s": 600, "withdraw": "FRA"}, {"at_s": 900, "announce": "FRA"},
+ * {"at_s": 1200, "purge": "all"}] */
 static void read_operations(cfg_obj_t *root, scenario_t *s)
 {
+    static const char *const kinds[] = { "withdraw", "announce", "purge" };
     const cJSON *arr;
     if (!cfg_array(root, "operations", &arr, 0)) return;
     int n = cJSON_GetArraySize(arr);
@@ -289,13 +291,17 @@ static void read_operations(cfg_obj_t *root, scenario_t *s)
         if (!cfg_elem(root, "operations", arr, i, &o)) return;
         op_spec_t *op = &s->ops[i];
         read_seconds(&o, "at_s", &op->at, CFG_REQUIRED);
-        const char *w = NULL, *a = NULL;
-        cfg_str(&o, "withdraw", &w, 0);
-        cfg_str(&o, "announce", &a, 0);
+        const char *id = NULL;
+        int given = 0;
+        for (int k = 0; k < 3; k++) {
+            const char *v = NULL;
+            if (cfg_str(&o, kinds[k], &v, 0)) { id = v; op->kind = (op_kind_t)k; given++; }
+        }
         cfg_done(&o);
         if (cfg_failed(root->c)) return;
-        if (!w == !a) {
-            cfg_fail(root->c, o.path, "give exactly one of \"withdraw\" and \"announce\" (a PoP id)");
+        if (given != 1) {
+            cfg_fail(root->c, o.path, "give exactly one of \"withdraw\", \"announce\" and \"purge\" "
+                     "(a PoP id; for a purge also \"all\")");
             return;
         }
         if (s->duration != SIMTIME_MAX && op->at >= s->duration) {
@@ -304,12 +310,13 @@ static void read_operations(cfg_obj_t *root, scenario_t *s)
             cfg_fail(root->c, p, "after the end of the run (duration_s)");
             return;
         }
-        snprintf(op->pop, sizeof op->pop, "%s", w ? w : a);
-        op->announce = a != NULL;
+        if (op->kind != OP_PURGE && !s->has_topology) {
+            cfg_fail(root->c, o.path, "withdrawing or announcing PoPs needs a topology");
+            return;
+        }
+        snprintf(op->pop, sizeof op->pop, "%s", id);
         s->nops++;
     }
-    if (n > 0 && !s->has_topology)
-        cfg_fail(root->c, "$.operations", "withdrawing or announcing PoPs needs a topology");
 }
 
 static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };

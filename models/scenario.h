@@ -50,11 +50,14 @@ typedef struct server_spec {
 } server_spec_t;
 
 /* An operation at a point of virtual time: a PoP's site withdrawn (it fails
- * or is drained) or announced again; BGP recomputes every catchment. */
+ * or is drained) or announced again, BGP recomputing every catchment; or a
+ * purge emptying one PoP's cache or all of them. */
+typedef enum op_kind { OP_WITHDRAW, OP_ANNOUNCE, OP_PURGE } op_kind_t;
+
 typedef struct op_spec {
     simtime_t at;
-    char pop[16];
-    bool announce;
+    op_kind_t kind;
+    char pop[16];            /* a PoP id; for a purge also "all" */
 } op_spec_t;
 
 typedef struct cache_spec {

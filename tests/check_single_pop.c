@@ -53,6 +53,25 @@ START_TEST(belady_through_the_run)
 }
 END_TEST
 
+START_TEST(purge_empties_the_cache)
+{
+    /* A@0 miss, A@1 hit, B@1.5 miss, purge at 2, A@3 miss again, A@4 hit,
+     * B@5 miss again. */
+    test_put("t.csv", "time,key,size\n0,A,1\n1,A,1\n1.5,B,1\n3,A,1\n4,A,1\n5,B,1\n");
+    cJSON *r = test_result("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                           "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                           "\"operations\":[{\"at_s\":2,\"purge\":\"all\"}]}");
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 2);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 4);
+    cJSON_Delete(r);
+    char err[1024];
+    ck_assert_int_eq(test_run("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                              "\"operations\":[{\"at_s\":2,\"purge\":\"pop-9\"}]}", NULL, 0, &r, err,
+                              sizeof err), -2);
+    ck_assert_ptr_nonnull(strstr(err, "$.operations[0].purge"));
+}
+END_TEST
+
 START_TEST(byte_capacity_hand_worked)
 {
     /* 100 bytes: A(60) miss; B(50) miss evicts A; A miss evicts B; C(200) is
@@ -246,6 +265,7 @@ int main(void)
     tcase_add_checked_fixture(tc, test_dir_make, test_dir_remove);
     tcase_add_test(tc, lru_hand_worked);
     tcase_add_test(tc, belady_through_the_run);
+    tcase_add_test(tc, purge_empties_the_cache);
     tcase_add_test(tc, byte_capacity_hand_worked);
     tcase_add_test(tc, max_age_hand_worked);
     tcase_add_test(tc, collapsing_and_latency_chain);

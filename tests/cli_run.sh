@@ -58,8 +58,9 @@ expect_bad shield_no_topology "$good" '$.shield: a shield tier needs a topology'
 expect_bad belady_no_trace "$good" '$.cache.policy: belady needs' --set cache.policy=belady
 expect_bad class_header "$good" '$.content.classes[0].share' --set 'content.classes=[{"cache_control":"max-age=1"}]'
 expect_bad tls "$good" '$.connections.tls' --set connections.tls=1.4
-expect_bad ops_no_topology "$good" '$.operations: withdrawing or announcing PoPs needs a topology' --set 'operations=[{"at_s":1,"withdraw":"FRA"}]'
+expect_bad ops_no_topology "$good" '$.operations[0]: withdrawing or announcing PoPs needs a topology' --set 'operations=[{"at_s":1,"withdraw":"FRA"}]'
 expect_bad ops_both "$good" '$.operations[0]: give exactly one' --set 'operations=[{"at_s":1,"withdraw":"FRA","announce":"FRA"}]'
+expect_bad purge_unknown "$good" '$.operations[0].purge: no PoP with id' --set 'operations=[{"at_s":1,"purge":"FRA"}]'
 expect_bad ops_late "$good" '$.operations[0].at_s: after the end' --set 'operations=[{"at_s":100,"withdraw":"FRA"}]'
 expect_bad fine_series "$good" '$.stats.interval_s: too fine' --set stats.interval_s=0.0001
 

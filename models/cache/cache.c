@@ -213,6 +213,19 @@ bool cache_remove(cache_t *c, uint64_t key)
     return true;
 }
 
+void cache_clear(cache_t *c)
+{
+    /* Removing a cell shifts later cells of its run back into it, so a cell
+     * is looked at again until it is empty; nothing moves behind the scan. */
+    for (uint64_t i = 0; i < c->index_cells && c->objects > 0;) {
+        uint32_t v = c->index[i];
+        if (v == CACHE_NO_SLOT) { i++; continue; }
+        remove_slot(c, v & c->slot_mask);
+    }
+    c->found = NULL;
+    c->absent_valid = false;
+}
+
 static uint32_t alloc_slot(cache_t *c)
 {
     if (c->free_head == CACHE_NO_SLOT && c->fresh == c->nslots) {

@@ -59,6 +59,8 @@ void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r);
  * for the key. NULL when not admitted (too large, or the policy declines). */
 cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, uint32_t tag);
 bool cache_remove(cache_t *c, uint64_t key);
+/* Removes every object (a purge); the policy sees each removal. */
+void cache_clear(cache_t *c);
 
 uint64_t cache_objects(const cache_t *c);
 uint64_t cache_bytes(const cache_t *c);
