@@ -193,6 +193,19 @@ START_TEST(geo_never_slower_than_anycast)
         cJSON_Delete(r);
     }
     for (int k = 0; k < 3; k++) ck_assert_msg(p[1][k] <= p[0][k] + 1e-9, "geo %g > anycast %g", p[1][k], p[0][k]);
+
+    /* and group by group, on the same world */
+    char pops[600], metros[600], err[1024];
+    snprintf(pops, sizeof pops, "%s/topologies/pops.csv", cwd);
+    snprintf(metros, sizeof metros, "%s/topologies/metros.csv", cwd);
+    world_spec_t spec = { .pops_file = pops, .metros_file = metros, .groups_per_metro = 3,
+                          .ases = 800, .graph_seed = 1, .route_factor = 2.0, .file = "w.json" };
+    world_t *w = world_build(&spec, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    for (int g = 0; g < w->ngroups; g++)
+        if (w->groups[g].anycast_pop >= 0)
+            ck_assert_int_le(w->groups[g].nearest_oneway, w->groups[g].anycast_oneway);
+    world_free(w);
 }
 END_TEST
 
