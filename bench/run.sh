@@ -38,7 +38,7 @@ EOT
 done
 
 echo
-echo "== world scenario (212 PoPs, 20,000 ASes, 887 client groups, shields)"
+echo "== world scenario (212 PoPs, 20,000 ASes, 886 client groups, shields)"
 for req in 1000000 10000000; do
     dur=$((req / 10000))
     for objects in 100000 1000000; do
