@@ -109,6 +109,45 @@ static int route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
     return 0;
 }
 
+/* The client groups whose networks host bots: those of attack.metros, or
+ * each with probability attack.group_share (stream "attack.bots"), at least
+ * one. */
+static int pick_bots(cdn_t *c, char *err, size_t errlen)
+{
+    c->bots = malloc((size_t)c->ngroups * sizeof *c->bots);
+    gsl_rng *pick = rng_stream_create(c->sc->seed, "attack.bots");
+    c->r_attack = rng_stream_create(c->sc->seed, "attack.arrivals");
+    if (!c->bots || !pick || !c->r_attack) {
+        if (pick) gsl_rng_free(pick);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const attack_spec_t *a = &c->sc->attack;
+    for (int m = 0; m < a->nmetros; m++) {
+        size_t len = strlen(a->metros[m]);
+        bool found = false;
+        for (uint32_t g = 0; g < c->ngroups; g++) {
+            const char *name = c->world->groups[g].name; /* "metro/ASn" */
+            if (strncmp(name, a->metros[m], len) != 0 || name[len] != '/') continue;
+            found = true;
+            bool listed = false; /* a metro named twice adds its groups once */
+            for (uint32_t b = 0; b < c->nbots && !listed; b++) listed = c->bots[b] == g;
+            if (!listed) c->bots[c->nbots++] = g;
+        }
+        if (!found) {
+            char path[64];
+            snprintf(path, sizeof path, "$.attack.metros[%d]", m);
+            gsl_rng_free(pick);
+            return fail_input(err, errlen, c->sc->file, path, "no client group in metro", a->metros[m]);
+        }
+    }
+    for (uint32_t g = 0; !a->nmetros && g < c->ngroups; g++)
+        if (gsl_rng_uniform(pick) < a->group_share) c->bots[c->nbots++] = g;
+    if (c->nbots == 0) c->bots[c->nbots++] = (uint32_t)gsl_rng_uniform_int(pick, c->ngroups);
+    gsl_rng_free(pick);
+    return 0;
+}
+
 /* Plays the operations in time order (ties in file order, as the event
  * queue will) on the PoPs' announce flags: one that would leave no PoP
  * announcing is bad input, found before the run rather than in it. */
@@ -287,6 +326,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     }
     int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
     if (rc == 0) rc = resolve_operations(c, err, errlen);
+    if (rc == 0 && sc->attack.rate_rps > 0) rc = pick_bots(c, err, errlen);
     if (rc != 0) { cdn_destroy(c); return rc; }
 
     double *weights = malloc(c->ngroups * sizeof *weights);
@@ -329,6 +369,8 @@ void cdn_destroy(cdn_t *c)
     free(c->groups);
     free(c->diurnal_keep);
     free(c->op_pop);
+    free(c->bots);
+    if (c->r_attack) gsl_rng_free(c->r_attack);
     free(c->requests);
     free(c->fetches);
     series_free(&c->series);
@@ -486,6 +528,45 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
     if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
 }
 
+/* A flood request from a bot in group g reaches where g's route leads now:
+ * it takes that PoP's request handling (or the origin's, without a CDN). */
+static void on_attack_arrival(sim_t *s, void *ctx, uint64_t g)
+{
+    cdn_t *c = ctx;
+    const group_t *gr = &c->groups[g];
+    bool at_origin = gr->pop == NO_ID, measured = sim_now(s) >= c->sc->warmup;
+    if (gr->unroutable) return; /* no route: it reaches nothing */
+    server_t *sv = at_origin ? &c->origin : &c->pops[gr->pop].server;
+    simtime_t ready;
+    bool served = server_take(sv, sim_now(s), &ready);
+    if (!measured) return;
+    c->attack_requests++;
+    c->attack_refused += !served;
+    if (at_origin) {
+        c->origin_attack_requests++;
+        c->origin_attack_refused += !served;
+    } else {
+        c->pops[gr->pop].attack_requests++;
+        c->pops[gr->pop].attack_refused += !served;
+    }
+}
+
+/* The flood's sends: Poisson at attack.rate_rps from start_s to end_s, each
+ * from a bot group drawn uniformly, batched like client sends. */
+static void on_attack_send(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    const attack_spec_t *a = &c->sc->attack;
+    simtime_t horizon = sim_now(s) + SEND_BATCH_SPAN;
+    int n = 0;
+    do {
+        uint32_t g = c->bots[gsl_rng_uniform_int(c->r_attack, c->nbots)];
+        sim_at(s, c->attack_next + c->groups[g].oneway, on_attack_arrival, c, g);
+        c->attack_next += simtime_from_s(gsl_ran_exponential(c->r_attack, 1.0 / a->rate_rps));
+    } while (c->attack_next < horizon && c->attack_next < a->end && ++n < SEND_BATCH_MAX);
+    if (c->attack_next < a->end) sim_at(s, c->attack_next, on_attack_send, c, 0);
+}
+
 /* A scenario operation: a PoP's site withdrawn or announced; BGP recomputes
  * every catchment and client groups move at once (requests already on their
  * way go where their group now goes). */
@@ -507,6 +588,10 @@ static void on_operation(sim_t *s, void *ctx, uint64_t k)
 
 int cdn_run(cdn_t *c, char *err, size_t errlen)
 {
+    if (c->nbots) {
+        c->attack_next = c->sc->attack.start;
+        sim_at(c->sim, c->attack_next, on_attack_send, c, 0);
+    }
     for (int k = 0; k < c->sc->nops; k++)
         sim_at(c->sim, c->sc->ops[k].at, on_operation, c, (uint64_t)k);
     if (read_next(c)) {
@@ -547,6 +632,31 @@ static void add_pops(const cdn_t *c, cJSON *o)
     }
 }
 
+/* Where the flood went: anycast spreads it over the bots' catchments. */
+static void add_attack(const cdn_t *c, cJSON *o)
+{
+    cJSON *a = cJSON_AddObjectToObject(o, "attack");
+    json_add_count(a, "bot_groups", c->nbots);
+    json_add_count(a, "requests", c->attack_requests);
+    json_add_count(a, "refused", c->attack_refused);
+    cJSON *pops = cJSON_AddArrayToObject(a, "pops");
+    for (uint32_t i = 0; i < c->npops; i++) {
+        if (!c->pops[i].attack_requests) continue;
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "id", c->pops[i].id);
+        json_add_count(p, "requests", c->pops[i].attack_requests);
+        json_add_count(p, "refused", c->pops[i].attack_refused);
+        cJSON_AddItemToArray(pops, p);
+    }
+    if (c->origin_attack_requests) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "id", "origin");
+        json_add_count(p, "requests", c->origin_attack_requests);
+        json_add_count(p, "refused", c->origin_attack_refused);
+        cJSON_AddItemToArray(pops, p);
+    }
+}
+
 cJSON *cdn_results(const cdn_t *c)
 {
     const scenario_t *sc = c->sc;
@@ -573,6 +683,7 @@ cJSON *cdn_results(const cdn_t *c)
         cJSON *catch = catchments_json(c->world, false);
         if (catch) cJSON_AddItemToObject(o, "catchments", catch);
     }
+    if (c->nbots) add_attack(c, o);
     cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
     cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
     cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);

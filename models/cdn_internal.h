@@ -77,6 +77,7 @@ typedef struct pop {
     simtime_t up_oneway;   /* to the upstream */
     server_t server;
     tally_t tally;         /* requests from clients */
+    uint64_t attack_requests, attack_refused; /* flood requests that reached it */
     uint64_t tier_requests, tier_hits; /* requests from edges, as a shield */
     bool is_shield;
 } pop_t;
@@ -87,6 +88,12 @@ struct cdn {
     world_t *world;        /* NULL without a topology */
     geo_point_t origin_point;
     uint32_t *op_pop;      /* PoP index of each scenario operation */
+    uint32_t *bots;        /* client groups hosting the attack's bots */
+    uint32_t nbots;
+    gsl_rng *r_attack;
+    simtime_t attack_next; /* the next flood request's send time */
+    uint64_t attack_requests, attack_refused;   /* after warm-up, at PoPs and origin */
+    uint64_t origin_attack_requests, origin_attack_refused;
     workload_t *workload;
     pop_t *pops;
     uint32_t npops;

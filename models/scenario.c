@@ -319,6 +319,30 @@ static void read_operations(cfg_obj_t *root, scenario_t *s)
     }
 }
 
+/* attack: {"rate_rps": 50000, "start_s": 300, "end_s": 600, "group_share": 0.05}
+ * or with "metros": ["Sao Paulo", ...] instead of a random share */
+static void read_attack(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t a;
+    attack_spec_t *at = &s->attack;
+    at->group_share = 0.05;
+    if (!cfg_child(root, "attack", &a, 0)) return;
+    cfg_num(&a, "rate_rps", &at->rate_rps, 0, 1e9, CFG_REQUIRED | CFG_LO_OPEN);
+    read_seconds(&a, "start_s", &at->start, 0);
+    at->end = s->duration;
+    read_seconds(&a, "end_s", &at->end, 0);
+    cfg_num(&a, "group_share", &at->group_share, 0, 1, CFG_LO_OPEN);
+    read_strings(&a, "metros", &at->metros, &at->nmetros);
+    cfg_done(&a);
+    if (s->duration != SIMTIME_MAX && at->end > s->duration) at->end = s->duration;
+    if (cfg_failed(root->c)) return;
+    if (!s->has_topology)
+        cfg_fail(root->c, "$.attack", "an attack spread by anycast needs a topology");
+    else if (at->end == SIMTIME_MAX || at->end <= at->start)
+        cfg_fail(root->c, "$.attack.end_s", "expected an end after start_s (and within a trace's run, "
+                 "end_s is needed)");
+}
+
 static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
 
 static void read_routing(cfg_obj_t *root, scenario_t *s)
@@ -386,6 +410,7 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     read_origin(root, s);
     read_connections(root, &s->conn);
     read_operations(root, s);
+    read_attack(root, s);
 
     /* keys that mean something only with, or only without, a topology are
      * errors on the other side rather than silently ignored */
@@ -475,5 +500,6 @@ void scenario_free(scenario_t *s)
     free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);
     free(s->ops);
+    free_strings(s->attack.metros, s->attack.nmetros);
     free(s);
 }

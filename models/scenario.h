@@ -60,6 +60,18 @@ typedef struct op_spec {
     char pop[16];            /* a PoP id; for a purge also "all" */
 } op_spec_t;
 
+/* A request flood from a botnet living in some client groups' networks: it
+ * reaches whichever PoPs those groups' routes lead to (anycast spreads it),
+ * and takes those PoPs' request handling (pop.capacity_rps), so legitimate
+ * clients of the same PoPs see queueing and 503s while other PoPs do not. */
+typedef struct attack_spec {
+    double rate_rps;         /* 0: no attack */
+    simtime_t start, end;
+    double group_share;      /* share of client groups hosting bots, drawn by seed */
+    char **metros;           /* or: the groups of these metros host them */
+    int nmetros;
+} attack_spec_t;
+
 typedef struct cache_spec {
     char *policy;
     uint64_t capacity_objects;  /* 0: none */
@@ -98,6 +110,7 @@ typedef struct scenario {
     double diurnal;          /* workload.diurnal: amplitude of the daily cycle, 0..1 */
     double dynamic_share;    /* workload.dynamic_share: uncacheable requests */
     simtime_t last_mile_rtt; /* network.last_mile_ms: access network round trip */
+    attack_spec_t attack;    /* a DDoS flood; rate 0: none */
     op_spec_t *ops;          /* operations, in the file's order */
     int nops;
 } scenario_t;

@@ -169,6 +169,34 @@ START_TEST(withdrawn_site_moves_its_catchment)
 }
 END_TEST
 
+START_TEST(attack_lands_where_the_bots_routes_lead)
+{
+    /* Bots in MB's networks flood 2,000 rps for 10 s. MB's route leads to
+     * BBB, so BBB's request handling (200 rps, 50 ms of queue) is swamped and
+     * its legitimate clients get 503s, while AAA, serving MA, never sees the
+     * flood. */
+    cJSON *r = run("{\"seed\":1,\"duration_s\":20,"
+                   "\"workload\":{\"type\":\"zipf\",\"objects\":1,\"rate_rps\":100},"
+                   "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","
+                   "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\"},"
+                   "\"origin\":{\"lat\":0,\"lon\":63},"
+                   "\"pop\":{\"capacity_rps\":200,\"max_wait_ms\":50},"
+                   "\"attack\":{\"rate_rps\":2000,\"start_s\":5,\"end_s\":15,\"metros\":[\"MB\"]}}", 0);
+    const cJSON *att = cJSON_GetObjectItem(r, "attack");
+    ck_assert_double_eq_tol(test_num(att, "requests", NULL), 20000, 600);
+    const cJSON *ap = cJSON_GetObjectItem(att, "pops");
+    ck_assert_int_eq(cJSON_GetArraySize(ap), 1);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ap, 0), "id")->valuestring, "BBB");
+    ck_assert_double_gt(test_num(att, "refused", NULL), 0.8 * test_num(att, "requests", NULL));
+    const cJSON *pops = cJSON_GetObjectItem(r, "pops");
+    ck_assert_double_eq(test_num(cJSON_GetObjectItem(cJSON_GetArrayItem(pops, 0), "status"), "ERROR", NULL), 0);
+    ck_assert_double_gt(test_num(cJSON_GetObjectItem(cJSON_GetArrayItem(pops, 1), "status"), "ERROR", NULL), 100);
+    cJSON_Delete(r);
+    test_put("t.csv", "time,key,size\n0,A,1\n");
+    run(WORLD("\"attack\":{\"rate_rps\":10,\"end_s\":1,\"metros\":[\"Atlantis\"]}"), -2);
+}
+END_TEST
+
 START_TEST(geo_never_slower_than_anycast)
 {
     /* On a generated world, every group's geo PoP is at most as far as its
@@ -293,6 +321,7 @@ int main(void)
     tcase_add_test(tc, cold_tls13_miss_then_hit);
     tcase_add_test(tc, collapsing_across_edges_through_a_shield);
     tcase_add_test(tc, withdrawn_site_moves_its_catchment);
+    tcase_add_test(tc, attack_lands_where_the_bots_routes_lead);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
     tcase_add_test(tc, overloaded_pop_refuses_too);

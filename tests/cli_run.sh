@@ -62,6 +62,7 @@ expect_bad ops_no_topology "$good" '$.operations[0]: withdrawing or announcing P
 expect_bad ops_both "$good" '$.operations[0]: give exactly one' --set 'operations=[{"at_s":1,"withdraw":"FRA","announce":"FRA"}]'
 expect_bad purge_unknown "$good" '$.operations[0].purge: no PoP with id' --set 'operations=[{"at_s":1,"purge":"FRA"}]'
 expect_bad ops_late "$good" '$.operations[0].at_s: after the end' --set 'operations=[{"at_s":100,"withdraw":"FRA"}]'
+expect_bad attack_no_topology "$good" '$.attack: an attack spread by anycast needs a topology' --set 'attack={"rate_rps":10}'
 expect_bad fine_series "$good" '$.stats.interval_s: too fine' --set stats.interval_s=0.0001
 
 # a missing scenario file
