@@ -233,7 +233,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     /* the origin: in a PoP's city, at given coordinates, or beside the first PoP */
     geo_point_t origin = w->pops[0].point;
     if (sc->origin_location) {
-        int oi = world_pop_index(w, sc->origin_location);
+        int oi = pop_index(c, sc->origin_location);
         if (oi < 0)
             return fail_input(err, errlen, sc->file, "$.origin.location", "no PoP city with id",
                               sc->origin_location);
@@ -248,7 +248,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin) + hop;
     if (sc->shield_enabled) {
         for (int k = 0; k < sc->nshields; k++) {
-            int si = world_pop_index(w, sc->shields[k]);
+            int si = pop_index(c, sc->shields[k]);
             if (si < 0) {
                 char path[64];
                 snprintf(path, sizeof path, "$.shield.pops[%d]", k);
@@ -259,7 +259,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         /* shield.map places edges explicitly */
         for (int k = 0; k < sc->nshield_map; k++) {
             const char *edge = sc->shield_map[2 * k], *shield = sc->shield_map[2 * k + 1];
-            int ei = world_pop_index(w, edge), si = world_pop_index(w, shield);
+            int ei = pop_index(c, edge), si = pop_index(c, shield);
             char path[64];
             snprintf(path, sizeof path, "$.shield.map.%s", edge);
             if (ei < 0) return fail_input(err, errlen, sc->file, path, "no PoP with id", edge);
@@ -286,9 +286,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         c->groups[g].continent = continent_index(w->groups[g].continent);
     }
     c->origin_point = origin;
-    int rc = route_groups(c, true, err, errlen);
-    if (rc != 0) return rc;
-    return 0;
+    return route_groups(c, true, err, errlen);
 }
 
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
