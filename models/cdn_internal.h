@@ -58,6 +58,7 @@ typedef struct fetch {
     bool failed;           /* upstream refused (503) */
     bool measured;         /* sent >= warm-up: counts in results */
     simtime_t sent;        /* the triggering client request's send time */
+    simtime_t expires;     /* a shield's answer: its copy's freshness end (Age) */
 } fetch_t;
 
 typedef struct group {

@@ -11,7 +11,8 @@
  * (REVALIDATED) and the copy is fresh again; else a new body (EXPIRED). A
  * failed fetch is answered from a stale copy inside stale-if-error (STALE),
  * else with ERROR. Uncacheable requests (no-store, private, dynamic) bypass
- * caches and collapsing (BYPASS).
+ * caches and collapsing (BYPASS). A copy a shield serves to an edge keeps
+ * its freshness end (HTTP's Age): the edge's copy expires with the shield's.
  *
  * A miss reserves the object's place in the cache at once (expires =
  * PENDING), as Varnish's busy object does: it counts against capacity and
@@ -52,6 +53,8 @@ static inline simtime_t class_ttl(const cdn_t *c, int k)
 /* `expires` of an entry reserved at a miss, before its body arrives: far
  * enough in the past that no stale window reaches it. */
 #define PENDING (INT64_MIN / 2)
+/* fetch_t.expires of a fetch answered by the origin: its copy is new */
+#define NOT_AGED INT64_MIN
 
 static inline simtime_t expiry(simtime_t now, simtime_t ttl)
 {
@@ -113,6 +116,7 @@ static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid);
 typedef struct outcome {
     bool failed, not_modified;
     uint32_t version;
+    simtime_t expires;     /* when the copy served stops being fresh (its Age) */
 } outcome_t;
 
 /* The status a client sees for a failed fetch: a stale copy inside the
@@ -139,6 +143,7 @@ static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
         fetch_t *child = &c->fetches[r->who];
         child->failed = o.failed;
         child->version = o.version;
+        child->expires = o.expires; /* a shield's copy arrives already aged */
         /* the child's stale copy is current: the answer is a 304, no body */
         child->not_modified = !o.failed && child->conditional && child->cond_version == o.version;
         if (!o.failed && !child->not_modified && child->measured) c->shield_bytes += child->size;
@@ -158,8 +163,10 @@ static void fetch_done(cdn_t *c, uint32_t fid)
         if (f->failed) {
             if (e && e->expires == PENDING) cache_remove(p->cache, f->key); /* nothing came */
         } else if (e) {
-            /* the reservation, or the stale copy, now holds this answer */
-            e->expires = expiry(now, class_ttl(c, f->cls));
+            /* the reservation, or the stale copy, now holds this answer: fresh
+             * for the class's TTL from the origin, or for what a shield's copy
+             * had left */
+            e->expires = f->expires != NOT_AGED ? f->expires : expiry(now, class_ttl(c, f->cls));
             e->tag = make_tag(f->cls, f->version);
         } else {
             /* evicted while in flight: the cache let it go, as it would have
@@ -168,7 +175,11 @@ static void fetch_done(cdn_t *c, uint32_t fid)
         }
         u64map_del(&p->inflight, f->key);
     }
-    outcome_t o = { f->failed, f->not_modified, f->version };
+    const cache_entry_t *held = f->store && !f->failed ? f->entry : NULL;
+    outcome_t o = { f->failed, f->not_modified, f->version,
+                    held && held->key == f->key ? held->expires
+                                                : f->expires != NOT_AGED ? f->expires
+                                                                         : expiry(now, class_ttl(c, f->cls)) };
     for (uint32_t rid = f->first; rid != NO_ID;) {
         uint32_t next = c->requests[rid].next;
         answer(c, f->pop, rid, o);
@@ -258,7 +269,8 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
                                  .pop = pi, .first = NO_ID, .last = NO_ID, .store = store,
                                  .cls = r->cls, .conditional = cond,
                                  .cond_version = stale ? tag_version(stale->tag) : 0,
-                                 .sent = r->sent, .measured = r->sent >= c->sc->warmup };
+                                 .sent = r->sent, .measured = r->sent >= c->sc->warmup,
+                                 .expires = NOT_AGED };
     if (store && u64map_put(&c->pops[pi].inflight, r->key, fid) != 0) {
         sim_fail(c->sim, "out of memory");
         return;
@@ -298,7 +310,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
             cache_touch(p->cache, e, &cr);
             r->status = fresh ? ST_HIT : ST_STALE;
             if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
-            outcome_t o = { false, false, tag_version(e->tag) };
+            outcome_t o = { false, false, tag_version(e->tag), e->expires };
             request_t copy = *r;
             answer(c, pi, rid, o);
             if (!fresh && !in_flight) start_fetch(c, pi, &copy, NO_ID, true, e); /* background refresh */

@@ -197,6 +197,25 @@ START_TEST(attack_lands_where_the_bots_routes_lead)
 }
 END_TEST
 
+START_TEST(a_shield_copy_arrives_aged)
+{
+    /* max-age=10, no validator. A@0 from MA: AAA and the shield CCC fetch it,
+     * fresh until about 10 s. AAA withdraws at 5 s, so A@8 lands at BBB,
+     * which gets the shield's copy: with its Age, fresh only until about 10 s,
+     * not 18. So A@12 at BBB is EXPIRED, not a HIT. */
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n8,A,100\n12,A,100\n");
+    cJSON *r = run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"]},"
+                         "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=10\","
+                         "\"validators\":false}]},"
+                         "\"operations\":[{\"at_s\":5,\"withdraw\":\"AAA\"}]"), 0);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 2);
+    ck_assert_double_eq(test_num(r, "status", "EXPIRED"), 1);
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 0);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(geo_never_slower_than_anycast)
 {
     /* On a generated world, every group's geo PoP is at most as far as its
@@ -322,6 +341,7 @@ int main(void)
     tcase_add_test(tc, collapsing_across_edges_through_a_shield);
     tcase_add_test(tc, withdrawn_site_moves_its_catchment);
     tcase_add_test(tc, attack_lands_where_the_bots_routes_lead);
+    tcase_add_test(tc, a_shield_copy_arrives_aged);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
     tcase_add_test(tc, overloaded_pop_refuses_too);
