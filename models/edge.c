@@ -218,6 +218,8 @@ static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
 }
 
 static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid);
+static bool serves_at_once(const pop_t *p);
+static void queue_at_pop(cdn_t *c, uint32_t rid);
 
 static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
 {
@@ -231,7 +233,8 @@ static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
                                     .cls = f->cls, .dynamic = !f->store };
     uint32_t shield = c->pops[f->pop].upstream;
     c->pops[shield].tier_requests += f->measured;
-    pop_lookup(c, shield, rid);
+    if (serves_at_once(&c->pops[shield])) pop_lookup(c, shield, rid);
+    else queue_at_pop(c, rid); /* edges' fetches queue at the shield's server too */
 }
 
 /* Sends fetch fid from its PoP to the PoP's upstream, now. */
@@ -347,20 +350,31 @@ static bool serves_at_once(const pop_t *p)
     return server_unlimited(&p->server) && p->server.service == 0;
 }
 
+/* The PoP a request is at: its client group's, or for a lower tier's fetch
+ * that fetch's upstream. */
+static uint32_t request_pop(const cdn_t *c, const request_t *r)
+{
+    return r->kind == WAIT_CLIENT ? c->groups[r->who].pop : c->pops[c->fetches[r->who].pop].upstream;
+}
+
 static void on_pop_serve(sim_t *s, void *ctx, uint64_t rid)
 {
     cdn_t *c = ctx;
-    pop_lookup(c, c->groups[c->requests[rid].who].pop, (uint32_t)rid);
+    pop_lookup(c, request_pop(c, &c->requests[rid]), (uint32_t)rid);
 }
 
-/* Queues client request rid at its PoP's server: served later, or refused. */
+/* Queues request rid at its PoP's server: served later, or refused (503). */
 static void queue_at_pop(cdn_t *c, uint32_t rid)
 {
     request_t *r = &c->requests[rid];
-    uint32_t pi = c->groups[r->who].pop;
+    uint32_t pi = request_pop(c, r);
     simtime_t ready, now = sim_now(c->sim);
     if (server_take(&c->pops[pi].server, now, &ready)) {
         sim_at(c->sim, ready, on_pop_serve, c, rid);
+        return;
+    }
+    if (r->kind == WAIT_FETCH) { /* a shield refusing an edge: the edge's fetch fails */
+        answer(c, pi, rid, (outcome_t){ .failed = true, .expires = NOT_AGED });
         return;
     }
     cdn_complete(c, r->who, pi, r->sent, r->size, ST_ERROR, now + c->groups[r->who].oneway);

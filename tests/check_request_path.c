@@ -216,6 +216,29 @@ START_TEST(a_shield_copy_arrives_aged)
 }
 END_TEST
 
+START_TEST(a_shield_queues_and_refuses_edges)
+{
+    /* Every PoP serves 50 rps with 20 ms of queue. 1,000 rps of uncacheable
+     * requests from both metros: each edge passes about 50 rps upstream, so
+     * the shield CCC gets about 100 rps and refuses about half; its refusals
+     * fail the edges' fetches and reach clients as errors. */
+    cJSON *r = run("{\"seed\":3,\"duration_s\":20,"
+                   "\"workload\":{\"type\":\"zipf\",\"objects\":100,\"rate_rps\":1000,\"dynamic_share\":1},"
+                   "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","
+                   "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\"},"
+                   "\"origin\":{\"lat\":0,\"lon\":63},\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"]},"
+                   "\"pop\":{\"capacity_rps\":50,\"max_wait_ms\":20}}", 0);
+    const cJSON *pops = cJSON_GetObjectItem(r, "pops");
+    double shield_refused = test_num(cJSON_GetArrayItem(pops, 2), "refused", NULL);
+    double edge_refused = test_num(cJSON_GetArrayItem(pops, 0), "refused", NULL) +
+                          test_num(cJSON_GetArrayItem(pops, 1), "refused", NULL);
+    ck_assert_double_eq_tol(shield_refused / 20, 50, 12);     /* about 50 a second */
+    ck_assert_double_eq(test_num(r, "status", "ERROR"), edge_refused + shield_refused);
+    ck_assert_double_eq_tol(test_num(r, "origin", "requests") / 20, 50, 5);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(geo_never_slower_than_anycast)
 {
     /* On a generated world, every group's geo PoP is at most as far as its
@@ -342,6 +365,7 @@ int main(void)
     tcase_add_test(tc, withdrawn_site_moves_its_catchment);
     tcase_add_test(tc, attack_lands_where_the_bots_routes_lead);
     tcase_add_test(tc, a_shield_copy_arrives_aged);
+    tcase_add_test(tc, a_shield_queues_and_refuses_edges);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
     tcase_add_test(tc, overloaded_pop_refuses_too);
