@@ -63,8 +63,8 @@ static int build_single(cdn_t *c, char *err, size_t errlen)
     return 0;
 }
 
-static int fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
-                      const char *id)
+int cdn_fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
+                   const char *id)
 {
     snprintf(err, errlen, "%s: %s: %s \"%s\"", file, path, msg, id);
     return -2;
@@ -73,7 +73,7 @@ static int fail_input(char *err, size_t errlen, const char *file, const char *pa
 /* Each client group's PoP and one-way latency from the world's current
  * catchments and the routing mode. At build, a group BGP cannot route is bad
  * input; after a withdrawal it is a group whose requests fail. */
-static int route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
+int cdn_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
     const world_t *w = c->world;
@@ -88,7 +88,7 @@ static int route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
         case ROUTE_ANYCAST:
             if (wg->anycast_pop < 0) {
                 if (at_build)
-                    return fail_input(err, errlen, sc->file, "$.topology",
+                    return cdn_fail_input(err, errlen, sc->file, "$.topology",
                                       "BGP gives no route to any PoP for client group", wg->name);
                 gr->unroutable = true;
                 break;
@@ -109,108 +109,11 @@ static int route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
     return 0;
 }
 
-/* The client groups whose networks host bots: those of attack.metros, or
- * each with probability attack.group_share (stream "attack.bots"), at least
- * one. */
-static int pick_bots(cdn_t *c, char *err, size_t errlen)
-{
-    c->bots = malloc((size_t)c->ngroups * sizeof *c->bots);
-    gsl_rng *pick = rng_stream_create(c->sc->seed, "attack.bots");
-    c->r_attack = rng_stream_create(c->sc->seed, "attack.arrivals");
-    if (!c->bots || !pick || !c->r_attack) {
-        if (pick) gsl_rng_free(pick);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    const attack_spec_t *a = &c->sc->attack;
-    for (int m = 0; m < a->nmetros; m++) {
-        size_t len = strlen(a->metros[m]);
-        bool found = false;
-        for (uint32_t g = 0; g < c->ngroups; g++) {
-            const char *name = c->world->groups[g].name; /* "metro/ASn" */
-            if (strncmp(name, a->metros[m], len) != 0 || name[len] != '/') continue;
-            found = true;
-            bool listed = false; /* a metro named twice adds its groups once */
-            for (uint32_t b = 0; b < c->nbots && !listed; b++) listed = c->bots[b] == g;
-            if (!listed) c->bots[c->nbots++] = g;
-        }
-        if (!found) {
-            char path[64];
-            snprintf(path, sizeof path, "$.attack.metros[%d]", m);
-            gsl_rng_free(pick);
-            return fail_input(err, errlen, c->sc->file, path, "no client group in metro", a->metros[m]);
-        }
-    }
-    for (uint32_t g = 0; !a->nmetros && g < c->ngroups; g++)
-        if (gsl_rng_uniform(pick) < a->group_share) c->bots[c->nbots++] = g;
-    if (c->nbots == 0) c->bots[c->nbots++] = (uint32_t)gsl_rng_uniform_int(pick, c->ngroups);
-    gsl_rng_free(pick);
-    return 0;
-}
-
-/* Plays the operations in time order (ties in file order, as the event
- * queue will) on the PoPs' announce flags: one that would leave no PoP
- * announcing is bad input, found before the run rather than in it. */
-static int check_operations(cdn_t *c, char *err, size_t errlen)
-{
-    const scenario_t *sc = c->sc;
-    bool *up = malloc((size_t)c->npops * sizeof *up);
-    bool *done = calloc((size_t)sc->nops + 1, sizeof *done);
-    int rc = up && done ? 0 : -1, live = 0;
-    if (rc) snprintf(err, errlen, "out of memory");
-    for (uint32_t i = 0; up && i < c->npops; i++) live += up[i] = c->world->pops[i].announced;
-    for (int n = 0; rc == 0 && n < sc->nops; n++) {
-        int k = -1;
-        for (int j = 0; j < sc->nops; j++)
-            if (!done[j] && (k < 0 || sc->ops[j].at < sc->ops[k].at)) k = j;
-        done[k] = true;
-        if (sc->ops[k].kind == OP_PURGE) continue;
-        uint32_t p = c->op_pop[k];
-        bool announce = sc->ops[k].kind == OP_ANNOUNCE;
-        live += announce - up[p];
-        up[p] = announce;
-        if (live == 0) {
-            char path[64];
-            snprintf(path, sizeof path, "$.operations[%d].withdraw", k);
-            rc = fail_input(err, errlen, sc->file, path, "would leave no PoP announcing; last one is",
-                            sc->ops[k].pop);
-        }
-    }
-    free(up);
-    free(done);
-    return rc;
-}
-
-static int pop_index(const cdn_t *c, const char *id)
+int cdn_pop_index(const cdn_t *c, const char *id)
 {
     for (uint32_t i = 0; i < c->npops; i++)
         if (!strcmp(c->pops[i].id, id)) return (int)i;
     return -1;
-}
-
-static const char *const op_names[] = { "withdraw", "announce", "purge" };
-
-/* Operations name PoPs: resolved and checked before the run. */
-static int resolve_operations(cdn_t *c, char *err, size_t errlen)
-{
-    const scenario_t *sc = c->sc;
-    c->op_pop = calloc((size_t)sc->nops + 1, sizeof *c->op_pop);
-    if (!c->op_pop) { snprintf(err, errlen, "out of memory"); return -1; }
-    for (int k = 0; k < sc->nops; k++) {
-        const op_spec_t *op = &sc->ops[k];
-        if (op->kind == OP_PURGE && !strcmp(op->pop, "all")) {
-            c->op_pop[k] = NO_ID; /* every PoP */
-            continue;
-        }
-        int pi = pop_index(c, op->pop);
-        if (pi < 0) {
-            char path[64];
-            snprintf(path, sizeof path, "$.operations[%d].%s", k, op_names[op->kind]);
-            return fail_input(err, errlen, sc->file, path, "no PoP with id", op->pop);
-        }
-        c->op_pop[k] = (uint32_t)pi;
-    }
-    return c->world ? check_operations(c, err, errlen) : 0;
 }
 
 static int build_world(cdn_t *c, char *err, size_t errlen)
@@ -233,9 +136,9 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     /* the origin: in a PoP's city, at given coordinates, or beside the first PoP */
     geo_point_t origin = w->pops[0].point;
     if (sc->origin_location) {
-        int oi = pop_index(c, sc->origin_location);
+        int oi = cdn_pop_index(c, sc->origin_location);
         if (oi < 0)
-            return fail_input(err, errlen, sc->file, "$.origin.location", "no PoP city with id",
+            return cdn_fail_input(err, errlen, sc->file, "$.origin.location", "no PoP city with id",
                               sc->origin_location);
         origin = w->pops[oi].point;
     } else if (sc->origin_has_point) {
@@ -248,24 +151,24 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin) + hop;
     if (sc->shield_enabled) {
         for (int k = 0; k < sc->nshields; k++) {
-            int si = pop_index(c, sc->shields[k]);
+            int si = cdn_pop_index(c, sc->shields[k]);
             if (si < 0) {
                 char path[64];
                 snprintf(path, sizeof path, "$.shield.pops[%d]", k);
-                return fail_input(err, errlen, sc->file, path, "no PoP with id", sc->shields[k]);
+                return cdn_fail_input(err, errlen, sc->file, path, "no PoP with id", sc->shields[k]);
             }
             c->pops[si].is_shield = true;
         }
         /* shield.map places edges explicitly */
         for (int k = 0; k < sc->nshield_map; k++) {
             const char *edge = sc->shield_map[2 * k], *shield = sc->shield_map[2 * k + 1];
-            int ei = pop_index(c, edge), si = pop_index(c, shield);
+            int ei = cdn_pop_index(c, edge), si = cdn_pop_index(c, shield);
             char path[64];
             snprintf(path, sizeof path, "$.shield.map.%s", edge);
-            if (ei < 0) return fail_input(err, errlen, sc->file, path, "no PoP with id", edge);
+            if (ei < 0) return cdn_fail_input(err, errlen, sc->file, path, "no PoP with id", edge);
             if (si < 0 || !c->pops[si].is_shield)
-                return fail_input(err, errlen, sc->file, path, "not a PoP of shield.pops", shield);
-            if (ei == si) return fail_input(err, errlen, sc->file, path, "a shield cannot fill from itself", edge);
+                return cdn_fail_input(err, errlen, sc->file, path, "not a PoP of shield.pops", shield);
+            if (ei == si) return cdn_fail_input(err, errlen, sc->file, path, "a shield cannot fill from itself", edge);
             c->pops[ei].upstream = (uint32_t)si;
             c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point) + hop;
         }
@@ -286,7 +189,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         c->groups[g].continent = continent_index(w->groups[g].continent);
     }
     c->origin_point = origin;
-    return route_groups(c, true, err, errlen);
+    return cdn_route_groups(c, true, err, errlen);
 }
 
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
@@ -323,8 +226,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         return -2;
     }
     int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
-    if (rc == 0) rc = resolve_operations(c, err, errlen);
-    if (rc == 0 && sc->attack.rate_rps > 0) rc = pick_bots(c, err, errlen);
+    if (rc == 0) rc = ops_prepare(c, err, errlen);
     if (rc != 0) { cdn_destroy(c); return rc; }
 
     double *weights = malloc(c->ngroups * sizeof *weights);
@@ -507,11 +409,6 @@ static void send_one(cdn_t *c, const request_spec_t *r)
     sim_at(c->sim, at, on_client_arrival, c, rid);
 }
 
-/* Requests sent within this span of one send event are generated together:
- * nothing at the client depends on simulation state, and each arrival lies
- * after its own send time, so batching only saves events. */
-#define SEND_BATCH_SPAN SIM_NS_PER_MS
-#define SEND_BATCH_MAX 256
 
 /* General path: the client sends; the next sends are scheduled from here. */
 static void on_send(sim_t *s, void *ctx, uint64_t arg)
@@ -526,72 +423,9 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
     if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
 }
 
-/* A flood request from a bot in group g reaches where g's route leads now:
- * it takes that PoP's request handling (or the origin's, without a CDN). */
-static void on_attack_arrival(sim_t *s, void *ctx, uint64_t g)
-{
-    cdn_t *c = ctx;
-    const group_t *gr = &c->groups[g];
-    bool at_origin = gr->pop == NO_ID, measured = sim_now(s) >= c->sc->warmup;
-    if (gr->unroutable) return; /* no route: it reaches nothing */
-    server_t *sv = at_origin ? &c->origin : &c->pops[gr->pop].server;
-    simtime_t ready;
-    bool served = server_take(sv, sim_now(s), &ready);
-    if (!measured) return;
-    c->attack_requests++;
-    c->attack_refused += !served;
-    if (at_origin) {
-        c->origin_attack_requests++;
-        c->origin_attack_refused += !served;
-    } else {
-        c->pops[gr->pop].attack_requests++;
-        c->pops[gr->pop].attack_refused += !served;
-    }
-}
-
-/* The flood's sends: Poisson at attack.rate_rps from start_s to end_s, each
- * from a bot group drawn uniformly, batched like client sends. */
-static void on_attack_send(sim_t *s, void *ctx, uint64_t arg)
-{
-    cdn_t *c = ctx;
-    const attack_spec_t *a = &c->sc->attack;
-    simtime_t horizon = sim_now(s) + SEND_BATCH_SPAN;
-    int n = 0;
-    do {
-        uint32_t g = c->bots[gsl_rng_uniform_int(c->r_attack, c->nbots)];
-        sim_at(s, c->attack_next + c->groups[g].oneway, on_attack_arrival, c, g);
-        c->attack_next += simtime_from_s(gsl_ran_exponential(c->r_attack, 1.0 / a->rate_rps));
-    } while (c->attack_next < horizon && c->attack_next < a->end && ++n < SEND_BATCH_MAX);
-    if (c->attack_next < a->end) sim_at(s, c->attack_next, on_attack_send, c, 0);
-}
-
-/* A scenario operation: a PoP's site withdrawn or announced; BGP recomputes
- * every catchment and client groups move at once (requests already on their
- * way go where their group now goes). */
-static void on_operation(sim_t *s, void *ctx, uint64_t k)
-{
-    cdn_t *c = ctx;
-    const op_spec_t *op = &c->sc->ops[k];
-    uint32_t pi = c->op_pop[k];
-    char err[512];
-    if (op->kind == OP_PURGE) { /* fetches in flight find their entries gone and store nothing */
-        for (uint32_t i = 0; i < c->npops; i++)
-            if (pi == NO_ID || pi == i) cache_clear(c->pops[i].cache);
-        return;
-    }
-    if (world_announce(c->world, (int)pi, op->kind == OP_ANNOUNCE, err, sizeof err) != 0 ||
-        route_groups(c, false, err, sizeof err) != 0)
-        sim_fail(s, "%s: $.operations[%llu]: %s", c->sc->file, (unsigned long long)k, err);
-}
-
 int cdn_run(cdn_t *c, char *err, size_t errlen)
 {
-    if (c->nbots) {
-        c->attack_next = c->sc->attack.start;
-        sim_at(c->sim, c->attack_next, on_attack_send, c, 0);
-    }
-    for (int k = 0; k < c->sc->nops; k++)
-        sim_at(c->sim, c->sc->ops[k].at, on_operation, c, (uint64_t)k);
+    ops_schedule(c);
     if (read_next(c)) {
         if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
         else sim_at(c->sim, c->next.time, on_send, c, 0);
@@ -630,31 +464,6 @@ static void add_pops(const cdn_t *c, cJSON *o)
     }
 }
 
-/* Where the flood went: anycast spreads it over the bots' catchments. */
-static void add_attack(const cdn_t *c, cJSON *o)
-{
-    cJSON *a = cJSON_AddObjectToObject(o, "attack");
-    json_add_count(a, "bot_groups", c->nbots);
-    json_add_count(a, "requests", c->attack_requests);
-    json_add_count(a, "refused", c->attack_refused);
-    cJSON *pops = cJSON_AddArrayToObject(a, "pops");
-    for (uint32_t i = 0; i < c->npops; i++) {
-        if (!c->pops[i].attack_requests) continue;
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "id", c->pops[i].id);
-        json_add_count(p, "requests", c->pops[i].attack_requests);
-        json_add_count(p, "refused", c->pops[i].attack_refused);
-        cJSON_AddItemToArray(pops, p);
-    }
-    if (c->origin_attack_requests) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "id", "origin");
-        json_add_count(p, "requests", c->origin_attack_requests);
-        json_add_count(p, "refused", c->origin_attack_refused);
-        cJSON_AddItemToArray(pops, p);
-    }
-}
-
 cJSON *cdn_results(const cdn_t *c)
 {
     const scenario_t *sc = c->sc;
@@ -681,7 +490,7 @@ cJSON *cdn_results(const cdn_t *c)
         cJSON *catch = catchments_json(c->world, false);
         if (catch) cJSON_AddItemToObject(o, "catchments", catch);
     }
-    if (c->nbots) add_attack(c, o);
+    if (c->nbots) ops_attack_json(c, o);
     cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
     cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
     cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);

@@ -139,6 +139,26 @@ void edge_origin_direct(cdn_t *c, uint32_t rid);
 uint32_t request_new(cdn_t *c);
 void request_free(cdn_t *c, uint32_t id);
 
+/* Requests sent within this span of one send event are generated together:
+ * nothing at the client depends on simulation state, and each arrival lies
+ * after its own send time, so batching only saves events. */
+#define SEND_BATCH_SPAN SIM_NS_PER_MS
+#define SEND_BATCH_MAX 256
+
+/* cdn.c: "file: path: msg \"id\"", returning -2 (bad input). */
+int cdn_fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
+                   const char *id);
+/* cdn.c: index of PoP id, or -1. */
+int cdn_pop_index(const cdn_t *c, const char *id);
+/* cdn.c: each group's PoP and latency from the world's current catchments. */
+int cdn_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen);
+
+/* ops.c: resolves operations and the attack's bots (bad input: -2); then
+ * schedules them; then reports where the flood went. */
+int ops_prepare(cdn_t *c, char *err, size_t errlen);
+void ops_schedule(cdn_t *c);
+void ops_attack_json(const cdn_t *c, cJSON *o);
+
 /* cdn.c: a client request's first byte reaches the client at `at`. */
 void cdn_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,
                   req_status_t st, simtime_t at);
