@@ -110,6 +110,24 @@ static void report_world(const cJSON *res, strbuf_t *out)
         strbuf_printf(out, "\n  anycast          %.1f%% of traffic lands away from its nearest PoP; "
                            "extra RTT mean %.1f ms, p90 %.1f ms\n", 100 * v, mean, p90);
     }
+    const cJSON *att = get(res, "attack");
+    if (cJSON_IsObject(att)) {
+        double req = 0, refused = 0;
+        num(att, "requests", &req);
+        num(att, "refused", &refused);
+        strbuf_printf(out, "\n  attack           %s flood requests, %.1f%% refused, at", count(req, a, sizeof a),
+                      req > 0 ? 100 * refused / req : 0);
+        const cJSON *ap = get(att, "pops");
+        int shown = 0;
+        for (const cJSON *p = cJSON_IsArray(ap) ? ap->child : NULL; p && shown < 8; p = p->next, shown++) {
+            const cJSON *id = get(p, "id");
+            double n = 0;
+            num(p, "requests", &n);
+            strbuf_printf(out, " %s (%.0f%%)", cJSON_IsString(id) ? id->valuestring : "?",
+                          req > 0 ? 100 * n / req : 0);
+        }
+        strbuf_printf(out, "%s\n", cJSON_GetArraySize(ap) > shown ? " ..." : "");
+    }
     const cJSON *pops = get(res, "pops");
     bool header = false;
     for (const cJSON *p = cJSON_IsArray(pops) ? pops->child : NULL; p; p = p->next) {
