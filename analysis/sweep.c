@@ -35,6 +35,7 @@
 #include "sim/output.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
+#include "sim/wallclock.h"
 
 #define MAX_REPLICATIONS 10000
 #define MAX_POINTS 1000000
@@ -501,13 +502,6 @@ int sweep_load(const char *file, sweep_t **out, char *err, size_t errlen)
 
 /* ---- running ---------------------------------------------------------------- */
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static cJSON *exact_integer(uint64_t v)
 {
     char digits[32];
@@ -533,7 +527,7 @@ static cJSON *run_block(const sweep_t *sw, size_t p, unsigned r)
 /* One run, start to finish, in the worker process. 0, -1 or -2. */
 static int run_one(const sweep_t *sw, size_t p, unsigned r, const char *path, char *err, size_t errlen)
 {
-    double start = wall_now();
+    double start = wallclock_s();
     int n = 0, rc = -1;
     char **sets = point_sets(sw, p, -1, &n);
     scenario_t *sc = NULL;
@@ -552,7 +546,7 @@ static int run_one(const sweep_t *sw, size_t p, unsigned r, const char *path, ch
      * replication seed; as raw digits it stays exact and rerunnable */
     cJSON_ReplaceItemInObjectCaseSensitive(res, "seed", exact_integer(sweep_run_seed(sw, p, r)));
     cJSON_AddItemToObject(res, "sweep", run_block(sw, p, r));
-    cJSON_AddNumberToObject(res, "wall_s", wall_now() - start);
+    cJSON_AddNumberToObject(res, "wall_s", wallclock_s() - start);
     rc = output_write_json(path, res, err, errlen);
 done:
     cJSON_Delete(res);

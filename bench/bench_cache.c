@@ -27,15 +27,9 @@
 #include "models/cache/cache.h"
 #include "models/trace.h"
 #include "models/tracegen.h"
+#include "sim/wallclock.h"
 
 #define READER_BUFFERS (1u << 20) /* the reader's decoded window (trace.c) */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A "VmRSS:" or "VmHWM:" line of /proc/self/status, in bytes; 0 if absent. */
 static long long status_bytes(const char *field)
@@ -78,7 +72,7 @@ static int run_policy(const char *policy, const void *buf, size_t len, uint64_t 
     uint64_t reqs = 0, hits = 0, bytes = 0, hit_bytes = 0;
     trace_req_t tr;
     int rc;
-    double t0 = now_s();
+    double t0 = wallclock_s();
     while ((rc = trace_next(t, &tr, err, sizeof err)) == 1) {
         cache_req_t r = { .key = tr.key, .size = tr.size, .now = tr.time,
                           .next_access = tr.next_access };
@@ -93,7 +87,7 @@ static int run_policy(const char *policy, const void *buf, size_t len, uint64_t 
             cache_put(c, &r, SIMTIME_MAX, 0);
         }
     }
-    double dt = now_s() - t0;
+    double dt = wallclock_s() - t0;
     if (rc < 0) {
         fprintf(stderr, "bench_cache: %s\n", err);
         return 1;
@@ -137,7 +131,7 @@ int main(int argc, char **argv)
     char err[512];
     void *buf;
     size_t len;
-    double t0 = now_s();
+    double t0 = wallclock_s();
     if (tracegen_write_mem(&cfg, &buf, &len, err, sizeof err) != 0) {
         fprintf(stderr, "bench_cache: %s\n", err);
         return 1;
@@ -145,7 +139,7 @@ int main(int argc, char **argv)
     printf("# trace: %llu requests, %llu objects, Zipf %.2f, oracleGeneral in memory (%zu B, "
            "generated in %.1f s); capacity %llu %s\n",
            (unsigned long long)cfg.requests, (unsigned long long)cfg.objects, cfg.alpha, len,
-           now_s() - t0, (unsigned long long)(cap_bytes ? cap_bytes : cap),
+           wallclock_s() - t0, (unsigned long long)(cap_bytes ? cap_bytes : cap),
            cap_bytes ? "bytes" : "objects");
     fflush(stdout);
     /* hand the generator's freed memory back, so that a child's allocations

@@ -24,6 +24,7 @@
 #include "models/world.h"
 #include "analysis/catchment_map.h"
 #include "sim/output.h"
+#include "sim/wallclock.h"
 
 static const char catchments_help[] =
     "usage: cdnsim catchments SCENARIO.json [--set PATH=VALUE]... [--out FILE]\n"
@@ -41,13 +42,6 @@ static const char catchments_help[] =
     "  --map DIR         also draw the catchments on a world map (gnuplot):\n"
     "                    DIR/catchments.png (or .svg with --format svg)\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n";
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The catchment report (models/catchments) with what the world is. */
 static cJSON *report(const world_t *w, const scenario_t *sc, double build_s)
@@ -177,9 +171,9 @@ int cmd_catchments(int argc, char **argv)
         rc = 2;
         goto fail;
     }
-    double t0 = now_s();
+    double t0 = wallclock_s();
     w = world_build(&sc->world, err, sizeof err);
-    double build_s = now_s() - t0;
+    double build_s = wallclock_s() - t0;
     if (!w) { rc = strstr(err, "out of memory") ? 1 : 2; goto fail; }
     load = calloc((size_t)w->npops + 1, sizeof *load);
     catchments_summary_t s;

@@ -15,6 +15,7 @@
 #include "models/asgraph.h"
 #include "models/bgp.h"
 #include "sim/output.h"
+#include "sim/wallclock.h"
 
 static void usage(FILE *f)
 {
@@ -33,13 +34,6 @@ static void usage(FILE *f)
         "Output: {\"routes\": {\"ASN\": {\"origin\", \"next_hop\", \"path\", \"relationship\"}},\n"
         "         \"unreachable\": [ASN, ...]}\n"
         "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n");
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* ---- a growing text buffer --------------------------------------------- */
@@ -209,10 +203,10 @@ int cmd_routes(int argc, char **argv)
     }
     const char *input = asrel ? asrel : topo;
 
-    double t0 = now_s();
+    double t0 = wallclock_s();
     g = asrel ? asg_load_asrel(asrel, err, sizeof err) : asg_load(topo, err, sizeof err);
     if (!g) { fprintf(stderr, "cdnsim routes: %s\n", err); goto done; }
-    double t1 = now_s();
+    double t1 = wallclock_s();
     b = bgp_create(g);
     if (!b) { fprintf(stderr, "cdnsim routes: out of memory\n"); rc = 1; goto done; }
     for (int i = 0; i < nann; i++) {
@@ -226,13 +220,13 @@ int cmd_routes(int argc, char **argv)
             goto done;
         }
     }
-    double t2 = now_s();
+    double t2 = wallclock_s();
     if (bgp_compute(b, err, sizeof err) != 0) {
         fprintf(stderr, "cdnsim routes: %s\n", err);
         rc = 1;
         goto done;
     }
-    double t3 = now_s();
+    double t3 = wallclock_s();
     write_json(&out, g, b);
     if (out.oom) { fprintf(stderr, "cdnsim routes: out of memory writing the result\n"); rc = 1; goto done; }
     if (output_write_atomic(outpath, out.p, err, sizeof err) != 0) {
@@ -240,7 +234,7 @@ int cmd_routes(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    double t4 = now_s();
+    double t4 = wallclock_s();
     if (timing)
         fprintf(stderr, "routes: %d ASes, %d links, %d origins: parse %.3f s, compute %.4f s, "
                 "write %.3f s, total %.3f s\n", asg_node_count(g), asg_link_count(g), nann,

@@ -11,6 +11,7 @@
 #include "models/scenario.h"
 #include "sim/output.h"
 #include "sim/sim.h"
+#include "sim/wallclock.h"
 
 static const char run_help[] =
     "usage: cdnsim run SCENARIO.json [--seed N] [--set PATH=VALUE]... [--out FILE] [--quiet]\n\n"
@@ -31,13 +32,6 @@ static const char validate_help[] =
     "model without running it. Exit status: 0 valid, 2 not valid (the message\n"
     "names the file and the JSON path at fault), 1 runtime failure.\n";
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 typedef struct progress {
     cdn_t *cdn;
     double start;
@@ -47,7 +41,7 @@ typedef struct progress {
 static void show_progress(sim_t *s, void *ctx)
 {
     progress_t *p = ctx;
-    double el = wall_now() - p->start, vt = simtime_to_s(sim_now(s));
+    double el = wallclock_s() - p->start, vt = simtime_to_s(sim_now(s));
     simtime_t end = cdn_end_time(p->cdn);
     fprintf(stderr, "\rcdnsim: t=%.0fs", vt);
     if (end != SIMTIME_MAX) {
@@ -70,7 +64,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     char err[1024];
-    double start = wall_now();
+    double start = wallclock_s();
     scenario_t *sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
     sim_t *sim = NULL;
     cdn_t *cdn = NULL;
@@ -87,7 +81,7 @@ int cmd_run(int argc, char **argv)
     if (prog.shown) fputc('\n', stderr);
     if (st != 0) { rc = st == -2 ? 2 : 1; goto fail; }
     res = cdn_results(cdn);
-    cJSON_AddNumberToObject(res, "wall_s", wall_now() - start);
+    cJSON_AddNumberToObject(res, "wall_s", wallclock_s() - start);
     if (output_write_json(a.out, res, err, sizeof err) != 0) { rc = 1; goto fail; }
     rc = 0;
     goto done;

@@ -1,5 +1,6 @@
 /* sim — engine run loop; see sim.h. */
 #include "sim/sim.h"
+#include "sim/wallclock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,17 +58,10 @@ event_handle_t sim_at_loc(sim_t *s, simtime_t t, event_fn fn, void *ctx, uint64_
 
 bool sim_cancel(sim_t *s, event_handle_t h) { return eventq_cancel(s->q, h); }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int sim_run(sim_t *s, simtime_t until)
 {
     s->stopped = false;
-    double next_report = s->progress ? wall_now() + s->progress_interval_s : 0;
+    double next_report = s->progress ? wallclock_s() + s->progress_interval_s : 0;
     uint64_t stride = 0;
     simtime_t t;
     event_payload_t p;
@@ -83,7 +77,7 @@ int sim_run(sim_t *s, simtime_t until)
         p.fn(s, p.ctx, p.arg);
         if (s->progress && ++stride == PROGRESS_STRIDE) {
             stride = 0;
-            double w = wall_now();
+            double w = wallclock_s();
             if (w >= next_report) {
                 s->progress(s, s->progress_ctx);
                 next_report = w + s->progress_interval_s;
