@@ -61,6 +61,20 @@ static inline simtime_t expiry(simtime_t now, simtime_t ttl)
     return ttl == SIMTIME_MAX ? SIMTIME_MAX : now + ttl;
 }
 
+/* Makes room for item n of a pool array that doubles as it fills; false
+ * (and the run fails) when memory runs out. Requests and fetches in flight
+ * live in such pools, recycled through free lists: no malloc per request. */
+static bool pool_room(cdn_t *c, void **items, uint32_t n, uint32_t *cap, size_t size)
+{
+    if (n < *cap) return true;
+    uint32_t grown = *cap ? *cap * 2 : 1024;
+    void *p = realloc(*items, (size_t)grown * size);
+    if (!p) { sim_fail(c->sim, "out of memory for requests in flight"); return false; }
+    *items = p;
+    *cap = grown;
+    return true;
+}
+
 uint32_t request_new(cdn_t *c)
 {
     if (c->requests_free != NO_ID) {
@@ -68,13 +82,9 @@ uint32_t request_new(cdn_t *c)
         c->requests_free = c->requests[id].next;
         return id;
     }
-    if (c->nrequests == c->requests_cap) {
-        uint32_t cap = c->requests_cap ? c->requests_cap * 2 : 1024;
-        request_t *r = realloc(c->requests, (size_t)cap * sizeof *r);
-        if (!r) { sim_fail(c->sim, "out of memory for requests in flight"); return NO_ID; }
-        c->requests = r;
-        c->requests_cap = cap;
-    }
+    void *items = c->requests;
+    if (!pool_room(c, &items, c->nrequests, &c->requests_cap, sizeof *c->requests)) return NO_ID;
+    c->requests = items;
     return c->nrequests++;
 }
 
@@ -91,13 +101,9 @@ static uint32_t fetch_new(cdn_t *c)
         c->fetches_free = c->fetches[id].next_free;
         return id;
     }
-    if (c->nfetches == c->fetches_cap) {
-        uint32_t cap = c->fetches_cap ? c->fetches_cap * 2 : 256;
-        fetch_t *f = realloc(c->fetches, (size_t)cap * sizeof *f);
-        if (!f) { sim_fail(c->sim, "out of memory for fetches in flight"); return NO_ID; }
-        c->fetches = f;
-        c->fetches_cap = cap;
-    }
+    void *items = c->fetches;
+    if (!pool_room(c, &items, c->nfetches, &c->fetches_cap, sizeof *c->fetches)) return NO_ID;
+    c->fetches = items;
     return c->nfetches++;
 }
 
