@@ -37,12 +37,12 @@ void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency)
     hist_record(&t->latency, latency);
 }
 
-double tally_hit_ratio(const tally_t *t)
+static double hit_ratio(const tally_t *t)
 {
     return t->requests ? (double)t->hits / (double)t->requests : 0;
 }
 
-double tally_byte_hit_ratio(const tally_t *t)
+static double byte_hit_ratio(const tally_t *t)
 {
     return t->bytes ? (double)t->hit_bytes / (double)t->bytes : 0;
 }
@@ -51,8 +51,8 @@ void tally_to_json(const tally_t *t, cJSON *o)
 {
     json_add_count(o, "requests", t->requests);
     json_add_count(o, "hits", t->hits);
-    cJSON_AddNumberToObject(o, "hit_ratio", tally_hit_ratio(t));
-    cJSON_AddNumberToObject(o, "byte_hit_ratio", tally_byte_hit_ratio(t));
+    cJSON_AddNumberToObject(o, "hit_ratio", hit_ratio(t));
+    cJSON_AddNumberToObject(o, "byte_hit_ratio", byte_hit_ratio(t));
     json_add_count(o, "bytes", t->bytes);
     cJSON *st = cJSON_AddObjectToObject(o, "status");
     for (int i = 0; i < ST_COUNT; i++) json_add_count(st, status_names[i], t->status[i]);

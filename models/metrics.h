@@ -43,8 +43,6 @@ void json_add_count(cJSON *o, const char *key, uint64_t v);
 
 void tally_init(tally_t *t);
 void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency);
-double tally_hit_ratio(const tally_t *t);
-double tally_byte_hit_ratio(const tally_t *t);
 /* Adds the contract's request/hit/status/latency fields to obj. */
 void tally_to_json(const tally_t *t, cJSON *obj);
 

@@ -79,7 +79,8 @@ void workload_destroy(workload_t *w)
     free(w);
 }
 
-uint32_t workload_object_size(const workload_t *w, uint64_t key)
+/* The size of object key under the size law: a pure function of (seed, key). */
+static uint32_t object_size(const workload_t *w, uint64_t key)
 {
     if (w->spec.size_dist == SIZE_FIXED) return (uint32_t)w->spec.size_bytes;
     /* a per-object uniform from a hash, mapped through the lognormal quantile */
@@ -104,7 +105,7 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
     }
     r->time = w->next_time;
     r->key = w->alias ? gsl_ran_discrete(w->objects, w->alias) + 1 : zipf_draw(&w->zipf, w->objects);
-    r->size = workload_object_size(w, r->key);
+    r->size = object_size(w, r->key);
     r->next_access = -1;
     /* each gap rounds to the nearest ns: unbiased, and far below any RTT */
     w->next_time += simtime_from_s(gsl_ran_exponential(w->arrivals, 1.0 / w->spec.rate_rps));

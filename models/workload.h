@@ -30,7 +30,5 @@ workload_t *workload_create(const workload_spec_t *w, uint64_t seed, bool need_f
 void workload_destroy(workload_t *w);
 /* 1: next request in *r; 0: no more; -1: error (message in err). */
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
-/* The size of object key under this workload's size law (zipf only). */
-uint32_t workload_object_size(const workload_t *w, uint64_t key);
 
 #endif

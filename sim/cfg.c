@@ -239,7 +239,8 @@ bool cfg_enum(cfg_obj_t *o, const char *key, int *out, const char *const *names,
 
 const cJSON *cfg_raw(cfg_obj_t *o, const char *key) { return lookup(o, key, 0); }
 
-int cfg_edit_distance(const char *a, const char *b)
+/* Levenshtein distance, for "did you mean" suggestions. */
+static int edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64) return 99;
@@ -269,7 +270,7 @@ void cfg_done(cfg_obj_t *o)
         const char *best = NULL;
         int bestd = 99;
         for (int i = 0; i < o->nknown; i++) {
-            int d = cfg_edit_distance(m->string, o->known[i]);
+            int d = edit_distance(m->string, o->known[i]);
             if (d < bestd) { bestd = d; best = o->known[i]; }
         }
         char p[CFG_PATH_MAX];

@@ -77,7 +77,4 @@ void cfg_done(cfg_obj_t *o);
  * parses, else as a string. Returns 0, or -1 with a message in err. */
 int cfg_apply_set(cJSON *root, const char *assignment, char *err, size_t errlen);
 
-/* Levenshtein distance, for "did you mean" suggestions. */
-int cfg_edit_distance(const char *a, const char *b);
-
 #endif

@@ -111,4 +111,3 @@ void sim_set_progress(sim_t *s, sim_progress_fn fn, void *ctx, double interval_s
 }
 
 uint64_t sim_events(const sim_t *s) { return s->events; }
-size_t sim_pending(const sim_t *s) { return eventq_size(s->q); }

@@ -45,6 +45,5 @@ const char *sim_error(const sim_t *s);
 void sim_set_progress(sim_t *s, sim_progress_fn fn, void *ctx, double interval_s);
 
 uint64_t sim_events(const sim_t *s);   /* events executed so far */
-size_t sim_pending(const sim_t *s);
 
 #endif

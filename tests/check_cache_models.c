@@ -31,6 +31,7 @@
 #include "models/cache/cache.h"
 #include "models/zipf.h"
 #include "sim/rng.h"
+#include "tests/testutil.h"
 
 #define N 10000
 #define ALPHA 0.8
@@ -208,9 +209,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(suite());
 }

@@ -14,6 +14,7 @@
 
 #include "models/cache/cache.h"
 #include "models/cache/ghost.h"
+#include "tests/testutil.h"
 
 static cache_t *make(const char *policy, uint64_t objs, uint64_t bytes, uint64_t seed)
 {
@@ -811,9 +812,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/http_cc.h"
+#include "tests/testutil.h"
 
 static http_cc_t parse_ok(const char *h)
 {
@@ -216,9 +217,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(suite());
 }

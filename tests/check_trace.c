@@ -12,6 +12,7 @@
 #include "models/trace.h"
 #include "models/tracegen.h"
 #include "cli/commands.h"
+#include "tests/testutil.h"
 
 static char dir[64];
 
@@ -411,9 +412,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(suite());
 }
