@@ -309,27 +309,24 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
     }
     simtime_t now = sim_now(c->sim);
     cache_entry_t *e = cache_find(p->cache, r->key);
-    uint32_t fid;
-    bool in_flight = u64map_get(&p->inflight, r->key, &fid);
-    if (e) {
-        bool fresh = now < e->expires;
-        simtime_t swr = c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0;
-        if (fresh || now < e->expires + swr) {
-            cache_req_t cr = { r->key, r->size, now, r->next_access };
-            cache_touch(p->cache, e, &cr);
-            r->status = fresh ? ST_HIT : ST_STALE;
-            if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
-            outcome_t o = { false, false, tag_version(e->tag), e->expires };
-            request_t copy = *r;
-            answer(c, pi, rid, o);
-            if (!fresh && !in_flight) start_fetch(c, pi, &copy, NO_ID, true, e); /* background refresh */
-            return;
-        }
-    }
-    if (e) { /* in flight or stale: still a use of the cached object */
+    if (e) { /* fresh, stale or on its way: a use of the cached object */
         cache_req_t cr = { r->key, r->size, now, r->next_access };
         cache_touch(p->cache, e, &cr);
     }
+    uint32_t fid;
+    if (e && (now < e->expires ||
+              now < e->expires + (c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0))) {
+        bool fresh = now < e->expires;
+        r->status = fresh ? ST_HIT : ST_STALE;
+        if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
+        outcome_t o = { false, false, tag_version(e->tag), e->expires };
+        request_t copy = *r;
+        answer(c, pi, rid, o);
+        if (!fresh && !u64map_get(&p->inflight, copy.key, &fid))
+            start_fetch(c, pi, &copy, NO_ID, true, e); /* background refresh */
+        return;
+    }
+    bool in_flight = u64map_get(&p->inflight, r->key, &fid);
     if (in_flight) {
         /* The object is on its way. Its reservation still in the cache makes
          * this a hit on a busy object (COLLAPSED); if eviction took the
