@@ -65,6 +65,25 @@ expect_bad ops_late "$good" '$.operations[0].at_s: after the end' --set 'operati
 expect_bad attack_no_topology "$good" '$.attack: an attack spread by anycast needs a topology' --set 'attack={"rate_rps":10}'
 expect_bad fine_series "$good" '$.stats.interval_s: too fine' --set stats.interval_s=0.0001
 
+# errors that need a world: a small one over the repository's topology files
+here=$(pwd)
+world="{\"duration_s\":20,\"workload\":{\"type\":\"zipf\",\"objects\":100},
+ \"topology\":{\"pops_file\":\"$here/topologies/pops.csv\",\"metros_file\":\"$here/topologies/metros.csv\",
+ \"ases\":300,\"max_metros\":20}}"
+expect_bad origin_half "$world" '$.origin: give both lat and lon' --set origin.lat=10
+expect_bad origin_both "$world" '$.origin: give location or lat/lon' --set origin.lat=10 --set origin.lon=10 --set origin.location=FRA
+expect_bad origin_unknown "$world" '$.origin.location: no PoP city with id' --set origin.location=XXX
+expect_bad rel_without_geo "$world" '$.topology: as_rel_file and as_geo_file go together' --set topology.as_rel_file=x.txt
+expect_bad shield_no_pops "$world" '$.shield.pops: shield.enabled needs a list' --set shield.enabled=true
+expect_bad shield_map_type "$world" '$.shield.map.LHR: expected a shield PoP id' --set 'shield={"enabled":true,"pops":["FRA"],"map":{"LHR":1}}'
+expect_bad client_rtt_world "$world" '$.network.client_rtt_ms: applies only without a topology' --set network.client_rtt_ms=5
+expect_bad attack_backwards "$world" '$.attack.end_s: expected an end after start_s' --set 'attack={"rate_rps":10,"start_s":10,"end_s":5}'
+expect_bad unknown_pop "$world" '$.topology.pops[1]: unknown PoP' --set 'topology.pops=["FRA","QQQ"]'
+expect_bad many_classes "$good" '$.content.classes: expected 1 to 16 classes' \
+    --set 'content.classes=[{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"}]'
+printf '%s' "$world" > "$dir/world.json"
+"$CDNSIM" validate "$dir/world.json" > /dev/null || fail "the small world does not validate"
+
 # a missing scenario file
 "$CDNSIM" run "$dir/none.json" --out "$dir/out.json" 2> "$dir/err"
 [ $? -eq 2 ] && grep -q 'none.json' "$dir/err" || fail "missing file: want exit 2 naming it"
