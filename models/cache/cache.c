@@ -11,7 +11,9 @@
  * the slab reads a lookup or a deletion makes) stay short; removal shifts the
  * following run back, so no tombstones. Any number of cells, not a power of
  * two: a key's home is the high half of its hash scaled to the table
- * (multiply-shift), so a cache of C objects pays 4 * 8/5 * C = 6.4 C bytes.
+ * (multiply-shift). It starts at 1024 cells and grows by half whenever it
+ * would pass 5/8 full, so a cache pays 6.4 to 9.6 bytes an object it holds,
+ * whatever its capacity.
  * A cell holds the slot number in its low bits (slot_mask) and the low hash
  * bits above them: a probe reads the slab only when those match, so a lookup
  * that misses almost never touches the slab. slot_mask is all ones and above
@@ -308,13 +310,10 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
     c->slab.in_chunk = (1u << 14) - 1;
     c->slab.by_bytes = cfg->capacity_bytes != 0;
     c->free_head = CACHE_NO_SLOT;
-    /* size the index for the capacity when that is a real number of objects;
-     * a huge or absent limit starts small and grows with the population */
+    /* the index starts small and grows with the population (cache_put), so
+     * a cache that never fills (one of hundreds of PoPs in a short run) pays
+     * for what it holds, not for its capacity */
     uint64_t cells = 1024;
-    if (cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24))
-        cells = cfg->capacity_objects + cfg->capacity_objects * 3 / 5 + 2;
-    else if (cfg->capacity_objects)
-        cells = 1ULL << 20;
     c->slot_mask = mask_for(cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24)
                             ? cfg->capacity_objects : 1024);
     if (index_resize(c, cells) != 0) goto oom;
