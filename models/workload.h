@@ -3,7 +3,7 @@
  * zipf: the independent reference model. Arrivals are Poisson at rate_rps
  * (stream "workload.arrivals"); object k of 1..objects is drawn with
  * probability proportional to 1/k^alpha (stream "workload.objects"): from
- * an alias table up to 10^6 objects, by rejection-inversion beyond. An
+ * an alias table up to 10^5 objects, by rejection-inversion beyond. An
  * object's size is a pure function of (seed, key), so it never changes
  * between requests. trace: requests in the trace's own time. */
 #ifndef CDNSIM_WORKLOAD_H
