@@ -502,6 +502,17 @@ cJSON *cdn_results(const cdn_t *c)
         cJSON_AddNumberToObject(t, "requests", (double)c->sent);
         cJSON_AddNumberToObject(t, "span_s", simtime_to_s(c->last_sent));
     }
+    /* what the caches hold, and what that costs in memory: deterministic,
+     * unlike the process's peak (which make bench reports) */
+    uint64_t objects = 0, bytes = 0;
+    for (uint32_t i = 0; i < c->npops; i++) {
+        objects += cache_objects(c->pops[i].cache);
+        bytes += cache_memory(c->pops[i].cache);
+    }
+    cJSON *mem = cJSON_AddObjectToObject(o, "memory");
+    json_add_count(mem, "cached_objects", objects);
+    json_add_count(mem, "cache_bytes", bytes);
+    cJSON_AddNumberToObject(mem, "bytes_per_cached_object", objects ? (double)bytes / (double)objects : 0);
     json_add_count(o, "requests_sent", c->sent);
     cJSON_AddNumberToObject(o, "duration_s",
                             simtime_to_s(sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration));

@@ -280,6 +280,26 @@ START_TEST(same_seed_same_bytes)
 }
 END_TEST
 
+START_TEST(memory_per_cached_object)
+{
+    /* A full LRU cache of 20,000 objects: 24-byte entries, 8 bytes of list
+     * links, and an index grown by halves past 5/8 full (6.4 to 9.6 bytes an
+     * object) make 38.4 to 41.6 bytes an object, under the 64 asked of the
+     * world scenario. */
+    cJSON *r = test_result("{\"duration_s\":100,\"workload\":{\"type\":\"zipf\",\"objects\":100000,"
+                           "\"alpha\":0.8,\"rate_rps\":2000},"
+                           "\"cache\":{\"policy\":\"lru\",\"capacity_objects\":20000}}");
+    const cJSON *pops = cJSON_GetObjectItem(r, "pops");
+    double held = cJSON_GetObjectItem(cJSON_GetArrayItem(pops, 0), "cached_objects")->valuedouble;
+    ck_assert_double_eq(held, 20000);
+    ck_assert_double_eq(test_num(r, "memory", "cached_objects"), held);
+    double per = test_num(r, "memory", "bytes_per_cached_object");
+    ck_assert_double_eq(per, test_num(r, "memory", "cache_bytes") / held);
+    ck_assert_msg(per >= 38.4 && per <= 41.6, "%g bytes an object", per);
+    cJSON_Delete(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("single_pop");
@@ -297,6 +317,7 @@ int main(void)
     tcase_add_test(tc, max_age_matches_renewal_formula);
     tcase_add_test(tc, latency_does_not_change_what_the_cache_holds);
     tcase_add_test(tc, same_seed_same_bytes);
+    tcase_add_test(tc, memory_per_cached_object);
     suite_add_tcase(su, tc);
     return test_main(su);
 }

@@ -361,7 +361,8 @@ const char *cache_policy_name(const cache_t *c) { return c->policy->name; }
 
 size_t cache_memory(const cache_t *c)
 {
-    size_t m = (size_t)c->nslots * c->slab.slot_size + c->index_cells * sizeof(uint32_t);
+    /* slots never handed out are not counted: their pages are never touched */
+    size_t m = (size_t)c->fresh * c->slab.slot_size + c->index_cells * sizeof(uint32_t);
     if (c->policy->memory) m += c->policy->memory(c->state);
     return m;
 }

@@ -66,7 +66,8 @@ uint64_t cache_objects(const cache_t *c);
 uint64_t cache_bytes(const cache_t *c);
 uint64_t cache_evictions(const cache_t *c);
 const char *cache_policy_name(const cache_t *c);
-/* Bytes of memory the cache holds (slab, index, policy state). */
+/* Bytes of memory the cache holds (slots in use or freed, index, policy
+ * state); slots reserved for the capacity but never used are not counted. */
 size_t cache_memory(const cache_t *c);
 
 /* Checks index, slab and accounting; for asserts and tests. */
