@@ -36,7 +36,6 @@ static int make_cache(cdn_t *c, pop_t *p, char *err, size_t errlen)
     if (!p->cache) return -1;
     if (u64map_init(&p->inflight, 64) != 0) { snprintf(err, errlen, "out of memory"); return -1; }
     server_init(&p->server, &sc->pop_server);
-    tally_init(&p->tally);
     p->upstream = NO_ID;
     return 0;
 }
@@ -201,8 +200,6 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     c->sim = sim;
     c->requests_free = c->fetches_free = NO_ID;
     c->end = sc->duration;
-    tally_init(&c->total);
-    for (int i = 0; i < NCONTINENTS; i++) tally_init(&c->continent[i]);
     series_init(&c->series, sc->interval);
     server_init(&c->origin, &sc->origin);
     if (!sc->conn.warm_upstream) c->upstream_handshake_rtts = 1 + (sc->conn.tls == 12 ? 2 : 1);

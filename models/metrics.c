@@ -22,12 +22,6 @@ void json_add_count(cJSON *o, const char *key, uint64_t v)
     cJSON_AddRawToObject(o, key, buf);
 }
 
-void tally_init(tally_t *t)
-{
-    memset(t, 0, sizeof *t);
-    hist_init(&t->latency);
-}
-
 void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency)
 {
     t->requests++;
