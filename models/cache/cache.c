@@ -94,12 +94,12 @@ static int index_rebuild(cache_t *c, uint64_t cells, uint32_t mask)
     uint32_t *idx = malloc(cells * sizeof *idx);
     if (!idx) return -1;
     memset(idx, 0xff, cells * sizeof *idx);
-    uint32_t old_mask = c->slot_mask;
     c->slot_mask = mask;
-    for (uint64_t i = 0; c->index && i < c->index_cells; i++) {
-        if (c->index[i] == CACHE_NO_SLOT) continue;
-        uint32_t s = c->index[i] & old_mask;
+    /* the slab in slot order, not the old index in cell order: each key is
+     * read from memory anyway, and in slot order the reads are sequential */
+    for (uint32_t s = 0; s < c->fresh; s++) {
         uint64_t key = slot_key(c, s);
+        if (key == FREE_KEY) continue;
         uint64_t h = home_cell(key, cells);
         while (idx[h] != CACHE_NO_SLOT)
             if (++h == cells) h = 0;
