@@ -22,6 +22,14 @@ rates() {
                   END {printf "%.2f M events/s, %.2f M requests/s", e/w/1e6, r/w/1e6}' "$1"
 }
 
+# what the caches hold at the end, and per cached object: the caches' own
+# bytes, and the whole process's peak ($2, MB)
+held() {
+    awk -F'[:,]' -v mb="$2" '/"memory":/ {m=1} m && /"cached_objects":/ {n=$2}
+                  m && /"bytes_per_cached_object":/ {b=$2}
+                  END {printf "%.2f M objects cached, %.1f B each in the caches, %.1f B each of peak", n/1e6, b, mb*1048576/n}' "$1"
+}
+
 echo "== kernel: hold model (one exponential successor per event)"
 "$build/bench/bench_kernel" 20000000
 
@@ -38,7 +46,8 @@ EOT
 done
 
 echo
-echo "== world scenario (212 PoPs, 20,000 ASes, 886 client groups, shields)"
+npops=$(grep -vc '^#\|^iata' topologies/pops.csv)
+echo "== world scenario ($npops PoPs, 20,000 ASes, 886 client groups, shields; cache 10% of the catalog)"
 for req in 1000000 10000000; do
     dur=$((req / 10000))
     for objects in 100000 1000000; do
@@ -47,16 +56,19 @@ $(measure "$cdnsim" run scenarios/world.json --quiet --out "$dir/w.json" --set d
             --set warmup_s=0 --set workload.objects=$objects --set cache.capacity_objects=$((objects / 10)))
 EOT
         echo "requests=$req objects=$objects: $(rates "$dir/w.json"), peak ${mb} MB"
+        echo "    $(held "$dir/w.json" "$mb")"
     done
 done
-for pops in 50 100; do
-    list=$(awk -F, 'NR>4 && n<'"$pops"' {printf "%s\"%s\"", (n++?",":""), $1}' topologies/pops.csv)
+echo "-- growth with PoPs (the first N of the list, no shields, 10^6 requests, 10^6 objects)"
+for pops in 50 100 200 $npops; do
+    list=$(awk -F, '!/^#/ && !/^iata/ && n<'"$pops"' {printf "%s\"%s\"", (n++?",":""), $1}' topologies/pops.csv)
     read -r wall mb <<EOT
 $(measure "$cdnsim" run scenarios/world.json --quiet --out "$dir/w.json" --set duration_s=100 \
         --set warmup_s=0 --set "topology.pops=[$list]" --set shield.enabled=false \
+        --set workload.objects=1000000 --set cache.capacity_objects=100000 \
         --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}')
 EOT
-    echo "pops=$pops (no shields) requests=1000000: $(rates "$dir/w.json"), peak ${mb} MB"
+    echo "pops=$pops: $(rates "$dir/w.json"), peak ${mb} MB; $(held "$dir/w.json" "$mb")"
 done
 
 for extra in "$build/bench/bench_cache" bench/bench_routes.sh bench/bench_sweep.sh; do
