@@ -179,6 +179,11 @@ static int report_run(const cJSON *res, strbuf_t *out)
         if (num(o, "offload", &v)) strbuf_printf(out, ", offload %.2f%%", 100 * v);
         strbuf_printf(out, "\n");
     }
+    const cJSON *mem = get(res, "memory");
+    double held, per;
+    if (num(mem, "cached_objects", &held) && num(mem, "bytes_per_cached_object", &per))
+        strbuf_printf(out, "  %-16s %s objects held at the end, %.1f bytes each\n", "caches",
+                      count(held, a, sizeof a), per);
     const cJSON *lat = get(res, "latency_ms");
     if (cJSON_IsObject(lat)) {
         strbuf_printf(out, "  %-16s", "latency (ms)");

@@ -45,7 +45,7 @@ else
 fi
 
 "$CDNSIM" report "$dir/r.json" > "$dir/out" || fail "report run"
-grep -q 'hit ratio' "$dir/out" && grep -q 'pop-1' "$dir/out" || fail "report run: $(cat "$dir/out")"
+grep -q 'hit ratio' "$dir/out" && grep -q 'pop-1' "$dir/out" && grep -q 'objects held at the end' "$dir/out" || fail "report run: $(cat "$dir/out")"
 "$CDNSIM" report "$dir/sw" > "$dir/out" || fail "report sweep"
 grep -q 'content.ttl_s=10' "$dir/out" || fail "report sweep: $(cat "$dir/out")"
 
