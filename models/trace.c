@@ -285,7 +285,8 @@ static uint64_t parse_key(const char *s, size_t n)
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
     h ^= h >> 33; h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
+    h ^= h >> 33;
+    return h == UINT64_MAX ? h - 1 : h; /* UINT64_MAX is no key (see finish) */
 }
 
 static bool name_is(const char *s, size_t n, const char *const *names)
@@ -334,6 +335,13 @@ static int finish(trace_t *t, trace_req_t *r, int64_t abs_ns, uint64_t size, cha
     char msg[160];
     if (size > UINT32_MAX) {
         snprintf(msg, sizeof msg, "object size %llu is beyond 4 GiB", (unsigned long long)size);
+        goto bad;
+    }
+    /* The simulator's key maps (in-flight fetches, cache index) mark empty
+     * cells with UINT64_MAX: such a key would be taken for a free cell. */
+    if (r->key == UINT64_MAX) {
+        snprintf(msg, sizeof msg, "object id %llu is reserved (ids go up to 2^64 - 2)",
+                 (unsigned long long)r->key);
         goto bad;
     }
     if (!t->started) {

@@ -9,7 +9,9 @@
  * Any format may be zstd-compressed: the reader looks at the first bytes
  * (the zstd frame magic) and decompresses as it streams, whatever the name.
  * Text keys that are not decimal numbers are hashed to 64 bits (FNV-1a then
- * a 64-bit finaliser): deterministic on every machine.
+ * a 64-bit finaliser): deterministic on every machine. The id 2^64 - 1 is
+ * reserved (the simulator's maps mark empty cells with it): a record that
+ * carries it is an error, and no text key hashes to it.
  *
  * next_access is an ordering key, not a time: the 1-based request number of
  * the key's next request, the convention of the oracleGeneral files (whose

@@ -89,6 +89,17 @@ printf '%s' "$world" > "$dir/world.json"
 [ $? -eq 2 ] && grep -q 'none.json' "$dir/err" || fail "missing file: want exit 2 naming it"
 [ ! -e "$dir/out.json" ] || fail "missing file: result file left"
 
+# a trace record with object id 2^64 - 1 (the key maps' empty-cell mark) once
+# crashed the run mid-way: now bad input naming the trace's line, no result
+printf 'time,key,size\n0,1,10\n0.5,18446744073709551615,10\n1,1,10\n' > "$dir/reserved.csv"
+printf '{"workload":{"type":"trace","path":"reserved.csv","format":"csv"},"cache":{"capacity_objects":5}}' > "$dir/reserved.json"
+rm -f "$dir/out.json"
+"$CDNSIM" run "$dir/reserved.json" --quiet --out "$dir/out.json" 2> "$dir/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q 'reserved.csv: line 3: object id 18446744073709551615 is reserved' "$dir/err" ||
+    fail "trace key 2^64-1: want exit 2 naming the line, got $rc: $(cat "$dir/err")"
+[ ! -e "$dir/out.json" ] || fail "trace key 2^64-1: result file left"
+
 # an output folder that does not exist is refused before the run
 "$CDNSIM" run "$dir/good.json" --out "$dir/no/such/folder/r.json" 2> "$dir/err"
 [ $? -eq 2 ] && grep -q 'cannot write into' "$dir/err" || fail "unwritable --out: want exit 2 before running"
