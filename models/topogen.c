@@ -625,6 +625,10 @@ int topogen_load_metros(const char *path, topogen_metro_t **out, char *err, size
         }
         n++;
     }
+    if (ferror(f)) { /* a folder reads as an error, not as an empty list */
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        goto fail;
+    }
     fclose(f);
     if (n == 0) { free(m); snprintf(err, errlen, "%s: no metros", path); return -1; }
     *out = m;

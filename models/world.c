@@ -18,12 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include "models/asgraph.h"
 #include "models/bgp.h"
 #include "models/topogen.h"
+#include "sim/cfg.h"
 
 /* Interconnection caps per site: enough for the path diversity real CDNs
  * buy, few enough that one busy metro's PoP is not everyone's neighbour. */
@@ -151,7 +153,7 @@ int world_load_pops(const char *path, world_pop_t **out, char *err, size_t errle
         x->announced = true;
         n++;
     }
-    if (ferror(f)) { snprintf(err, errlen, "%s: read error", path); goto fail; }
+    if (ferror(f)) { snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno)); goto fail; }
     if (col[0] < 0) { snprintf(err, errlen, "%s: no header line", path); goto fail; }
     if (n == 0) { snprintf(err, errlen, "%s: no PoPs", path); goto fail; }
     fclose(f);
@@ -196,6 +198,26 @@ static void *oom(build_t *B)
     return NULL;
 }
 
+/* A file the scenario names must exist and not be a folder. Checked before
+ * its loader runs, so that a wrong name is reported against the scenario key
+ * that holds it (the loader's own messages name only the file, which is
+ * right for what is wrong inside it). */
+static int named_file(build_t *B, const char *key, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(B->err, B->errlen, "%s: $.topology.%s: %s: cannot open: %s", B->file, key, path,
+                 strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(B->err, B->errlen, "%s: $.topology.%s: %s: is a directory, not a file", B->file,
+                 key, path);
+        return -1;
+    }
+    return 0;
+}
+
 /* Orders metros heaviest first; file order among equals keeps it stable. */
 typedef struct mref { double w; int i; } mref_t;
 static int cmp_mref(const void *a, const void *b)
@@ -210,6 +232,7 @@ static int load_metros(build_t *B)
     const world_spec_t *s = B->spec;
     if (!s->metros_file) return 0; /* generated graph: the generator's built-in hubs */
     topogen_metro_t *all = NULL;
+    if (named_file(B, "metros_file", s->metros_file) < 0) return -1;
     int n = topogen_load_metros(s->metros_file, &all, B->err, B->errlen);
     if (n < 0) return -1;
     if (n == 0) {
@@ -295,35 +318,18 @@ static int generate_graph(build_t *B)
  * bigger graph than the one used). */
 static int load_geo(build_t *B, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(B->err, B->errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            cap = cap ? cap * 2 : 1 << 20;
-            char *t = realloc(text, cap + 1);
-            if (!t) { free(text); fclose(f); oom(B); return -1; }
-            text = t;
-        }
-        size_t k = fread(text + len, 1, cap - len, f);
-        len += k;
-        if (k == 0) break;
-    }
-    bool rd_err = ferror(f);
-    fclose(f);
-    if (rd_err) { free(text); snprintf(B->err, B->errlen, "%s: read error", path); return -1; }
-    text[len] = 0;
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    free(text);
+    /* the scenarios' reader: malformed JSON is reported with its line and column */
+    cfg_t cfg;
+    cfg_init(&cfg, path);
+    cJSON *root = cfg_load_file(&cfg, path);
     int rc = -1;
     int *name_to_kept = NULL;
-    if (!root || !cJSON_IsObject(root)) {
-        snprintf(B->err, B->errlen, "%s: not a JSON object (expected topogen --geo-out output)",
-                 path);
+    if (!root) {
+        snprintf(B->err, B->errlen, "%s", cfg.err);
+        goto out;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(B->err, B->errlen, "%s: $: expected an object (topogen --geo-out output)", path);
         goto out;
     }
     const cJSON *names = cJSON_GetObjectItemCaseSensitive(root, "metros");
@@ -437,6 +443,9 @@ static int load_graph(build_t *B)
                  "(each AS's metro, as `cdnsim topogen --geo-out` writes it)", B->file);
         return -1;
     }
+    if (named_file(B, "as_rel_file", s->as_rel_file) < 0 ||
+        named_file(B, "as_geo_file", s->as_geo_file) < 0)
+        return -1;
     B->g = asg_load(s->as_rel_file, B->err, B->errlen);
     if (!B->g) return -1;
     B->n = asg_node_count(B->g);
@@ -721,6 +730,7 @@ static int select_pops(build_t *B)
         return -1;
     }
     world_pop_t *all = NULL;
+    if (named_file(B, "pops_file", s->pops_file) < 0) return -1;
     int n = world_load_pops(s->pops_file, &all, B->err, B->errlen);
     if (n < 0) return -1;
     if (!s->pops) { w->pops = all; w->npops = n; return 0; }

@@ -130,6 +130,10 @@ START_TEST(metro_list)
         ck_assert_msg(strstr(err, path) && strstr(err, bad[i].piece), "'%s' lacks '%s'", err, bad[i].piece);
         unlink(path);
     }
+    /* a folder is unreadable, not an empty list (it was "no metros") */
+    m = NULL;
+    ck_assert_int_eq(topogen_load_metros("tests", &m, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "tests: cannot read"), "%s", err);
 }
 END_TEST
 

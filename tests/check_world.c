@@ -368,7 +368,7 @@ START_TEST(errors)
     write_file(bad_path, "# nothing\n");
     expect_error(&s, "no header");
     s.pops_file = "/nonexistent/pops.csv";
-    expect_error(&s, "/nonexistent/pops.csv: cannot open");
+    expect_error(&s, "$.topology.pops_file: /nonexistent/pops.csv: cannot open");
 
     /* a broken geo file names the JSON path */
     s = hand_spec();
@@ -378,7 +378,9 @@ START_TEST(errors)
     write_file(bad_path, "{\"metros\": [\"MA\"], \"ases\": [{\"asn\": 100, \"tier\": \"huge\"}]}");
     expect_error(&s, "$.ases[0].tier");
     write_file(bad_path, "[1, 2");
-    expect_error(&s, "not a JSON object");
+    expect_error(&s, "line 1, column 5: malformed JSON"); /* where, like any JSON input */
+    write_file(bad_path, "[1, 2]");
+    expect_error(&s, "$: expected an object");
 }
 END_TEST
 

@@ -81,6 +81,20 @@ expect_bad attack_backwards "$world" '$.attack.end_s: expected an end after star
 expect_bad unknown_pop "$world" '$.topology.pops[1]: unknown PoP' --set 'topology.pops=["FRA","QQQ"]'
 expect_bad many_classes "$good" '$.content.classes: expected 1 to 16 classes' \
     --set 'content.classes=[{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"},{"share":1,"cache_control":"a"}]'
+# files the topology names: a wrong name or a folder is blamed on the key
+# (it once named only the file, not the scenario or the key)
+expect_bad pops_missing "$world" '$.topology.pops_file: '"$dir"'/nope.csv: cannot open' --set topology.pops_file=nope.csv
+expect_bad metros_folder "$world" '$.topology.metros_file: '"$dir"': is a directory' --set "topology.metros_file=$dir"
+"$CDNSIM" topogen --ases 50 --out "$dir/g50.txt" || fail "topogen --ases 50"
+expect_bad geo_missing "$world" '$.topology.as_geo_file: ' --set topology.as_rel_file=g50.txt --set topology.as_geo_file=nope.json
+# a malformed geo file: its line and column, like any JSON input (was "not a JSON object")
+printf '{"metros": ["a",\n  ' > "$dir/geo_bad.json"
+printf '%s' "$world" > "$dir/geo_bad_scen.json"
+"$CDNSIM" validate "$dir/geo_bad_scen.json" --set topology.as_rel_file=g50.txt \
+    --set topology.as_geo_file=geo_bad.json 2> "$dir/err" >/dev/null
+rc=$?
+[ $rc -eq 2 ] && grep -q 'geo_bad.json: line 2, column [0-9]*: malformed JSON' "$dir/err" ||
+    fail "malformed geo file: want exit 2 with line and column, got $rc: $(cat "$dir/err")"
 printf '%s' "$world" > "$dir/world.json"
 "$CDNSIM" validate "$dir/world.json" > /dev/null || fail "the small world does not validate"
 
