@@ -668,6 +668,8 @@ fail:
     return NULL;
 }
 
+#define ASG_FILE_MAX (1 << 30) /* the largest as-rel or JSON graph read */
+
 /* Reads a whole file; NULL with a message on failure. */
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -675,16 +677,22 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
     if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
+    /* Text (as-rel, JSON) holds no NUL byte, and the largest real graph is
+     * tens of MB: stopping at either keeps an endless input (/dev/zero)
+     * from being read until memory runs out. */
+    const char *nul = NULL;
     while (buf) {
         if (n == cap) {
+            if (cap >= ASG_FILE_MAX) break;
             char *nb = realloc(buf, cap * 2);
             if (!nb) { free(buf); buf = NULL; break; }
             buf = nb;
             cap *= 2;
         }
         size_t got = fread(buf + n, 1, cap - n, f);
+        nul = memchr(buf + n, 0, got);
         n += got;
-        if (got == 0) break;
+        if (got == 0 || nul) break;
     }
     if (!buf) { fclose(f); snprintf(err, errlen, "%s: out of memory", path); return NULL; }
     if (ferror(f)) {
@@ -692,7 +700,17 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
         fclose(f); free(buf);
         return NULL;
     }
+    bool more = !nul && n == cap && fgetc(f) != EOF;
     fclose(f);
+    if (nul || more) {
+        if (nul)
+            snprintf(err, errlen, "%s: byte %zu is a NUL byte: not a text file", path,
+                     (size_t)(nul - buf) + 1);
+        else
+            snprintf(err, errlen, "%s: larger than %d MiB: not an AS graph", path, ASG_FILE_MAX >> 20);
+        free(buf);
+        return NULL;
+    }
     *len = n;
     return buf;
 }

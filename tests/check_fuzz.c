@@ -13,9 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/asgraph.h"
 #include "models/scenario.h"
 #include "models/trace.h"
 #include "models/workload.h"
+#include "sim/cfg.h"
 #include "tests/testutil.h"
 
 static const char *const seeds[] = {
@@ -170,6 +172,35 @@ START_TEST(reserved_key_is_an_error)
 }
 END_TEST
 
+/* An endless input (/dev/zero) was read until memory ran out: `cdnsim run
+ * /dev/zero`, report, compare, plot, sweep and `routes --as-rel /dev/zero`
+ * hung. The JSON and AS-graph readers stop at the first NUL byte. */
+START_TEST(endless_input_fails_at_once)
+{
+    cfg_t c;
+    cfg_init(&c, "/dev/zero");
+    ck_assert_ptr_null(cfg_load_file(&c, "/dev/zero"));
+    ck_assert_msg(strstr(c.err, "/dev/zero: byte 1 is a NUL byte") != NULL, "%s", c.err);
+    char err[512];
+    ck_assert_ptr_null(asg_load_asrel("/dev/zero", err, sizeof err));
+    ck_assert_msg(strstr(err, "/dev/zero: byte 1 is a NUL byte") != NULL, "%s", err);
+    ck_assert_ptr_null(asg_load_json("/dev/zero", err, sizeof err));
+    ck_assert_msg(strstr(err, "NUL byte") != NULL, "%s", err);
+    /* a NUL inside an otherwise good scenario names the byte */
+    char dir[] = "/tmp/check_fuzz.XXXXXX", path[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    FILE *f = fopen(path, "wb");
+    fwrite("{\"seed\": 1,\0}", 1, 14, f);
+    fclose(f);
+    cfg_init(&c, path);
+    ck_assert_ptr_null(cfg_load_file(&c, path));
+    ck_assert_msg(strstr(c.err, "s.json: byte 12 is a NUL byte") != NULL, "%s", c.err);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("fuzz");
@@ -178,6 +209,7 @@ int main(void)
     tcase_add_test(tc, scenarios_never_crash);
     tcase_add_test(tc, traces_never_crash);
     tcase_add_test(tc, reserved_key_is_an_error);
+    tcase_add_test(tc, endless_input_fails_at_once);
     suite_add_tcase(su, tc);
     return test_main(su);
 }

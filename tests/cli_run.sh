@@ -114,6 +114,14 @@ rc=$?
     fail "trace key 2^64-1: want exit 2 naming the line, got $rc: $(cat "$dir/err")"
 [ ! -e "$dir/out.json" ] || fail "trace key 2^64-1: result file left"
 
+# an endless input is refused at its first NUL byte (it was read until memory ran out)
+for c in run validate; do
+    timeout 60 "$CDNSIM" $c /dev/zero 2> "$dir/err" >/dev/null
+    rc=$?
+    [ $rc -eq 2 ] && grep -q '/dev/zero: byte 1 is a NUL byte' "$dir/err" ||
+        fail "$c /dev/zero: want exit 2 at once, got $rc: $(cat "$dir/err")"
+done
+
 # an output folder that does not exist is refused before the run
 "$CDNSIM" run "$dir/good.json" --out "$dir/no/such/folder/r.json" 2> "$dir/err"
 [ $? -eq 2 ] && grep -q 'cannot write into' "$dir/err" || fail "unwritable --out: want exit 2 before running"
