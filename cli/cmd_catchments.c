@@ -163,7 +163,9 @@ int cmd_catchments(int argc, char **argv)
     world_t *w = NULL;
     cJSON *res = NULL;
     catchments_load_t *load = NULL;
-    scenario_t *sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
+    scenario_t *sc = NULL;
+    if (!output_writable(a.out, err, sizeof err)) { rc = 2; goto fail; }
+    sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
     if (!sc) { rc = 2; goto fail; }
     if (!sc->has_topology) {
         snprintf(err, sizeof err, "%s: $.topology: the scenario has no topology (PoPs, metros, "

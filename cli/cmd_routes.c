@@ -202,6 +202,10 @@ int cmd_routes(int argc, char **argv)
         goto done;
     }
     const char *input = asrel ? asrel : topo;
+    if (!output_writable(outpath, err, sizeof err)) {
+        fprintf(stderr, "cdnsim routes: %s\n", err);
+        goto done;
+    }
 
     double t0 = wallclock_s();
     g = asrel ? asg_load_asrel(asrel, err, sizeof err) : asg_load(topo, err, sizeof err);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "models/topogen.h"
@@ -80,6 +81,10 @@ int cmd_topogen(int argc, char **argv)
         usage(stderr);
         goto done;
     }
+    if (!output_writable(out, err, sizeof err) || !output_writable(geo, err, sizeof err)) {
+        fprintf(stderr, "cdnsim topogen: %s\n", err);
+        goto done;
+    }
     topogen_params_t p = { (int)ases, (long)links, (uint64_t)seed, NULL, 0 };
     if (metros_path) {
         int nm = topogen_load_metros(metros_path, &metros, err, sizeof err);
@@ -102,6 +107,7 @@ int cmd_topogen(int argc, char **argv)
         if (!text) { fprintf(stderr, "cdnsim topogen: out of memory\n"); goto done; }
         if (output_write_atomic(geo, text, err, sizeof err) != 0) {
             fprintf(stderr, "cdnsim topogen: %s\n", err);
+            if (out && strcmp(out, "-") != 0) unlink(out); /* no half of a pair */
             goto done;
         }
     }

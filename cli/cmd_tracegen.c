@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "models/tracegen.h"
+#include "sim/output.h"
 
 static void usage(FILE *f)
 {
@@ -115,7 +116,7 @@ int cmd_tracegen(int argc, char **argv)
         return 2;
     }
     char err[1024];
-    if (tracegen_validate(&cfg, err, sizeof err) != 0) {
+    if (tracegen_validate(&cfg, err, sizeof err) != 0 || !output_writable(out, err, sizeof err)) {
         fprintf(stderr, "cdnsim tracegen: %s\n", err);
         return 2;
     }

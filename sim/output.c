@@ -13,6 +13,11 @@
 bool output_writable(const char *path, char *err, size_t errlen)
 {
     if (!path || strcmp(path, "-") == 0) return true;
+    struct stat st; /* the rename at the end would fail on a folder */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory, not a file name", path);
+        return false;
+    }
     char *copy = strdup(path);
     if (!copy) { snprintf(err, errlen, "out of memory"); return false; }
     const char *dir = dirname(copy);

@@ -11,8 +11,9 @@
 #include <cjson/cJSON.h>
 
 /* Whether a result could be written to path (its folder exists and is
- * writable; NULL or "-" is standard output), so a long run can be refused
- * before it starts rather than fail at its end. */
+ * writable, and path is not itself a folder; NULL or "-" is standard
+ * output), so a long run can be refused before it starts rather than fail
+ * at its end. Every command that writes a file checks it first. */
 bool output_writable(const char *path, char *err, size_t errlen);
 
 /* Writes text to path atomically; path NULL or "-" writes standard output. */

@@ -116,5 +116,17 @@ asn=$(grep -v '^#' "$dir/t1.txt" | head -1 | cut -d'|' -f1)
 grep -q '"unreachable": \[\]}' "$dir/t.json" || fail "topogen graph not connected"
 "$CDNSIM" topogen --ases 3 > /dev/null 2>&1; [ $? -eq 2 ] || fail "topogen --ases 3 should exit 2"
 
+# an output that names a folder is refused before any work (it failed with
+# exit 1 after the work; topogen left its --out behind when --geo-out failed)
+mkdir "$dir/folder"
+"$CDNSIM" routes --as-rel "$dir/g.txt" --announce 1 --out "$dir/folder" 2> "$dir/err.txt"
+[ $? -eq 2 ] && grep -q 'folder: is a directory' "$dir/err.txt" || fail "routes --out FOLDER: $(cat "$dir/err.txt")"
+rm -f "$dir/t3.txt"
+"$CDNSIM" topogen --ases 50 --out "$dir/t3.txt" --geo-out "$dir/folder" 2> "$dir/err.txt"
+[ $? -eq 2 ] && grep -q 'folder: is a directory' "$dir/err.txt" || fail "topogen --geo-out FOLDER: $(cat "$dir/err.txt")"
+[ ! -e "$dir/t3.txt" ] || fail "topogen --geo-out FOLDER left its --out file"
+"$CDNSIM" tracegen --objects 10 --requests 10 --alpha 1 --format csv --out "$dir/folder" 2> "$dir/err.txt"
+[ $? -eq 2 ] && grep -q 'folder: is a directory' "$dir/err.txt" || fail "tracegen --out FOLDER: $(cat "$dir/err.txt")"
+
 if [ $fails -ne 0 ]; then echo "cli_routes: $fails failure(s)" >&2; exit 1; fi
 echo "cli_routes: ok"

@@ -126,6 +126,10 @@ done
 "$CDNSIM" run "$dir/good.json" --out "$dir/no/such/folder/r.json" 2> "$dir/err"
 [ $? -eq 2 ] && grep -q 'cannot write into' "$dir/err" || fail "unwritable --out: want exit 2 before running"
 
+# an output that is a folder is refused before the run (it failed after it, exit 1)
+"$CDNSIM" run "$dir/good.json" --quiet --out "$dir" 2> "$dir/err"
+[ $? -eq 2 ] && grep -q 'is a directory, not a file name' "$dir/err" || fail "--out FOLDER: want exit 2: $(cat "$dir/err")"
+
 # usage errors
 "$CDNSIM" run 2>/dev/null; [ $? -eq 2 ] || fail "run without a scenario: want exit 2"
 "$CDNSIM" run "$dir/good.json" --bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown option: want exit 2"
