@@ -25,6 +25,7 @@ expect_bad() {
     [ $rc -eq 2 ] || fail "$name: exit $rc, want 2"
     grep -qF -- "$want" "$dir/err" || fail "$name: stderr lacks '$want': $(cat "$dir/err")"
     grep -qF -- "$name.json" "$dir/err" || fail "$name: stderr does not name the file"
+    [ "$(wc -l < "$dir/err")" -eq 1 ] || fail "$name: the message is not one line: $(cat "$dir/err")"
     [ ! -e "$dir/out.json" ] || fail "$name: a result file was left behind"
     ls "$dir" | grep -q '\.tmp\.' && fail "$name: a temporary file was left behind"
     "$CDNSIM" validate "$dir/$name.json" "$@" 2>/dev/null >/dev/null
@@ -63,6 +64,9 @@ expect_bad ops_both "$good" '$.operations[0]: give exactly one' --set 'operation
 expect_bad purge_unknown "$good" '$.operations[0].purge: no PoP with id' --set 'operations=[{"at_s":1,"purge":"FRA"}]'
 expect_bad ops_late "$good" '$.operations[0].at_s: after the end' --set 'operations=[{"at_s":100,"withdraw":"FRA"}]'
 expect_bad attack_no_topology "$good" '$.attack: an attack spread by anycast needs a topology' --set 'attack={"rate_rps":10}'
+# a raw newline inside a key (cJSON takes it) is escaped, the message stays one line
+expect_bad newline_key "$(echo "$good" | sed 's/"capacity_objects"/"capacity\\nobjects"/' | sed 's/\\n/\
+/')" '$.cache.capacity\nobjects: unknown key'
 expect_bad fine_series "$good" '$.stats.interval_s: too fine' --set stats.interval_s=0.0001
 
 # errors that need a world: a small one over the repository's topology files
