@@ -200,7 +200,7 @@ int cmd_catchments(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    fprintf(stderr, "cdnsim catchments: %s\n", err);
+    cli_error("catchments", err);
 done:
     cJSON_Delete(res);
     free(load);

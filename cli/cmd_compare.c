@@ -42,7 +42,7 @@ int cmd_compare(int argc, char **argv)
             const char *v = a[11] == '=' ? a + 12 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v) { fprintf(stderr, "cdnsim compare: --tolerance needs METRIC=VALUE\n"); goto done; }
             if (compare_parse_tolerance(v, &tols[o.ntols], err, sizeof err) != 0) {
-                fprintf(stderr, "cdnsim compare: %s\n", err);
+                cli_error("compare", err);
                 goto done;
             }
             o.ntols++;
@@ -56,7 +56,7 @@ int cmd_compare(int argc, char **argv)
     compare_outcome_t out;
     int st = compare_files(files[0], files[1], &o, &out, err, sizeof err);
     if (st != 0) {
-        fprintf(stderr, "cdnsim compare: %s\n", err);
+        cli_error("compare", err);
         rc = st == -2 ? 2 : 1;
         goto done;
     }

@@ -52,7 +52,7 @@ int cmd_plot(int argc, char **argv)
     if (o.notes) fputs(o.notes, stderr);
     int rc = 0;
     if (st != 0) {
-        fprintf(stderr, "cdnsim plot: %s\n", err);
+        cli_error("plot", err);
         rc = st == -2 ? 2 : 1;
     }
     plot_outcome_free(&o);

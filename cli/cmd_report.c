@@ -28,7 +28,7 @@ int cmd_report(int argc, char **argv)
     char err[2048];
     int st = report_text(input, &out, err, sizeof err);
     if (st == 0) fputs(strbuf_text(&out), stdout);
-    else fprintf(stderr, "cdnsim report: %s\n", err);
+    else cli_error("report", err);
     strbuf_free(&out);
     return st == 0 ? 0 : st == -2 ? 2 : 1;
 }

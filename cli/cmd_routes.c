@@ -203,13 +203,13 @@ int cmd_routes(int argc, char **argv)
     }
     const char *input = asrel ? asrel : topo;
     if (!output_writable(outpath, err, sizeof err)) {
-        fprintf(stderr, "cdnsim routes: %s\n", err);
+        cli_error("routes", err);
         goto done;
     }
 
     double t0 = wallclock_s();
     g = asrel ? asg_load_asrel(asrel, err, sizeof err) : asg_load(topo, err, sizeof err);
-    if (!g) { fprintf(stderr, "cdnsim routes: %s\n", err); goto done; }
+    if (!g) { cli_error("routes", err); goto done; }
     double t1 = wallclock_s();
     b = bgp_create(g);
     if (!b) { fprintf(stderr, "cdnsim routes: out of memory\n"); rc = 1; goto done; }
@@ -220,13 +220,13 @@ int cmd_routes(int argc, char **argv)
             goto done;
         }
         if (bgp_announce(b, v, 0, err, sizeof err) != 0) {
-            fprintf(stderr, "cdnsim routes: %s\n", err);
+            cli_error("routes", err);
             goto done;
         }
     }
     double t2 = wallclock_s();
     if (bgp_compute(b, err, sizeof err) != 0) {
-        fprintf(stderr, "cdnsim routes: %s\n", err);
+        cli_error("routes", err);
         rc = 1;
         goto done;
     }
@@ -234,7 +234,7 @@ int cmd_routes(int argc, char **argv)
     write_json(&out, g, b);
     if (out.oom) { fprintf(stderr, "cdnsim routes: out of memory writing the result\n"); rc = 1; goto done; }
     if (output_write_atomic(outpath, out.p, err, sizeof err) != 0) {
-        fprintf(stderr, "cdnsim routes: %s\n", err);
+        cli_error("routes", err);
         rc = 1;
         goto done;
     }

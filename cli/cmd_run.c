@@ -86,7 +86,7 @@ int cmd_run(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    fprintf(stderr, "cdnsim run: %s\n", err);
+    cli_error("run", err);
 done:
     cJSON_Delete(res);
     cdn_destroy(cdn);
@@ -119,7 +119,7 @@ int cmd_validate(int argc, char **argv)
         snprintf(err, sizeof err, "out of memory");
     }
     if (rc == 0) printf("%s: valid scenario \"%s\"\n", a.scenario, sc->name);
-    else fprintf(stderr, "cdnsim validate: %s\n", err);
+    else cli_error("validate", err);
     cdn_destroy(cdn);
     sim_destroy(sim);
     scenario_free(sc);

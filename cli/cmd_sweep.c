@@ -83,7 +83,7 @@ int cmd_sweep(int argc, char **argv)
     bool mpi = sweep_mpi_launched(), speak = !mpi || sweep_mpi_rank() == 0;
     int st = sweep_load(file, &sw, err, sizeof err);
     if (st != 0) {
-        if (speak) fprintf(stderr, "cdnsim sweep: %s\n", err);
+        if (speak) cli_error("sweep", err);
         return st == -2 ? 2 : 1;
     }
     if (list) {
@@ -109,13 +109,13 @@ int cmd_sweep(int argc, char **argv)
     else st = sweep_run(sw, dir, (int)jobs, tty ? show_progress : NULL, NULL, &t, err, sizeof err);
     if (tty) fputc('\n', stderr);
     if (st != 0) {
-        if (speak) fprintf(stderr, "cdnsim sweep: %s\n", err);
+        if (speak) cli_error("sweep", err);
         rc = st == -2 ? 2 : 1;
         goto done;
     }
     /* the MPI schedule writes its summary on rank 0 itself */
     if (!mpi && sweep_summarize(sw, dir, err, sizeof err) != 0) {
-        fprintf(stderr, "cdnsim sweep: %s\n", err);
+        cli_error("sweep", err);
         goto done;
     }
     if (speak && !quiet)

@@ -82,23 +82,23 @@ int cmd_topogen(int argc, char **argv)
         goto done;
     }
     if (!output_writable(out, err, sizeof err) || !output_writable(geo, err, sizeof err)) {
-        fprintf(stderr, "cdnsim topogen: %s\n", err);
+        cli_error("topogen", err);
         goto done;
     }
     topogen_params_t p = { (int)ases, (long)links, (uint64_t)seed, NULL, 0 };
     if (metros_path) {
         int nm = topogen_load_metros(metros_path, &metros, err, sizeof err);
-        if (nm < 0) { fprintf(stderr, "cdnsim topogen: %s\n", err); goto done; }
+        if (nm < 0) { cli_error("topogen", err); goto done; }
         p.metros = metros;
         p.nmetros = nm;
     }
     t = topogen_generate(&p, err, sizeof err);
-    if (!t) { fprintf(stderr, "cdnsim topogen: %s\n", err); goto done; }
+    if (!t) { cli_error("topogen", err); goto done; }
     rc = 1;
     text = topogen_asrel(t);
     if (!text) { fprintf(stderr, "cdnsim topogen: out of memory\n"); goto done; }
     if (output_write_atomic(out, text, err, sizeof err) != 0) {
-        fprintf(stderr, "cdnsim topogen: %s\n", err);
+        cli_error("topogen", err);
         goto done;
     }
     if (geo) {
@@ -106,7 +106,7 @@ int cmd_topogen(int argc, char **argv)
         text = topogen_geo_json(t);
         if (!text) { fprintf(stderr, "cdnsim topogen: out of memory\n"); goto done; }
         if (output_write_atomic(geo, text, err, sizeof err) != 0) {
-            fprintf(stderr, "cdnsim topogen: %s\n", err);
+            cli_error("topogen", err);
             if (out && strcmp(out, "-") != 0) unlink(out); /* no half of a pair */
             goto done;
         }

@@ -117,7 +117,7 @@ int cmd_tracegen(int argc, char **argv)
     }
     char err[1024];
     if (tracegen_validate(&cfg, err, sizeof err) != 0 || !output_writable(out, err, sizeof err)) {
-        fprintf(stderr, "cdnsim tracegen: %s\n", err);
+        cli_error("tracegen", err);
         return 2;
     }
     size_t n = strlen(out) + 32;

@@ -2,7 +2,8 @@
  *
  * Each takes the arguments after its own name (argv[0] is the subcommand) and
  * returns the process exit status: 0 success, 1 runtime failure, 2 bad input
- * or usage. Each prints its own --help. Only these functions print errors. */
+ * or usage. Each prints its own --help. Only these functions print errors,
+ * through cli_error. */
 #ifndef CDNSIM_COMMANDS_H
 #define CDNSIM_COMMANDS_H
 
@@ -16,5 +17,8 @@ int cmd_catchments(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+
+/* Prints "cdnsim COMMAND: msg" as one line (control characters escaped). */
+void cli_error(const char *command, const char *msg);
 
 #endif

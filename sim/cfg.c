@@ -16,35 +16,17 @@ void cfg_init(cfg_t *c, const char *file)
 
 bool cfg_failed(const cfg_t *c) { return c->failed; }
 
-/* Control characters (a key or value may hold a raw newline: cJSON takes
- * them inside strings) become escapes, so a message stays one line. */
-static void one_line(char *s, size_t size)
-{
-    char out[sizeof ((cfg_t *)0)->err];
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 7 < sizeof out; p++) {
-        if (*p >= 0x20 && *p != 0x7f) { out[o++] = (char)*p; continue; }
-        const char *e = *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
-        o += (size_t)(e ? snprintf(out + o, sizeof out - o, "%s", e)
-                        : snprintf(out + o, sizeof out - o, "\\u%04x", *p));
-    }
-    out[o] = 0;
-    snprintf(s, size, "%s", out);
-}
-
 void cfg_fail(cfg_t *c, const char *path, const char *fmt, ...)
 {
     if (c->failed) return;
     c->failed = true;
     int n = snprintf(c->err, sizeof c->err, "%s: %s%s", c->file, path ? path : "",
                      path ? ": " : "");
-    if (n >= 0 && (size_t)n < sizeof c->err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(c->err + n, sizeof c->err - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    one_line(c->err, sizeof c->err);
+    if (n < 0 || (size_t)n >= sizeof c->err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err + n, sizeof c->err - (size_t)n, fmt, ap);
+    va_end(ap);
 }
 
 /* A short rendering of a JSON value for "got ..." in messages. */
