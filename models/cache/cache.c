@@ -12,8 +12,10 @@
  * following run back, so no tombstones. Any number of cells, not a power of
  * two: a key's home is the high half of its hash scaled to the table
  * (multiply-shift). It starts at 1024 cells and grows by half whenever it
- * would pass 5/8 full, so a cache pays 6.4 to 9.6 bytes an object it holds,
- * whatever its capacity.
+ * would pass 5/8 full (stopping at exactly 5/8 of a known object capacity),
+ * so a cache pays 6.4 to 9.6 bytes an object it holds, whatever its
+ * capacity; it is resized in place and refilled from the slab, never two
+ * copies at once.
  * A cell holds the slot number in its low bits (slot_mask) and the low hash
  * bits above them: a probe reads the slab only when those match, so a lookup
  * that misses almost never touches the slab. slot_mask is all ones and above
@@ -91,7 +93,10 @@ static inline uint32_t make_cell(const cache_t *c, uint64_t key, uint32_t s)
 /* Rebuilds the index with `cells` cells and the slot field `mask`. */
 static int index_rebuild(cache_t *c, uint64_t cells, uint32_t mask)
 {
-    uint32_t *idx = malloc(cells * sizeof *idx);
+    /* Rebuilt from the slab, the old index is not needed: resizing it in
+     * place (a large block is remapped, not copied) means a growing cache
+     * never holds two indexes at once, and a failure leaves it intact. */
+    uint32_t *idx = realloc(c->index, cells * sizeof *idx);
     if (!idx) return -1;
     memset(idx, 0xff, cells * sizeof *idx);
     c->slot_mask = mask;
@@ -105,13 +110,22 @@ static int index_rebuild(cache_t *c, uint64_t cells, uint32_t mask)
             if (++h == cells) h = 0;
         idx[h] = make_cell(c, key, s);
     }
-    free(c->index);
     c->index = idx;
     c->index_cells = cells;
     return 0;
 }
 
 static int index_resize(cache_t *c, uint64_t cells) { return index_rebuild(c, cells, c->slot_mask); }
+
+/* The index's next size: half again, but never past what a full cache of a
+ * known object capacity needs (5/8 full), so a cache that fills ends at
+ * exactly that size. */
+static uint64_t next_cells(const cache_t *c)
+{
+    uint64_t grown = c->index_cells + c->index_cells / 2, cap = c->cfg.capacity_objects;
+    uint64_t full = cap + cap * 3 / 5 + 2;
+    return cap && full > c->index_cells && full < grown ? full : grown;
+}
 
 /* The narrowest slot field (all ones) that keeps slots below n under it. */
 static uint32_t mask_for(uint64_t n)
@@ -276,8 +290,7 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
         remove_slot(c, v);
         c->evictions++;
     }
-    if ((c->objects + 1) * 8 > c->index_cells * 5 &&
-        index_resize(c, c->index_cells + c->index_cells / 2) != 0)
+    if ((c->objects + 1) * 8 > c->index_cells * 5 && index_resize(c, next_cells(c)) != 0)
         return NULL;
     uint32_t s = alloc_slot(c);
     if (s == CACHE_NO_SLOT) return NULL;
