@@ -43,9 +43,10 @@ int content_init(content_t *c, const content_class_spec_t *specs, int ncls, simt
             return -1;
         }
         k->storable = http_cc_storable(&cc);
-        int64_t dflt = default_ttl == SIMTIME_MAX ? HTTP_CC_ABSENT : default_ttl / 1000000000LL;
-        int64_t ttl = http_cc_cdn_ttl(&cc, dflt);
-        k->ttl = ttl == HTTP_CC_ABSENT ? SIMTIME_MAX : seconds(ttl);
+        /* no max-age: the scenario's content.ttl_s as given, fractions and
+         * all (whole seconds would make a ttl_s of 0.5 a TTL of 0) */
+        int64_t ttl = http_cc_cdn_ttl(&cc, HTTP_CC_ABSENT);
+        k->ttl = ttl == HTTP_CC_ABSENT ? default_ttl : seconds(ttl);
         /* stale serving is allowed only where the header permits it */
         k->swr = http_cc_may_serve_stale(&cc, 0, false) && cc.stale_while_revalidate > 0
                      ? seconds(cc.stale_while_revalidate) : 0;

@@ -10,8 +10,10 @@
 
 #include "tests/testutil.h"
 
-/* Runs a trace of key A (size 100) at the given times under one class. */
-static cJSON *run_class(const char *times, const char *cls, const char *extra)
+/* Runs a trace of key A (size 100) at the given times under one class;
+ * content_extra goes into "content" after the classes. */
+static cJSON *run_class_content(const char *times, const char *cls, const char *content_extra,
+                                const char *extra)
 {
     char trace[16384] = "time,key,size\n", line[64];
     for (const char *p = times; *p;) {
@@ -27,8 +29,13 @@ static cJSON *run_class(const char *times, const char *cls, const char *extra)
     snprintf(scen, sizeof scen,
              "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
              "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
-             "\"content\":{\"classes\":[%s]}%s}", cls, extra);
+             "\"content\":{\"classes\":[%s]%s}%s}", cls, content_extra, extra);
     return test_result(scen);
+}
+
+static cJSON *run_class(const char *times, const char *cls, const char *extra)
+{
+    return run_class_content(times, cls, "", extra);
 }
 
 /* Asserts the status counts HIT MISS EXPIRED REVALIDATED STALE BYPASS ERROR
@@ -71,6 +78,20 @@ START_TEST(without_validators_expiry_refetches)
 {
     expect(run_class("0 12", "{\"share\":1,\"cache_control\":\"max-age=10\",\"validators\":false}", ""),
            0, 1, 1, 0, 0, 0, 0, 2, 200);
+}
+END_TEST
+
+START_TEST(fractional_ttl_without_max_age)
+{
+    /* No max-age: the class takes content.ttl_s = 0.5 s as it is (it was
+     * once cut to whole seconds, 0, and every reuse went to the origin).
+     * 0 MISS, fresh to 0.5; 0.3 HIT; 0.6 stale: 304, REVALIDATED, fresh to
+     * 1.1; 0.9 HIT; 1.2 REVALIDATED. Origin: 0, 0.6, 1.2, one body. */
+    expect(run_class_content("0 0.3 0.6 0.9 1.2", CLASS("public"), ",\"ttl_s\":0.5", ""),
+           2, 1, 0, 2, 0, 0, 0, 3, 100);
+    /* and a whole number of seconds plus a fraction, 1.5: 1.2 and 1.4 HIT */
+    expect(run_class_content("0 1.2 1.4 1.6", CLASS("public"), ",\"ttl_s\":1.5", ""),
+           2, 1, 0, 1, 0, 0, 0, 2, 100);
 }
 END_TEST
 
@@ -166,6 +187,7 @@ int main(void)
     tcase_add_test(tc, max_age_with_validator_revalidates);
     tcase_add_test(tc, changed_object_is_refetched);
     tcase_add_test(tc, without_validators_expiry_refetches);
+    tcase_add_test(tc, fractional_ttl_without_max_age);
     tcase_add_test(tc, no_store_and_private_bypass);
     tcase_add_test(tc, no_cache_revalidates_every_time);
     tcase_add_test(tc, s_maxage_wins_at_the_cdn);
