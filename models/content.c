@@ -85,5 +85,9 @@ uint32_t content_version(const content_t *c, int k, uint64_t object, simtime_t t
 {
     if (c->ncls == 0 || c->cls[k].rate_per_ns <= 0) return 0;
     double phase = unit(mix(c->seed ^ 0x5bd1e995u, object));
-    return (uint32_t)floor((double)t * c->cls[k].rate_per_ns + phase);
+    /* in 64 bits, then wrapped to the 24 a cached copy keeps: a count past
+     * 2^24 (20000 s at 1000 changes a second) must still equal the copy's
+     * own, and one past 2^32 must not overflow the conversion */
+    uint64_t v = (uint64_t)floor((double)t * c->cls[k].rate_per_ns + phase);
+    return (uint32_t)(v & CONTENT_VERSION_MASK);
 }

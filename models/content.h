@@ -70,7 +70,12 @@ int content_class_of(const content_t *c, uint64_t object);
  * variants, drawn from r. */
 uint64_t content_request_key(const content_t *c, int k, uint64_t object, gsl_rng *r);
 
-/* The origin's version of `object` at time t. */
+/* Versions are kept modulo 2^24: a cached copy stores its version in 24
+ * bits beside its class (models/edge.c), and a conditional request compares
+ * the two. */
+#define CONTENT_VERSION_MASK 0xffffffu
+
+/* The origin's version of `object` at time t, modulo 2^24. */
 uint32_t content_version(const content_t *c, int k, uint64_t object, simtime_t t);
 
 #endif

@@ -36,7 +36,7 @@
 
 #include <stdlib.h>
 
-#define TAG_VERSION_MASK 0xffffffu
+#define TAG_VERSION_MASK CONTENT_VERSION_MASK
 static inline uint32_t make_tag(uint8_t cls, uint32_t version)
 {
     return (uint32_t)cls << 24 | (version & TAG_VERSION_MASK);

@@ -74,6 +74,20 @@ START_TEST(changed_object_is_refetched)
 }
 END_TEST
 
+START_TEST(versions_past_24_bits_still_revalidate)
+{
+    /* 1000 changes a second: by 20000 s the version count is past 2^24, the
+     * bits a cached copy keeps, and by 5e6 s past 2^32. no-cache: every
+     * reuse is a conditional GET. At T the copy from 0 is old: a new body
+     * (EXPIRED); the second request at T finds the copy just fetched, of
+     * the origin's current version: a 304 (REVALIDATED). Before versions
+     * were wrapped to 24 bits on both sides, the second was EXPIRED too. */
+    const char *cls = "{\"share\":1,\"cache_control\":\"no-cache\",\"change_per_hour\":3600000}";
+    expect(run_class("0 20000 20000", cls, ""), 0, 1, 1, 1, 0, 0, 0, 3, 200);
+    expect(run_class("0 5000000 5000000", cls, ""), 0, 1, 1, 1, 0, 0, 0, 3, 200);
+}
+END_TEST
+
 START_TEST(without_validators_expiry_refetches)
 {
     expect(run_class("0 12", "{\"share\":1,\"cache_control\":\"max-age=10\",\"validators\":false}", ""),
@@ -186,6 +200,7 @@ int main(void)
     tcase_add_checked_fixture(tc, test_dir_make, test_dir_remove);
     tcase_add_test(tc, max_age_with_validator_revalidates);
     tcase_add_test(tc, changed_object_is_refetched);
+    tcase_add_test(tc, versions_past_24_bits_still_revalidate);
     tcase_add_test(tc, without_validators_expiry_refetches);
     tcase_add_test(tc, fractional_ttl_without_max_age);
     tcase_add_test(tc, no_store_and_private_bypass);
