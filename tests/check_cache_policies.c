@@ -348,6 +348,34 @@ START_TEST(memory_budget)
 }
 END_TEST
 
+/* A capacity far beyond what is ever cached costs nothing up front: every
+ * policy's memory follows what it holds. ARC's, S3-FIFO's and 2Q's ghosts
+ * were once sized for the capacity (10^9 keys: 19 GB for ARC, a 7 GB index
+ * written at creation), so a world of such caches ran out of memory. With
+ * 1000 objects held, the ghost reserves at most GHOST_RESERVE_MAX keys
+ * (about 17 MB); TinyLFU's sketch is sized for the capacity but calloc'd,
+ * so only the pages its counters touch are ever written (not checked). */
+START_TEST(huge_object_capacity_reserves_little)
+{
+    const char *const *names = cache_policy_names();
+    for (int i = 0; names[i]; i++) {
+        if (!strcmp(names[i], "tinylfu")) continue;
+        cache_t *c = make(names[i], 1000000000, 0, 1);
+        for (int k = 0; k < 3000; k++) {
+            uint64_t key = (uint64_t)(k % 1000);
+            cache_req_t r = { .key = key, .size = 100, .now = k, .next_access = k + 1000 };
+            cache_entry_t *e = cache_find(c, key);
+            if (e) cache_touch(c, e, &r);
+            else cache_put(c, &r, SIMTIME_MAX, 0);
+        }
+        ck_assert_uint_eq(cache_objects(c), 1000);
+        ck_assert_msg(cache_memory(c) < (size_t)32 << 20, "%s: %zu bytes for 1000 objects",
+                      names[i], cache_memory(c));
+        cache_destroy(c);
+    }
+}
+END_TEST
+
 START_TEST(byte_capacity)
 {
     const char *const *names = cache_policy_names();
@@ -801,6 +829,7 @@ static Suite *suite(void)
     tcase_add_test(inv, byte_capacity);
     tcase_add_test(inv, growth);
     tcase_add_test(inv, memory_budget);
+    tcase_add_test(inv, huge_object_capacity_reserves_little);
     tcase_add_test(inv, replace_and_remove);
     tcase_add_test(inv, unknown_policy);
     tcase_add_test(inv, ghost_ring);

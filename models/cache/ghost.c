@@ -69,7 +69,12 @@ int ghost_init(ghost_t *g, bool weighted, uint64_t expected)
 {
     memset(g, 0, sizeof *g);
     g->weighted = weighted;
-    if (expected > (1ULL << 30)) expected = 1ULL << 30;
+    /* Reserve at most GHOST_RESERVE_MAX keys up front; a larger ghost grows
+     * with use (as a byte-limited cache's does). A capacity far beyond what
+     * a run caches, capacity_objects = 10^9 say, must not cost its ghost
+     * 10^9 keys of memory (19 GB, 7 GB of it written) before the first
+     * request. */
+    if (expected > GHOST_RESERVE_MAX) expected = GHOST_RESERVE_MAX;
     if (alloc_ring(g, expected + expected / 4 + 64) != 0 ||
         alloc_index(g, expected + expected * 3 / 5 + 64) != 0) {
         ghost_free(g);

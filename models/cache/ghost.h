@@ -45,8 +45,12 @@ typedef struct ghost {
     ghost_list_t lists[GHOST_LISTS];
 } ghost_t;
 
+/* The most keys ghost_init reserves at once: 2^20, about 17 MB. */
+#define GHOST_RESERVE_MAX (1ULL << 20)
+
 /* expected: the most keys the owner will keep (0 when unknown): sizes the
- * ring and index once instead of growing them. */
+ * ring and index once instead of growing them, up to GHOST_RESERVE_MAX keys;
+ * beyond, they grow with use. */
 int ghost_init(ghost_t *g, bool weighted, uint64_t expected);
 /* Makes room for about `expected` keys at once (when the owner learns the
  * number late, as a byte-limited cache does when it first fills): one copy
