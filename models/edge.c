@@ -126,13 +126,16 @@ typedef struct outcome {
 } outcome_t;
 
 /* The status a client sees for a failed fetch: a stale copy inside the
- * class's stale-if-error window, else an error. */
+ * class's stale-if-error window, else an error. An uncacheable request
+ * (BYPASS) bypasses the cache on failure too: an error. */
 static req_status_t on_failure(cdn_t *c, uint32_t pi, const request_t *r)
 {
-    if (!c->content.ncls || !c->content.cls[r->cls].sie) return ST_ERROR;
+    if (r->dynamic || !c->content.ncls || !c->content.cls[r->cls].sie) return ST_ERROR;
     const cache_entry_t *e = cache_find(c->pops[pi].cache, r->key);
     simtime_t now = sim_now(c->sim);
-    return e && now < e->expires + c->content.cls[r->cls].sie ? ST_STALE : ST_ERROR;
+    /* stale for less than the window; as a difference, since expires may be
+     * SIMTIME_MAX (never expires) and expires + window would overflow */
+    return e && now - e->expires < c->content.cls[r->cls].sie ? ST_STALE : ST_ERROR;
 }
 
 /* Answers waiter rid at PoP pi now. */

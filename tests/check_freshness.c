@@ -153,6 +153,42 @@ START_TEST(stale_if_error)
 }
 END_TEST
 
+START_TEST(bypass_failure_is_an_error)
+{
+    /* One object, fresh through the whole run (no max-age and no ttl_s:
+     * never expires; or max-age=1000), under stale-if-error, and half the
+     * requests dynamic (BYPASS). The origin serves one request a second and
+     * queues none, so most dynamic requests are refused. A refused BYPASS
+     * request is an ERROR: it bypasses the cache. The first request (t = 0,
+     * the origin idle) is the one MISS; every later cacheable request is a
+     * HIT. Before, a refused BYPASS request was answered STALE from the
+     * cached copy, and with a copy that never expires the stale-if-error
+     * test computed SIMTIME_MAX + 60 s (signed overflow, undefined). */
+    static const char *const cc[] = { "public, stale-if-error=60", "max-age=1000, stale-if-error=60" };
+    for (int i = 0; i < 2; i++) {
+        char scen[1024];
+        snprintf(scen, sizeof scen,
+                 "{\"duration_s\":20,\"workload\":{\"type\":\"zipf\",\"objects\":1,"
+                 "\"rate_rps\":100,\"dynamic_share\":0.5},"
+                 "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                 "\"origin\":{\"capacity_rps\":1,\"max_wait_ms\":0},"
+                 "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"%s\"}]}}", cc[i]);
+        cJSON *r = test_result(scen);
+        double req = test_num(r, "requests", NULL), hit = test_num(r, "status", "HIT");
+        double bypass = test_num(r, "status", "BYPASS"), error = test_num(r, "status", "ERROR");
+        ck_assert_int_eq((int)test_num(r, "status", "MISS"), 1);
+        ck_assert_int_eq((int)test_num(r, "status", "STALE"), 0);
+        ck_assert_int_eq((int)(hit + 1 + bypass + error), (int)req);
+        /* at most one served a second over 20 s, the MISS among them */
+        ck_assert(bypass >= 1 && bypass + 1 <= 21);
+        ck_assert(error > 500);
+        ck_assert_int_eq((int)test_num(r, "origin", "errors"), (int)error);
+        ck_assert_int_eq((int)test_num(r, "origin", "requests"), (int)(1 + bypass + error));
+        cJSON_Delete(r);
+    }
+}
+END_TEST
+
 START_TEST(cache_keys_multiply_entries)
 {
     char times[4096] = "";
@@ -208,6 +244,7 @@ int main(void)
     tcase_add_test(tc, s_maxage_wins_at_the_cdn);
     tcase_add_test(tc, stale_while_revalidate);
     tcase_add_test(tc, stale_if_error);
+    tcase_add_test(tc, bypass_failure_is_an_error);
     tcase_add_test(tc, cache_keys_multiply_entries);
     tcase_add_test(tc, malformed_header_is_bad_input);
     suite_add_tcase(su, tc);
