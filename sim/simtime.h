@@ -16,8 +16,20 @@ typedef int64_t simtime_t;
 #define SIM_NS_PER_MS 1000000LL
 #define SIM_NS_PER_S  1000000000LL
 
-static inline simtime_t simtime_from_s(double s) { return (simtime_t)llround(s * 1e9); }
-static inline simtime_t simtime_from_ms(double ms) { return (simtime_t)llround(ms * 1e6); }
+/* Beyond any run (73 years; scenario times stop at 10): conversions
+ * saturate here, so a draw of a huge delay (an exponential gap at a rate of
+ * 1e-12/s) stays a positive time far in the future, and adding one or two
+ * such delays to a time inside a run cannot overflow. */
+#define SIMTIME_FAR (1LL << 61)
+
+static inline simtime_t simtime_from_ns_double(double ns)
+{
+    if (!(ns < (double)SIMTIME_FAR)) return SIMTIME_FAR; /* NaN too */
+    if (ns <= -(double)SIMTIME_FAR) return -SIMTIME_FAR;
+    return (simtime_t)llround(ns);
+}
+static inline simtime_t simtime_from_s(double s) { return simtime_from_ns_double(s * 1e9); }
+static inline simtime_t simtime_from_ms(double ms) { return simtime_from_ns_double(ms * 1e6); }
 static inline double simtime_to_s(simtime_t t) { return (double)t / 1e9; }
 static inline double simtime_to_ms(simtime_t t) { return (double)t / 1e6; }
 

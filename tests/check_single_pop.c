@@ -39,6 +39,31 @@ START_TEST(lru_hand_worked)
 }
 END_TEST
 
+START_TEST(vanishing_rates_mean_far_future)
+{
+    /* Rates valid but tiny: 1e-12 requests/s, one request per 31,700
+     * years. The first exponential gap (mean 10^12 s) is past a 60 s run
+     * (chance 6e-11 of falling inside), so nothing is sent. The gap once
+     * overflowed the conversion to nanoseconds (llround beyond int64: a
+     * negative time) and the next-arrival sum overflowed int64. */
+    cJSON *r = test_result("{\"duration_s\":60,\"workload\":{\"type\":\"zipf\",\"objects\":10,"
+                           "\"rate_rps\":1e-12},\"cache\":{\"capacity_objects\":2}}");
+    ck_assert_double_eq(test_num(r, "requests_sent", NULL), 0);
+    ck_assert_double_eq(test_num(r, "requests", NULL), 0);
+    cJSON_Delete(r);
+    /* A PoP serving 1e-12 requests/s (pop.capacity_rps): the first request
+     * takes the server for 31,700 years, so the next two would wait far
+     * past max_wait (1 s): refused. The gap once converted to a negative
+     * time, and the server never queued at all (3 MISS). */
+    test_put("t.csv", "time,key,size\n0,A,10\n0.5,B,10\n1,C,10\n");
+    r = test_result(TRACE_SCENARIO("\"capacity_objects\":2", ",\"pop\":{\"capacity_rps\":1e-12}"));
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+    ck_assert_double_eq(test_num(r, "status", "ERROR"), 2);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(belady_through_the_run)
 {
     /* Capacity 2, A B C A B D A C with the future known (the csv trace is
@@ -318,6 +343,7 @@ int main(void)
     tcase_add_test(tc, latency_does_not_change_what_the_cache_holds);
     tcase_add_test(tc, same_seed_same_bytes);
     tcase_add_test(tc, memory_per_cached_object);
+    tcase_add_test(tc, vanishing_rates_mean_far_future);
     suite_add_tcase(su, tc);
     return test_main(su);
 }
