@@ -200,7 +200,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     c->sim = sim;
     c->requests_free = c->fetches_free = NO_ID;
     c->end = sc->duration;
-    series_init(&c->series, sc->interval);
+    series_init(&c->series, sc->interval, SERIES_MAX_POINTS);
     server_init(&c->origin, &sc->origin);
     if (!sc->conn.warm_upstream) c->upstream_handshake_rtts = 1 + (sc->conn.tls == 12 ? 2 : 1);
 

@@ -62,19 +62,40 @@ void tally_to_json(const tally_t *t, cJSON *o)
     cJSON_AddNumberToObject(lat, "max", (double)(t->latency.count ? t->latency.max : 0) / 1e6);
 }
 
-int series_init(series_t *s, simtime_t interval)
+int series_init(series_t *s, simtime_t interval, uint64_t max_points)
 {
     memset(s, 0, sizeof *s);
     s->interval = interval;
+    s->max_points = max_points;
     return 0;
+}
+
+/* Halves the resolution: point j becomes points 2j and 2j+1 merged. */
+static void series_coarsen(series_t *s)
+{
+    uint64_t half = (s->n + 1) / 2;
+    for (uint64_t j = 0; j < half; j++) {
+        series_point_t *to = &s->points[j], *a = &s->points[2 * j];
+        if (to != a) *to = *a;
+        if (2 * j + 1 >= s->n) continue;
+        const series_point_t *b = &s->points[2 * j + 1];
+        to->requests += b->requests;
+        to->hits += b->hits;
+        to->origin_requests += b->origin_requests;
+        to->latency_sum_ns += b->latency_sum_ns;
+        hist_small_merge(&to->latency, &b->latency);
+    }
+    memset(s->points + half, 0, (s->n - half) * sizeof *s->points);
+    s->n = half;
+    s->interval *= 2;
 }
 
 void series_free(series_t *s) { free(s->points); memset(s, 0, sizeof *s); }
 
 series_point_t *series_at(series_t *s, simtime_t t)
 {
+    while ((uint64_t)(t / s->interval) >= s->max_points) series_coarsen(s);
     uint64_t i = (uint64_t)(t / s->interval);
-    if (i >= SERIES_MAX_POINTS) return NULL;
     if (i >= s->cap) {
         uint64_t cap = s->cap ? s->cap : 64;
         while (cap <= i) cap *= 2;

@@ -26,13 +26,15 @@ typedef struct series_point {
     hist_small_t latency;      /* for the interval's p99, within 3.2% */
 } series_point_t;
 
-/* A time series keeps at most this many intervals (3.7 KB each); later
- * points of a longer trace are not kept. */
+/* A time series keeps at most this many intervals (3.7 KB each). A
+ * scenario with a duration is checked against it; a trace's span is known
+ * only at its end, so its series doubles its interval (merging pairs of
+ * points) whenever the span would need more. */
 #define SERIES_MAX_POINTS 100000
 
 typedef struct series {
-    simtime_t interval;
-    uint64_t n, cap;
+    simtime_t interval;        /* grows (doubles) when a trace outruns max_points */
+    uint64_t n, cap, max_points;
     series_point_t *points;
 } series_t;
 
@@ -48,10 +50,11 @@ void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency);
 /* Adds the contract's request/hit/status/latency fields to obj. */
 void tally_to_json(const tally_t *t, cJSON *obj);
 
-int series_init(series_t *s, simtime_t interval);
+/* max_points: SERIES_MAX_POINTS, or fewer (tests). */
+int series_init(series_t *s, simtime_t interval, uint64_t max_points);
 void series_free(series_t *s);
-/* The point for virtual time t, growing the series; NULL when out of memory
- * or beyond SERIES_MAX_POINTS. */
+/* The point for virtual time t >= 0, growing the series (and coarsening it
+ * past max_points); NULL only when out of memory. */
 series_point_t *series_at(series_t *s, simtime_t t);
 /* end: the virtual time the last interval stops at (it may be short). */
 cJSON *series_to_json(const series_t *s, simtime_t end);

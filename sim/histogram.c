@@ -85,6 +85,12 @@ void hist_small_record(hist_small_t *h, int64_t v)
     h->count++;
 }
 
+void hist_small_merge(hist_small_t *into, const hist_small_t *from)
+{
+    for (unsigned i = 0; i < HIST_SMALL_BUCKETS; i++) into->bucket[i] += from->bucket[i];
+    into->count += from->count;
+}
+
 double hist_small_quantile(const hist_small_t *h, double q)
 {
     if (h->count == 0) return 0;

@@ -42,6 +42,7 @@ typedef struct hist_small {
 } hist_small_t;
 
 void hist_small_record(hist_small_t *h, int64_t v);
+void hist_small_merge(hist_small_t *into, const hist_small_t *from);
 double hist_small_quantile(const hist_small_t *h, double q);
 
 #endif

@@ -14,6 +14,7 @@
 #include <gsl/gsl_roots.h>
 
 #include "models/cache/cache.h"
+#include "models/metrics.h"
 #include "models/zipf.h"
 #include "tests/testutil.h"
 
@@ -325,6 +326,38 @@ START_TEST(memory_per_cached_object)
 }
 END_TEST
 
+START_TEST(series_coarsens_past_its_limit)
+{
+    /* A trace's span is known only at its end: a series of at most 4 points
+     * at 1 s fed requests at 0.5, 1.5, ..., 9.5 s needs 10 points, so its
+     * interval doubles twice (4 s): [0,4) holds 4 requests, [4,8) 4, [8,12)
+     * 2; nothing is lost, and each point's latency histogram is the merge. */
+    series_t s;
+    series_init(&s, SIM_NS_PER_S, 4);
+    for (int k = 0; k < 10; k++) {
+        series_point_t *p = series_at(&s, k * SIM_NS_PER_S + SIM_NS_PER_S / 2);
+        ck_assert_ptr_nonnull(p);
+        p->requests++;
+        p->hits += k % 2;
+        p->latency_sum_ns += 1e6 * (k + 1);
+        hist_small_record(&p->latency, (int64_t)1000000 * (k + 1));
+    }
+    ck_assert_int_eq(s.interval, 4 * SIM_NS_PER_S);
+    ck_assert_uint_eq(s.n, 3);
+    const uint64_t req[] = { 4, 4, 2 }, hits[] = { 2, 2, 1 };
+    const double sum_ms[] = { 1 + 2 + 3 + 4, 5 + 6 + 7 + 8, 9 + 10 };
+    for (int j = 0; j < 3; j++) {
+        ck_assert_uint_eq(s.points[j].requests, req[j]);
+        ck_assert_uint_eq(s.points[j].hits, hits[j]);
+        ck_assert_double_eq_tol(s.points[j].latency_sum_ns, 1e6 * sum_ms[j], 1e-6);
+        ck_assert_uint_eq(s.points[j].latency.count, req[j]);
+    }
+    /* the largest latency of [4,8) is 8 ms: its p99, within the 3.2% bound */
+    ck_assert_double_eq_tol(hist_small_quantile(&s.points[1].latency, 0.99), 8e6, 8e6 * 0.032);
+    series_free(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("single_pop");
@@ -343,6 +376,7 @@ int main(void)
     tcase_add_test(tc, latency_does_not_change_what_the_cache_holds);
     tcase_add_test(tc, same_seed_same_bytes);
     tcase_add_test(tc, memory_per_cached_object);
+    tcase_add_test(tc, series_coarsens_past_its_limit);
     tcase_add_test(tc, vanishing_rates_mean_far_future);
     suite_add_tcase(su, tc);
     return test_main(su);
