@@ -363,10 +363,11 @@ static uint32_t request_pop(const cdn_t *c, const request_t *r)
     return r->kind == WAIT_CLIENT ? c->groups[r->who].pop : c->pops[c->fetches[r->who].pop].upstream;
 }
 
-static void on_pop_serve(sim_t *s, void *ctx, uint64_t rid)
+/* arg: the PoP << 32 | the request. The PoP is the one the request queued
+ * at: a withdrawal meanwhile moves its client group, not the request. */
+static void on_pop_serve(sim_t *s, void *ctx, uint64_t arg)
 {
-    cdn_t *c = ctx;
-    pop_lookup(c, request_pop(c, &c->requests[rid]), (uint32_t)rid);
+    pop_lookup(ctx, (uint32_t)(arg >> 32), (uint32_t)arg);
 }
 
 /* Queues request rid at its PoP's server: served later, or refused (503). */
@@ -376,7 +377,7 @@ static void queue_at_pop(cdn_t *c, uint32_t rid)
     uint32_t pi = request_pop(c, r);
     simtime_t ready, now = sim_now(c->sim);
     if (server_take(&c->pops[pi].server, now, &ready)) {
-        sim_at(c->sim, ready, on_pop_serve, c, rid);
+        sim_at(c->sim, ready, on_pop_serve, c, (uint64_t)pi << 32 | rid);
         return;
     }
     if (r->kind == WAIT_FETCH) { /* a shield refusing an edge: the edge's fetch fails */

@@ -169,6 +169,24 @@ START_TEST(withdrawn_site_moves_its_catchment)
 }
 END_TEST
 
+START_TEST(queued_request_stays_at_its_pop)
+{
+    /* MA's request reaches AAA at 9.8 ms and waits for AAA's server (1 s a
+     * request). AAA withdraws at 0.5 s and MA's group moves to BBB, but the
+     * request already queued at AAA is looked up there, at 1.0098 s: AAA
+     * counts it, BBB sees nothing. */
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n");
+    cJSON *r = run(WORLD("\"pop\":{\"service_ms\":1000},"
+                         "\"operations\":[{\"at_s\":0.5,\"withdraw\":\"AAA\"}]"), 0);
+    const cJSON *pops = cJSON_GetObjectItem(r, "pops");
+    ck_assert_double_eq(test_num(cJSON_GetArrayItem(pops, 0), "requests", NULL), 1);  /* AAA */
+    ck_assert_double_eq(test_num(cJSON_GetArrayItem(pops, 1), "requests", NULL), 0);  /* BBB */
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(attack_lands_where_the_bots_routes_lead)
 {
     /* Bots in MB's networks flood 2,000 rps for 10 s. MB's route leads to
@@ -363,6 +381,7 @@ int main(void)
     tcase_add_test(tc, cold_tls13_miss_then_hit);
     tcase_add_test(tc, collapsing_across_edges_through_a_shield);
     tcase_add_test(tc, withdrawn_site_moves_its_catchment);
+    tcase_add_test(tc, queued_request_stays_at_its_pop);
     tcase_add_test(tc, attack_lands_where_the_bots_routes_lead);
     tcase_add_test(tc, a_shield_copy_arrives_aged);
     tcase_add_test(tc, a_shield_queues_and_refuses_edges);
