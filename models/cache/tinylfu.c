@@ -14,8 +14,9 @@
  * the capacity in increments every counter is halved, so the estimate
  * follows a sliding window of history. No doorkeeper: at this width the
  * sketch alone keeps one-hit wonders out.
- * With byte capacity the segments are weighed in bytes and the sketch widens
- * (and restarts) when the cached objects outgrow it.
+ * With byte capacity the segments are weighed in bytes; then, and for object
+ * capacities beyond 2^17, the sketch starts small and widens (and restarts)
+ * when the cached objects outgrow it.
  * Invariant: every cached slot is on exactly one segment as its byte says;
  * the window exceeds its share only while main is full. */
 #include "models/cache/qlist.h"
@@ -25,6 +26,9 @@
 
 enum { WINDOW, PROBATION, PROTECTED };
 #define ROWS 4
+/* The most objects the sketch is sized for at creation (1 MB of counters):
+ * a capacity_objects of 10^9 must not cost 2 GB before the first request. */
+#define SKETCH_RESERVE_MAX (1ULL << 17)
 
 
 typedef struct sketch {
@@ -103,7 +107,9 @@ static int tinylfu_create(cache_t *c, void **state, char *err, size_t errlen)
     t->win_cap = cap / 100 ? cap / 100 : 1;
     t->main_cap = cap > t->win_cap ? cap - t->win_cap : 0;
     t->prot_cap = t->main_cap * 8 / 10;
-    uint64_t objs = cache_config(c)->capacity_bytes ? 1024 : cap;
+    /* sized for the capacity up to SKETCH_RESERVE_MAX objects; beyond (and
+     * with byte capacity, where the count is unknown) it widens with use */
+    uint64_t objs = cache_config(c)->capacity_bytes ? 1024 : cap < SKETCH_RESERVE_MAX ? cap : SKETCH_RESERVE_MAX;
     if (sketch_init(&t->sk, objs) != 0) { free(t); return -1; }
     *state = t;
     return 0;
@@ -137,7 +143,7 @@ static uint64_t main_weight(const tinylfu_t *t)
 static bool tinylfu_admit(cache_t *c, void *state, const cache_req_t *r)
 {
     tinylfu_t *t = state;
-    if (cache_config(c)->capacity_bytes && 4 * cache_objects(c) > t->sk.width)
+    if (4 * cache_objects(c) > t->sk.width)
         (void)sketch_init(&t->sk, t->sk.width / 2); /* doubles; on failure keep the old one */
     sketch_add(&t->sk, r->key);
     return true;
