@@ -85,7 +85,7 @@ static void series_coarsen(series_t *s)
         to->latency_sum_ns += b->latency_sum_ns;
         hist_small_merge(&to->latency, &b->latency);
     }
-    memset(s->points + half, 0, (s->n - half) * sizeof *s->points);
+    if (s->n > half) memset(s->points + half, 0, (s->n - half) * sizeof *s->points);
     s->n = half;
     s->interval *= 2;
 }
