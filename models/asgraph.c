@@ -11,6 +11,7 @@
 #include <igraph.h>
 
 #include "sim/cfg.h"
+#include "sim/textfile.h"
 
 /* The three runs of a node's adjacency, in this order. */
 enum { RUN_PROV, RUN_CUST, RUN_PEER, NRUNS };
@@ -668,58 +669,12 @@ fail:
     return NULL;
 }
 
-#define ASG_FILE_MAX (1 << 30) /* the largest as-rel or JSON graph read */
-
-/* Reads a whole file; NULL with a message on failure. */
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    /* Text (as-rel, JSON) holds no NUL byte, and the largest real graph is
-     * tens of MB: stopping at either keeps an endless input (/dev/zero)
-     * from being read until memory runs out. */
-    const char *nul = NULL;
-    while (buf) {
-        if (n == cap) {
-            if (cap >= ASG_FILE_MAX) break;
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        nul = memchr(buf + n, 0, got);
-        n += got;
-        if (got == 0 || nul) break;
-    }
-    if (!buf) { fclose(f); snprintf(err, errlen, "%s: out of memory", path); return NULL; }
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        fclose(f); free(buf);
-        return NULL;
-    }
-    bool more = !nul && n == cap && fgetc(f) != EOF;
-    fclose(f);
-    if (nul || more) {
-        if (nul)
-            snprintf(err, errlen, "%s: byte %zu is a NUL byte: not a text file", path,
-                     (size_t)(nul - buf) + 1);
-        else
-            snprintf(err, errlen, "%s: larger than %d MiB: not an AS graph", path, ASG_FILE_MAX >> 20);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 asg_t *asg_load_asrel(const char *path, char *err, size_t errlen)
 {
     size_t len;
-    char *text = slurp(path, &len, err, errlen);
-    if (!text) return NULL;
+    char why[256];
+    char *text = textfile_read(path, &len, why, sizeof why);
+    if (!text) { snprintf(err, errlen, "%s: %s", path, why); return NULL; }
     asg_t *g = asg_parse_asrel(text, len, path, err, errlen);
     free(text);
     return g;

@@ -1,5 +1,6 @@
 /* cfg — checked configuration reading; see cfg.h. */
 #include "sim/cfg.h"
+#include "sim/textfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -57,48 +58,12 @@ cJSON *cfg_parse(cfg_t *c, const char *text, size_t len)
 
 cJSON *cfg_load_file(cfg_t *c, const char *filename)
 {
-    FILE *f = fopen(filename, "rb");
-    if (!f) { cfg_fail(c, NULL, "cannot open: %s", strerror(errno)); return NULL; }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    /* JSON text holds no NUL byte and no input of ours nears CFG_FILE_MAX:
-     * stopping at either keeps an endless stream (/dev/zero, a pipe that
-     * never ends) from being read until memory runs out. */
-    const char *nul = NULL;
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        nul = memchr(buf + n, 0, got);
-        n += got;
-        if (nul || n < cap) break;
-        if (cap >= CFG_FILE_MAX) break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) { free(buf); buf = NULL; break; }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool bad = !buf || ferror(f);
-    int read_errno = errno;
-    bool more = buf && !bad && !nul && n == cap && fgetc(f) != EOF;
-    fclose(f);
-    if (bad) {
-        if (buf) cfg_fail(c, NULL, "cannot read: %s", strerror(read_errno));
-        else cfg_fail(c, NULL, "out of memory reading the file");
-        free(buf);
-        return NULL;
-    }
-    if (nul) {
-        size_t at = (size_t)(nul - buf) + 1;
-        free(buf);
-        cfg_fail(c, NULL, "byte %zu is a NUL byte: not JSON text", at);
-        return NULL;
-    }
-    if (more) {
-        free(buf);
-        cfg_fail(c, NULL, "larger than %d MiB: not a file of ours", CFG_FILE_MAX >> 20);
-        return NULL;
-    }
-    cJSON *j = cfg_parse(c, buf, n);
-    free(buf);
+    char why[256];
+    size_t n;
+    char *text = textfile_read(filename, &n, why, sizeof why);
+    if (!text) { cfg_fail(c, NULL, "%s", why); return NULL; }
+    cJSON *j = cfg_parse(c, text, n);
+    free(text);
     return j;
 }
 

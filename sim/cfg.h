@@ -17,8 +17,6 @@
 #include <cjson/cJSON.h>
 
 #define CFG_PATH_MAX 256
-/* The largest JSON file read (scenarios, sweeps, results, summaries). */
-#define CFG_FILE_MAX (1 << 30)
 #define CFG_KEYS_MAX 64
 
 typedef struct cfg {
@@ -44,10 +42,9 @@ void cfg_init(cfg_t *c, const char *file);
 bool cfg_failed(const cfg_t *c);
 void cfg_fail(cfg_t *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Reads and parses a JSON file; on failure sets the error (with line and
- * column for syntax errors) and returns NULL. Reading stops at a NUL byte
- * or beyond CFG_FILE_MAX bytes (both errors), so an endless input fails
- * at once instead of filling memory. */
+/* Reads (sim/textfile.h: no NUL bytes, bounded) and parses a JSON file; on
+ * failure sets the error (with line and column for syntax errors) and
+ * returns NULL. */
 cJSON *cfg_load_file(cfg_t *c, const char *filename);
 /* Parses JSON text; `what` names it in messages. */
 cJSON *cfg_parse(cfg_t *c, const char *text, size_t len);
