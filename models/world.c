@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -198,24 +197,15 @@ static void *oom(build_t *B)
     return NULL;
 }
 
-/* A file the scenario names must exist and not be a folder. Checked before
- * its loader runs, so that a wrong name is reported against the scenario key
- * that holds it (the loader's own messages name only the file, which is
- * right for what is wrong inside it). */
-static int named_file(build_t *B, const char *key, const char *path)
+/* A loader of a file the scenario names failed (B->err says why, naming the
+ * file): the message gains the scenario and the key that named the file, so
+ * a wrong name and a wrong content alike lead back to the scenario. */
+static int blame_key(build_t *B, const char *key)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(B->err, B->errlen, "%s: $.topology.%s: %s: cannot open: %s", B->file, key, path,
-                 strerror(errno));
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(B->err, B->errlen, "%s: $.topology.%s: %s: is a directory, not a file", B->file,
-                 key, path);
-        return -1;
-    }
-    return 0;
+    char why[1024];
+    snprintf(why, sizeof why, "%s", B->err);
+    snprintf(B->err, B->errlen, "%s: $.topology.%s: %s", B->file, key, why);
+    return -1;
 }
 
 /* Orders metros heaviest first; file order among equals keeps it stable. */
@@ -232,13 +222,12 @@ static int load_metros(build_t *B)
     const world_spec_t *s = B->spec;
     if (!s->metros_file) return 0; /* generated graph: the generator's built-in hubs */
     topogen_metro_t *all = NULL;
-    if (named_file(B, "metros_file", s->metros_file) < 0) return -1;
     int n = topogen_load_metros(s->metros_file, &all, B->err, B->errlen);
-    if (n < 0) return -1;
+    if (n < 0) return blame_key(B, "metros_file");
     if (n == 0) {
         snprintf(B->err, B->errlen, "%s: no metros", s->metros_file);
         free(all);
-        return -1;
+        return blame_key(B, "metros_file");
     }
     int keep = s->max_metros > 0 && s->max_metros < n ? s->max_metros : n;
     mref_t *r = malloc((size_t)n * sizeof *r);
@@ -443,11 +432,8 @@ static int load_graph(build_t *B)
                  "(each AS's metro, as `cdnsim topogen --geo-out` writes it)", B->file);
         return -1;
     }
-    if (named_file(B, "as_rel_file", s->as_rel_file) < 0 ||
-        named_file(B, "as_geo_file", s->as_geo_file) < 0)
-        return -1;
     B->g = asg_load(s->as_rel_file, B->err, B->errlen);
-    if (!B->g) return -1;
+    if (!B->g) return blame_key(B, "as_rel_file");
     B->n = asg_node_count(B->g);
     B->home = calloc((size_t)B->n, sizeof *B->home);
     if (!B->home) { oom(B); return -1; }
@@ -455,7 +441,7 @@ static int load_graph(build_t *B)
         B->home[v].metro = -1;
         B->home[v].tier = (topogen_tier_t)-1;
     }
-    if (load_geo(B, s->as_geo_file) < 0) return -1;
+    if (load_geo(B, s->as_geo_file) < 0) return blame_key(B, "as_geo_file");
     for (int v = 0; v < B->n; v++) {
         as_home_t *h = &B->home[v];
         if ((int)h->tier < 0) h->tier = shape_tier(B->g, v);
@@ -730,9 +716,8 @@ static int select_pops(build_t *B)
         return -1;
     }
     world_pop_t *all = NULL;
-    if (named_file(B, "pops_file", s->pops_file) < 0) return -1;
     int n = world_load_pops(s->pops_file, &all, B->err, B->errlen);
-    if (n < 0) return -1;
+    if (n < 0) return blame_key(B, "pops_file");
     if (!s->pops) { w->pops = all; w->npops = n; return 0; }
     if (s->npops <= 0) {
         free(all);
