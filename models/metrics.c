@@ -94,8 +94,8 @@ void series_free(series_t *s) { free(s->points); memset(s, 0, sizeof *s); }
 
 series_point_t *series_at(series_t *s, simtime_t t)
 {
-    while ((uint64_t)(t / s->interval) >= s->max_points) series_coarsen(s);
-    uint64_t i = (uint64_t)(t / s->interval);
+    uint64_t i;
+    while ((i = (uint64_t)(t / s->interval)) >= s->max_points) series_coarsen(s);
     if (i >= s->cap) {
         uint64_t cap = s->cap ? s->cap : 64;
         while (cap <= i) cap *= 2;
