@@ -34,7 +34,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test test-unit test-cli test-mpi sanitize bench install clean
+.PHONY: all deps run test test-unit test-cli test-mpi check-layers sanitize bench install clean
 all: $(BUILD)/cdnsim
 
 # Installs missing packages once per build tree; re-run by deleting build/.
@@ -70,7 +70,11 @@ run: $(BUILD)/cdnsim
 	@$(BUILD)/cdnsim catchments $(RUN_SCENARIO) --out out/catchments.json --map out/plots --quiet 2>/dev/null || true
 	@echo "results: out/result.json; plots: out/plots/"
 
-test: test-unit test-cli sanitize test-mpi
+test: check-layers test-unit test-cli sanitize test-mpi
+
+# Every #include points down the layering docs/ARCHITECTURE.md draws.
+check-layers:
+	@./scripts/check-layers.sh
 
 test-unit: $(BUILD)/cdnsim $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=yes $$t; done

@@ -1,6 +1,6 @@
 /* catchment_map — a world map of anycast catchments, drawn with gnuplot.
  *
- * Input is a catchments document (models/catchments.h catchments_json with
+ * Input is a catchments document (models/net/catchments.h catchments_json with
  * groups, as `cdnsim catchments` writes it). Every client group is a dot at
  * its metro, coloured by the PoP BGP sends it to, with a line to that PoP,
  * so a catchment reaching across an ocean shows as a long line; PoPs are

@@ -28,9 +28,9 @@
 
 #include "analysis/results.h"
 #include "analysis/strbuf.h"
-#include "models/cdn.h"
-#include "models/scenario.h"
-#include "models/workload.h"
+#include "models/cdn/cdn.h"
+#include "models/scenario/scenario.h"
+#include "models/workload/workload.h"
 #include "sim/cfg.h"
 #include "sim/output.h"
 #include "sim/rng.h"

@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "models/cache/cache.h"
-#include "models/trace.h"
-#include "models/tracegen.h"
+#include "models/workload/trace.h"
+#include "models/workload/tracegen.h"
 #include "sim/wallclock.h"
 
 #define READER_BUFFERS (1u << 20) /* the reader's decoded window (trace.c) */

@@ -19,9 +19,9 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
-#include "models/catchments.h"
-#include "models/scenario.h"
-#include "models/world.h"
+#include "models/net/catchments.h"
+#include "models/scenario/scenario.h"
+#include "models/net/world.h"
 #include "analysis/catchment_map.h"
 #include "sim/output.h"
 #include "sim/wallclock.h"

@@ -12,8 +12,8 @@
 #include <time.h>
 
 #include "cli/commands.h"
-#include "models/asgraph.h"
-#include "models/bgp.h"
+#include "models/net/asgraph.h"
+#include "models/net/bgp.h"
 #include "sim/output.h"
 #include "sim/wallclock.h"
 

@@ -7,8 +7,8 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
-#include "models/cdn.h"
-#include "models/scenario.h"
+#include "models/cdn/cdn.h"
+#include "models/scenario/scenario.h"
 #include "sim/output.h"
 #include "sim/sim.h"
 #include "sim/wallclock.h"

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "models/topogen.h"
+#include "models/net/topogen.h"
 #include "sim/output.h"
 
 static void usage(FILE *f)

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "models/tracegen.h"
+#include "models/workload/tracegen.h"
 #include "sim/output.h"
 
 static void usage(FILE *f)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/asgraph.h"
+#include "models/net/asgraph.h"
 #include "tests/testutil.h"
 
 static char err[1024];

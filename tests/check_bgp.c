@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/asgraph.h"
-#include "models/bgp.h"
-#include "models/topogen.h"
+#include "models/net/asgraph.h"
+#include "models/net/bgp.h"
+#include "models/net/topogen.h"
 #include "tests/testutil.h"
 
 static char err[1024];

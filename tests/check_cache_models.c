@@ -29,7 +29,7 @@
 #include <gsl/gsl_roots.h>
 
 #include "models/cache/cache.h"
-#include "models/zipf.h"
+#include "models/workload/zipf.h"
 #include "sim/rng.h"
 #include "tests/testutil.h"
 

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/asgraph.h"
-#include "models/scenario.h"
-#include "models/trace.h"
-#include "models/workload.h"
+#include "models/net/asgraph.h"
+#include "models/scenario/scenario.h"
+#include "models/workload/trace.h"
+#include "models/workload/workload.h"
 #include "sim/cfg.h"
 #include "tests/testutil.h"
 

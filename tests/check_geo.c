@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "models/geo.h"
+#include "models/net/geo.h"
 #include "tests/testutil.h"
 
 static const geo_point_t nyc = { 40.7128, -74.0060 }, lon_ = { 51.5074, -0.1278 };

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/http_cc.h"
+#include "models/http/http_cc.h"
 #include "tests/testutil.h"
 
 static http_cc_t parse_ok(const char *h)

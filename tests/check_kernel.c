@@ -9,7 +9,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
-#include "models/zipf.h"
+#include "models/workload/zipf.h"
 #include "sim/histogram.h"
 #include "sim/rng.h"
 #include "tests/testutil.h"

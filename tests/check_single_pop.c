@@ -14,8 +14,8 @@
 #include <gsl/gsl_roots.h>
 
 #include "models/cache/cache.h"
-#include "models/metrics.h"
-#include "models/zipf.h"
+#include "models/cdn/metrics.h"
+#include "models/workload/zipf.h"
 #include "tests/testutil.h"
 
 #define TRACE_SCENARIO(policy_caps, extra)                                                   \

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/asgraph.h"
-#include "models/topogen.h"
+#include "models/net/asgraph.h"
+#include "models/net/topogen.h"
 #include "tests/testutil.h"
 
 static char err[1024];

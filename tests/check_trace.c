@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/trace.h"
-#include "models/tracegen.h"
+#include "models/workload/trace.h"
+#include "models/workload/tracegen.h"
 #include "cli/commands.h"
 #include "tests/testutil.h"
 

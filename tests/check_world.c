@@ -40,8 +40,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/catchments.h"
-#include "models/world.h"
+#include "models/net/catchments.h"
+#include "models/net/world.h"
 #include "tests/testutil.h"
 
 static char err[1024];

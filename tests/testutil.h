@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/cdn.h"
-#include "models/scenario.h"
+#include "models/cdn/cdn.h"
+#include "models/scenario/scenario.h"
 #include "sim/sim.h"
 
 static char test_dir[64];

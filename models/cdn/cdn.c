@@ -1,0 +1,450 @@
+/* cdn — building the model from a scenario, driving arrivals, results.
+ *
+ * Without a topology the model is the contract's single PoP: one client
+ * group client_rtt_ms away, the origin origin_rtt_ms behind. With one, the
+ * world (models/net/world.h) supplies PoPs, client groups and their catchments;
+ * routing.mode picks each group's PoP (BGP anycast, geo-nearest) or sends it
+ * straight to the origin. */
+#include "models/cdn/cdn.h"
+
+#include "models/cdn/edge.h"
+#include "models/cdn/ops.h"
+#include "models/cdn/state.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/net/catchments.h"
+#include "models/workload/trace.h"
+#include "sim/rng.h"
+
+static const char *const continent_codes[NCONTINENTS] = { "AF", "AS", "EU", "NA", "OC", "SA", "??" };
+
+static uint8_t continent_index(const char *code)
+{
+    for (uint8_t i = 0; i < NCONTINENTS - 1; i++)
+        if (strcmp(code, continent_codes[i]) == 0) return i;
+    return NCONTINENTS - 1;
+}
+
+static int make_cache(cdn_t *c, pop_t *p, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    char stream[48];
+    snprintf(stream, sizeof stream, "%s.cache", p->id);
+    cache_config_t cc = { sc->cache.policy, sc->cache.capacity_objects, sc->cache.capacity_bytes,
+                          sc->seed, stream };
+    p->cache = cache_create(&cc, err, errlen);
+    if (!p->cache) return -1;
+    if (u64map_init(&p->inflight, 64) != 0) { snprintf(err, errlen, "out of memory"); return -1; }
+    server_init(&p->server, &sc->pop_server);
+    p->upstream = NO_ID;
+    return 0;
+}
+
+/* The contract's scenario without a topology. */
+static int build_single(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    c->npops = 1;
+    c->ngroups = 1;
+    c->pops = calloc(1, sizeof *c->pops);
+    c->groups = calloc(1, sizeof *c->groups);
+    if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    pop_t *p = &c->pops[0];
+    snprintf(p->id, sizeof p->id, "pop-1");
+    p->continent = NCONTINENTS - 1;
+    if (make_cache(c, p, err, errlen) != 0) return -1;
+    p->up_oneway = sc->origin_rtt / 2;
+    group_t *g = &c->groups[0];
+    g->continent = NCONTINENTS - 1;
+    g->pop = sc->routing == ROUTE_ORIGIN ? NO_ID : 0;
+    g->oneway = (sc->client_rtt + sc->last_mile_rtt) / 2;
+    if (sc->routing == ROUTE_ORIGIN) g->oneway += sc->origin_rtt / 2;
+    return 0;
+}
+
+static int build_world(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    c->world = world_build(&sc->world, err, errlen);
+    if (!c->world) return -2;
+    const world_t *w = c->world;
+    c->npops = (uint32_t)w->npops;
+    c->ngroups = (uint32_t)w->ngroups;
+    c->pops = calloc(c->npops, sizeof *c->pops);
+    c->groups = calloc(c->ngroups, sizeof *c->groups);
+    if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (uint32_t i = 0; i < c->npops; i++) {
+        pop_t *p = &c->pops[i];
+        snprintf(p->id, sizeof p->id, "%s", w->pops[i].id);
+        p->continent = continent_index(w->pops[i].continent);
+        if (make_cache(c, p, err, errlen) != 0) return -1;
+    }
+    /* the origin: in a PoP's city, at given coordinates, or beside the first PoP */
+    geo_point_t origin = w->pops[0].point;
+    if (sc->origin_location) {
+        int oi = state_pop_index(c, sc->origin_location);
+        if (oi < 0)
+            return state_fail_input(err, errlen, sc->file, "$.origin.location", "no PoP city with id",
+                              sc->origin_location);
+        origin = w->pops[oi].point;
+    } else if (sc->origin_has_point) {
+        origin = sc->origin_point;
+    }
+    /* topology.per_hop_ms: a backbone leg (PoP to shield or origin) counts
+     * as one hop; a client's leg as many as its AS path is long */
+    simtime_t hop = w->fiber.per_hop_ns;
+    for (uint32_t i = 0; i < c->npops; i++)
+        c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin) + hop;
+    if (sc->shield_enabled) {
+        for (int k = 0; k < sc->nshields; k++) {
+            int si = state_pop_index(c, sc->shields[k]);
+            if (si < 0) {
+                char path[64];
+                snprintf(path, sizeof path, "$.shield.pops[%d]", k);
+                return state_fail_input(err, errlen, sc->file, path, "no PoP with id", sc->shields[k]);
+            }
+            c->pops[si].is_shield = true;
+        }
+        /* shield.map places edges explicitly */
+        for (int k = 0; k < sc->nshield_map; k++) {
+            const char *edge = sc->shield_map[2 * k], *shield = sc->shield_map[2 * k + 1];
+            int ei = state_pop_index(c, edge), si = state_pop_index(c, shield);
+            char path[64];
+            snprintf(path, sizeof path, "$.shield.map.%s", edge);
+            if (ei < 0) return state_fail_input(err, errlen, sc->file, path, "no PoP with id", edge);
+            if (si < 0 || !c->pops[si].is_shield)
+                return state_fail_input(err, errlen, sc->file, path, "not a PoP of shield.pops", shield);
+            if (ei == si) return state_fail_input(err, errlen, sc->file, path, "a shield cannot fill from itself", edge);
+            c->pops[ei].upstream = (uint32_t)si;
+            c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point) + hop;
+        }
+        /* every other PoP fills from its nearest shield */
+        for (uint32_t i = 0; i < c->npops; i++) {
+            if (c->pops[i].is_shield || c->pops[i].upstream != NO_ID) continue;
+            simtime_t best = SIMTIME_MAX;
+            for (uint32_t s = 0; s < c->npops; s++) {
+                if (!c->pops[s].is_shield) continue;
+                simtime_t d = world_oneway(w, w->pops[i].point, w->pops[s].point);
+                if (d < best) { best = d; c->pops[i].upstream = s; }
+            }
+            c->pops[i].up_oneway = best + hop;
+        }
+    }
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        c->groups[g].lon = w->groups[g].point.lon;
+        c->groups[g].continent = continent_index(w->groups[g].continent);
+    }
+    c->origin_point = origin;
+    return state_route_groups(c, true, err, errlen);
+}
+
+int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    cdn_t *c = calloc(1, sizeof *c);
+    if (!c) { snprintf(err, errlen, "out of memory building the model"); return -1; }
+    c->sc = sc;
+    c->sim = sim;
+    c->requests_free = c->fetches_free = NO_ID;
+    c->end = sc->duration;
+    series_init(&c->series, sc->interval, SCENARIO_MAX_INTERVALS);
+    server_init(&c->origin, &sc->origin);
+    if (!sc->conn.warm_upstream) c->upstream_handshake_rtts = 1 + (sc->conn.tls == 12 ? 2 : 1);
+
+    /* Diurnal thinning draws candidates at the peak rate and keeps each
+     * with probability rate(t)/peak, so the mean rate stays rate_rps. */
+    workload_spec_t ws = sc->workload;
+    ws.rate_rps *= 1 + sc->diurnal;
+    char werr[512];
+    c->workload = workload_create(&ws, sc->seed, !strcmp(sc->cache.policy, "belady"), werr,
+                                  sizeof werr);
+    if (!c->workload) { /* an unreadable trace */
+        snprintf(err, errlen, "%s: $.workload.path: %s", sc->file, werr);
+        cdn_destroy(c);
+        return -2;
+    }
+    char cerr[512];
+    if (content_init(&c->content, sc->classes, sc->nclasses, sc->ttl, sc->seed, cerr, sizeof cerr) != 0) {
+        snprintf(err, errlen, "%s: %s", sc->file, cerr);
+        cdn_destroy(c);
+        return -2;
+    }
+    int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
+    if (rc == 0) rc = ops_prepare(c, err, errlen);
+    if (rc != 0) { cdn_destroy(c); return rc; }
+
+    double *weights = malloc(c->ngroups * sizeof *weights);
+    for (uint32_t g = 0; weights && g < c->ngroups; g++)
+        weights[g] = c->world ? c->world->groups[g].weight : 1.0;
+    c->group_pick = weights ? gsl_ran_discrete_preproc(c->ngroups, weights) : NULL;
+    free(weights);
+    c->r_groups = rng_stream_create(sc->seed, "clients.groups");
+    c->r_conn = rng_stream_create(sc->seed, "clients.connections");
+    c->r_dynamic = rng_stream_create(sc->seed, "clients.dynamic");
+    c->r_diurnal = rng_stream_create(sc->seed, "clients.diurnal");
+    c->r_variants = rng_stream_create(sc->seed, "clients.variants");
+    if (!c->group_pick || !c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal ||
+        !c->r_variants) {
+        snprintf(err, errlen, "out of memory building the model");
+        cdn_destroy(c);
+        return -1;
+    }
+    c->diurnal_keep = calloc(c->ngroups, sizeof *c->diurnal_keep);
+    c->diurnal_minute = -1;
+    if (!c->diurnal_keep) {
+        snprintf(err, errlen, "out of memory building the model");
+        cdn_destroy(c);
+        return -1;
+    }
+    c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
+                     sc->routing != ROUTE_ORIGIN && sc->nops == 0;
+    *out = c;
+    return 0;
+}
+
+void cdn_destroy(cdn_t *c)
+{
+    if (!c) return;
+    for (uint32_t i = 0; c->pops && i < c->npops; i++) {
+        cache_destroy(c->pops[i].cache);
+        u64map_free(&c->pops[i].inflight);
+    }
+    free(c->pops);
+    free(c->groups);
+    free(c->diurnal_keep);
+    free(c->op_pop);
+    free(c->bots);
+    if (c->r_attack) gsl_rng_free(c->r_attack);
+    free(c->requests);
+    free(c->fetches);
+    series_free(&c->series);
+    workload_destroy(c->workload);
+    world_free(c->world);
+    if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
+    if (c->r_groups) gsl_rng_free(c->r_groups);
+    if (c->r_conn) gsl_rng_free(c->r_conn);
+    if (c->r_dynamic) gsl_rng_free(c->r_dynamic);
+    if (c->r_diurnal) gsl_rng_free(c->r_diurnal);
+    if (c->r_variants) gsl_rng_free(c->r_variants);
+    free(c);
+}
+
+/* Reads the next request ahead; false when the workload is done. */
+static bool read_next(cdn_t *c)
+{
+    int rc = workload_next(c->workload, &c->next, c->err, sizeof c->err);
+    if (rc < 0) { c->input_error = 1; sim_stop(c->sim); }
+    c->have_next = rc == 1 && c->next.time < c->end;
+    return c->have_next;
+}
+
+/* Handshake round trips a new request pays before its own. */
+static int handshake_rtts(cdn_t *c)
+{
+    const conn_spec_t *cs = &c->sc->conn;
+    if (cs->keepalive_share >= 1 || gsl_rng_uniform(c->r_conn) < cs->keepalive_share) return 0;
+    bool resumed = cs->resumption_share > 0 && gsl_rng_uniform(c->r_conn) < cs->resumption_share;
+    int tls;
+    if (cs->tls == 12) tls = resumed ? 1 : 2;               /* abbreviated vs full handshake */
+    else tls = resumed && cs->zero_rtt_share > 0 && gsl_rng_uniform(c->r_conn) < cs->zero_rtt_share
+                   ? 0 : 1;                                 /* 0-RTT early data, else 1-RTT */
+    return 1 + tls;                                         /* TCP's own round trip first */
+}
+
+/* A client request for workload request r from group g: its content class,
+ * its cache key (one of the object's variants) and whether it is cacheable. */
+static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g)
+{
+    int k = content_class_of(&c->content, r->key);
+    bool dynamic = c->sc->dynamic_share > 0 && gsl_rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
+    if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;
+    return (request_t){ .sent = r->time, .key = content_request_key(&c->content, k, r->key, c->r_variants),
+                        .object = r->key, .size = r->size, .next_access = r->next_access,
+                        .who = g, .kind = WAIT_CLIENT,
+                        .cls = (uint8_t)k, .dynamic = dynamic };
+}
+
+/* Fast path: one group at a fixed distance, no handshakes. The arrival event
+ * fires when the request reaches the PoP, so a hit costs one event. */
+static void on_arrival_fixed(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    request_t req = make_request(c, &c->next, 0);
+    c->sent++;
+    c->last_sent = req.sent;
+    edge_arrival_fields(c, &req);
+    if (read_next(c)) sim_at(s, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
+}
+
+static void on_client_arrival(sim_t *s, void *ctx, uint64_t rid)
+{
+    cdn_t *c = ctx;
+    const request_t *r = &c->requests[rid];
+    if (c->groups[r->who].unroutable) { /* no route to the CDN: the request fails */
+        state_complete(c, r->who, NO_ID, r->sent, r->size, ST_ERROR, sim_now(s));
+        request_free(c, (uint32_t)rid);
+        return;
+    }
+    if (c->groups[c->requests[rid].who].pop == NO_ID) /* routing.mode = origin */
+        edge_origin_direct(c, (uint32_t)rid);
+    else
+        edge_arrival(c, (uint32_t)rid);
+}
+
+/* Each group's share of the peak rate for the minute starting at `minute`:
+ * the daily cycle peaks at 20:00 local solar time and bottoms at 08:00; a
+ * minute's resolution is far finer than the cycle, and it spares a cosine a
+ * request. */
+static void diurnal_update(cdn_t *c, int64_t minute)
+{
+    double a = c->sc->diurnal, hours_utc = (double)minute / 60.0;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        double hours = hours_utc + c->groups[g].lon / 15.0;
+        c->diurnal_keep[g] = (1 + a * cos(2 * M_PI * (hours - 20) / 24)) / (1 + a);
+    }
+    c->diurnal_minute = minute;
+}
+
+/* Client request r from a random group: its arrival at the PoP (or the
+ * origin) after its handshakes and one one-way latency. */
+static void send_one(cdn_t *c, const request_spec_t *r)
+{
+    uint32_t g = (uint32_t)gsl_ran_discrete(c->r_groups, c->group_pick);
+    const group_t *gr = &c->groups[g];
+    if (c->sc->diurnal > 0) {
+        /* thinning: keep the request with probability rate(t) / peak rate */
+        int64_t minute = r->time / (60 * SIM_NS_PER_S);
+        if (minute != c->diurnal_minute) diurnal_update(c, minute);
+        if (gsl_rng_uniform(c->r_diurnal) >= c->diurnal_keep[g]) return;
+    }
+    c->sent++;
+    c->last_sent = r->time;
+    simtime_t at = r->time + handshake_rtts(c) * 2 * gr->oneway + gr->oneway;
+    uint32_t rid = request_new(c);
+    if (rid == NO_ID) return;
+    c->requests[rid] = make_request(c, r, g);
+    /* the lookup comes a few hundred events later: start the index load now */
+    if (gr->pop != NO_ID && !gr->unroutable) cache_prefetch(c->pops[gr->pop].cache, c->requests[rid].key);
+    sim_at(c->sim, at, on_client_arrival, c, rid);
+}
+
+
+/* General path: the client sends; the next sends are scheduled from here. */
+static void on_send(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    simtime_t horizon = sim_now(s) + SEND_BATCH_SPAN;
+    int n = 0;
+    do {
+        request_spec_t r = c->next;
+        send_one(c, &r);
+    } while (read_next(c) && c->next.time < horizon && ++n < SEND_BATCH_MAX);
+    if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
+}
+
+int cdn_run(cdn_t *c, char *err, size_t errlen)
+{
+    ops_schedule(c);
+    if (read_next(c)) {
+        if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
+        else sim_at(c->sim, c->next.time, on_send, c, 0);
+    }
+    int rc = c->input_error ? -1 : sim_run(c->sim, SIMTIME_MAX);
+    if (c->input_error) { snprintf(err, errlen, "%s", c->err); return -2; }
+    if (rc != 0) { snprintf(err, errlen, "%s", sim_error(c->sim)); return -1; }
+    return 0;
+}
+
+static void add_pops(const cdn_t *c, cJSON *o)
+{
+    cJSON *pops = cJSON_AddArrayToObject(o, "pops");
+    for (uint32_t i = 0; i < c->npops; i++) {
+        const pop_t *p = &c->pops[i];
+        cJSON *po = cJSON_CreateObject();
+        cJSON_AddStringToObject(po, "id", p->id);
+        tally_to_json(&p->tally, po);
+        if (c->world) {
+            cJSON_AddStringToObject(po, "city", c->world->pops[i].city);
+            cJSON_AddStringToObject(po, "continent", continent_codes[p->continent]);
+            cJSON_AddStringToObject(po, "upstream", p->upstream == NO_ID ? "origin" : c->pops[p->upstream].id);
+        }
+        if (p->is_shield) {
+            cJSON *sh = cJSON_AddObjectToObject(po, "shield");
+            cJSON_AddNumberToObject(sh, "requests", (double)p->tier_requests);
+            cJSON_AddNumberToObject(sh, "hits", (double)p->tier_hits);
+            cJSON_AddNumberToObject(sh, "hit_ratio", p->tier_requests ? (double)p->tier_hits / (double)p->tier_requests : 0);
+        }
+        cJSON_AddNumberToObject(po, "refused", (double)p->server.refused);
+        cJSON_AddStringToObject(po, "policy", cache_policy_name(p->cache));
+        cJSON_AddNumberToObject(po, "cached_objects", (double)cache_objects(p->cache));
+        cJSON_AddNumberToObject(po, "cached_bytes", (double)cache_bytes(p->cache));
+        cJSON_AddNumberToObject(po, "evictions", (double)cache_evictions(p->cache));
+        cJSON_AddItemToArray(pops, po);
+    }
+}
+
+cJSON *cdn_results(const cdn_t *c)
+{
+    const scenario_t *sc = c->sc;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", sc->name);
+    json_add_count(o, "seed", sc->seed);
+    tally_to_json(&c->total, o);
+    cJSON *org = cJSON_AddObjectToObject(o, "origin");
+    json_add_count(org, "requests", c->origin_requests);
+    json_add_count(org, "bytes", c->origin_bytes);
+    json_add_count(org, "errors", c->origin_errors);
+    cJSON_AddNumberToObject(org, "offload",
+                            c->total.requests ? 1 - (double)c->origin_requests / (double)c->total.requests : 0);
+    add_pops(c, o);
+    if (c->world) {
+        static const char *const modes[] = { "anycast", "geo", "origin" };
+        cJSON_AddStringToObject(o, "routing", modes[sc->routing]);
+        cJSON *cont = cJSON_AddObjectToObject(o, "continents");
+        for (int i = 0; i < NCONTINENTS; i++) {
+            if (!c->continent[i].requests) continue;
+            cJSON *co = cJSON_AddObjectToObject(cont, continent_codes[i]);
+            tally_to_json(&c->continent[i], co);
+        }
+        cJSON *catch = catchments_json(c->world, false);
+        if (catch) cJSON_AddItemToObject(o, "catchments", catch);
+    }
+    if (c->nbots) ops_attack_json(c, o);
+    cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
+    cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
+    cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);
+    cJSON_AddNumberToObject(tiers, "origin_to_cdn", (double)c->origin_bytes);
+    if (sc->workload.type == WORKLOAD_TRACE) {
+        cJSON *t = cJSON_AddObjectToObject(o, "trace");
+        cJSON_AddStringToObject(t, "path", sc->workload.trace_path);
+        cJSON_AddStringToObject(t, "format", trace_format_names[sc->workload.trace_format]);
+        cJSON_AddNumberToObject(t, "requests", (double)c->sent);
+        cJSON_AddNumberToObject(t, "span_s", simtime_to_s(c->last_sent));
+    }
+    /* what the caches hold, and what that costs in memory: deterministic,
+     * unlike the process's peak (which make bench reports) */
+    uint64_t objects = 0, bytes = 0;
+    for (uint32_t i = 0; i < c->npops; i++) {
+        objects += cache_objects(c->pops[i].cache);
+        bytes += cache_memory(c->pops[i].cache);
+    }
+    cJSON *mem = cJSON_AddObjectToObject(o, "memory");
+    json_add_count(mem, "cached_objects", objects);
+    json_add_count(mem, "cache_bytes", bytes);
+    cJSON_AddNumberToObject(mem, "bytes_per_cached_object", objects ? (double)bytes / (double)objects : 0);
+    json_add_count(o, "requests_sent", c->sent);
+    cJSON_AddNumberToObject(o, "duration_s",
+                            simtime_to_s(sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration));
+    cJSON_AddNumberToObject(o, "warmup_s", simtime_to_s(sc->warmup));
+    simtime_t end = sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration;
+    cJSON_AddItemToObject(o, "timeseries", series_to_json(&c->series, end));
+    json_add_count(o, "events", sim_events(c->sim));
+    return o;
+}
+
+uint64_t cdn_requests_sent(const cdn_t *c) { return c->sent; }
+simtime_t cdn_end_time(const cdn_t *c) { return c->end; }

@@ -1,0 +1,435 @@
+/* edge — the tiered request path: a PoP's lookup with HTTP freshness,
+ * request collapsing, the fetch to a shield PoP or the origin, and the
+ * answers flowing back.
+ *
+ * Freshness, per the object's content class (models/http/content.h): a copy is
+ * fresh until `expires` (fetch time + the class's CDN TTL; a hit does not
+ * extend it). A stale copy inside the class's stale-while-revalidate window
+ * is served at once (STALE) while one background fetch refreshes it. Past
+ * that, a copy with a validator is revalidated by a conditional fetch: if the
+ * origin's version is unchanged the answer is a 304 without a body
+ * (REVALIDATED) and the copy is fresh again; else a new body (EXPIRED). A
+ * failed fetch is answered from a stale copy inside stale-if-error (STALE),
+ * else with ERROR. Uncacheable requests (no-store, private, dynamic) bypass
+ * caches and collapsing (BYPASS). A copy a shield serves to an edge keeps
+ * its freshness end (HTTP's Age): the edge's copy expires with the shield's.
+ *
+ * A miss reserves the object's place in the cache at once (expires =
+ * PENDING), as Varnish's busy object does: it counts against capacity and
+ * takes part in eviction while its body is on the way, so the cache holds
+ * exactly what it would if fetches were instant, and hit ratios match the
+ * zero-latency analytic models whatever the RTTs; latency shows in time to
+ * first byte and in collapsed requests.
+ *
+ * Invariants: a PoP has at most one storing fetch in flight per key
+ * (inflight maps key -> fetch id), and every request that needs the object
+ * while it is in flight joins its waiter list, so N simultaneous misses at a
+ * PoP cost one upstream request; this holds at every tier, so N edges
+ * missing one object at once make one origin fetch through their shield. A
+ * waiter that finds the reservation is COLLAPSED (a hit on a busy object);
+ * one that finds it evicted is a MISS that reserves it again, without a
+ * second upstream request. A completed fetch fills its entry if the cache
+ * still holds it. Waiters are answered in arrival order. A client's answer changes
+ * no state, so it is tallied at once with its future arrival time; a lower
+ * tier's fetch completes by an event one one-way latency later. */
+#include "models/cdn/edge.h"
+
+#include <stdlib.h>
+
+#define TAG_VERSION_MASK CONTENT_VERSION_MASK
+static inline uint32_t make_tag(uint8_t cls, uint32_t version)
+{
+    return (uint32_t)cls << 24 | (version & TAG_VERSION_MASK);
+}
+static inline uint8_t tag_class(uint32_t tag) { return (uint8_t)(tag >> 24); }
+static inline uint32_t tag_version(uint32_t tag) { return tag & TAG_VERSION_MASK; }
+
+/* Freshness lifetime of class k (the scenario's ttl without classes). */
+static inline simtime_t class_ttl(const cdn_t *c, int k)
+{
+    return c->content.ncls ? c->content.cls[k].ttl : c->sc->ttl;
+}
+
+/* `expires` of an entry reserved at a miss, before its body arrives: far
+ * enough in the past that no stale window reaches it. */
+#define PENDING (INT64_MIN / 2)
+/* fetch_t.expires of a fetch answered by the origin: its copy is new */
+#define NOT_AGED INT64_MIN
+
+static inline simtime_t expiry(simtime_t now, simtime_t ttl)
+{
+    return ttl == SIMTIME_MAX ? SIMTIME_MAX : now + ttl;
+}
+
+/* Makes room for item n of a pool array that doubles as it fills; false
+ * (and the run fails) when memory runs out. Requests and fetches in flight
+ * live in such pools, recycled through free lists: no malloc per request. */
+static bool pool_room(cdn_t *c, void **items, uint32_t n, uint32_t *cap, size_t size)
+{
+    if (n < *cap) return true;
+    uint32_t grown = *cap ? *cap * 2 : 1024;
+    void *p = realloc(*items, (size_t)grown * size);
+    if (!p) { sim_fail(c->sim, "out of memory for requests in flight"); return false; }
+    *items = p;
+    *cap = grown;
+    return true;
+}
+
+uint32_t request_new(cdn_t *c)
+{
+    if (c->requests_free != NO_ID) {
+        uint32_t id = c->requests_free;
+        c->requests_free = c->requests[id].next;
+        return id;
+    }
+    void *items = c->requests;
+    if (!pool_room(c, &items, c->nrequests, &c->requests_cap, sizeof *c->requests)) return NO_ID;
+    c->requests = items;
+    return c->nrequests++;
+}
+
+void request_free(cdn_t *c, uint32_t id)
+{
+    c->requests[id].next = c->requests_free;
+    c->requests_free = id;
+}
+
+static uint32_t fetch_new(cdn_t *c)
+{
+    if (c->fetches_free != NO_ID) {
+        uint32_t id = c->fetches_free;
+        c->fetches_free = c->fetches[id].next_free;
+        return id;
+    }
+    void *items = c->fetches;
+    if (!pool_room(c, &items, c->nfetches, &c->fetches_cap, sizeof *c->fetches)) return NO_ID;
+    c->fetches = items;
+    return c->nfetches++;
+}
+
+static void add_waiter(cdn_t *c, uint32_t fid, uint32_t rid)
+{
+    fetch_t *f = &c->fetches[fid];
+    c->requests[rid].next = NO_ID;
+    if (f->last == NO_ID) f->first = rid; else c->requests[f->last].next = rid;
+    f->last = rid;
+}
+
+static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid);
+
+/* What a waiter is told: the outcome of the fetch it waited on, or of a hit
+ * (version of the copy served). */
+typedef struct outcome {
+    bool failed, not_modified;
+    uint32_t version;
+    simtime_t expires;     /* when the copy served stops being fresh (its Age) */
+} outcome_t;
+
+/* The status a client sees for a failed fetch: a stale copy inside the
+ * class's stale-if-error window, else an error. An uncacheable request
+ * (BYPASS) bypasses the cache on failure too: an error. */
+static req_status_t on_failure(cdn_t *c, uint32_t pi, const request_t *r)
+{
+    if (r->dynamic || !c->content.ncls || !c->content.cls[r->cls].sie) return ST_ERROR;
+    const cache_entry_t *e = cache_find(c->pops[pi].cache, r->key);
+    simtime_t now = sim_now(c->sim);
+    /* stale for less than the window; as a difference, since expires may be
+     * SIMTIME_MAX (never expires) and expires + window would overflow */
+    return e && now - e->expires < c->content.cls[r->cls].sie ? ST_STALE : ST_ERROR;
+}
+
+/* Answers waiter rid at PoP pi now. */
+static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
+{
+    request_t *r = &c->requests[rid];
+    simtime_t now = sim_now(c->sim);
+    if (r->kind == WAIT_CLIENT) {
+        req_status_t st = (req_status_t)r->status;
+        if (o.failed) st = on_failure(c, pi, r);
+        else if (o.not_modified && st == ST_EXPIRED) st = ST_REVALIDATED;
+        state_complete(c, r->who, pi, r->sent, r->size, st, now + c->groups[r->who].oneway);
+    } else {
+        fetch_t *child = &c->fetches[r->who];
+        child->failed = o.failed;
+        child->version = o.version;
+        child->expires = o.expires; /* a shield's copy arrives already aged */
+        /* the child's stale copy is current: the answer is a 304, no body */
+        child->not_modified = !o.failed && child->conditional && child->cond_version == o.version;
+        if (!o.failed && !child->not_modified && child->measured) c->shield_bytes += child->size;
+        sim_at(c->sim, now + c->pops[child->pop].up_oneway, on_fetch_done, c, r->who);
+    }
+    request_free(c, rid);
+}
+
+static void fetch_done(cdn_t *c, uint32_t fid)
+{
+    fetch_t *f = &c->fetches[fid];
+    pop_t *p = &c->pops[f->pop];
+    simtime_t now = sim_now(c->sim);
+    if (f->store) {
+        /* the entry the fetch was started for, unless eviction took it */
+        cache_entry_t *e = f->entry && f->entry->key == f->key ? f->entry : cache_find(p->cache, f->key);
+        if (f->failed) {
+            if (e && e->expires == PENDING) cache_remove(p->cache, f->key); /* nothing came */
+        } else if (e) {
+            /* the reservation, or the stale copy, now holds this answer: fresh
+             * for the class's TTL from the origin, or for what a shield's copy
+             * had left */
+            e->expires = f->expires != NOT_AGED ? f->expires : expiry(now, class_ttl(c, f->cls));
+            e->tag = make_tag(f->cls, f->version);
+        } else {
+            /* evicted while in flight: the cache let it go, as it would have
+             * had the fetch been instant; the waiters still get the body */
+            f->not_modified = false;
+        }
+        u64map_del(&p->inflight, f->key);
+    }
+    const cache_entry_t *held = f->store && !f->failed ? f->entry : NULL;
+    outcome_t o = { f->failed, f->not_modified, f->version,
+                    held && held->key == f->key ? held->expires
+                                                : f->expires != NOT_AGED ? f->expires
+                                                                         : expiry(now, class_ttl(c, f->cls)) };
+    for (uint32_t rid = f->first; rid != NO_ID;) {
+        uint32_t next = c->requests[rid].next;
+        answer(c, f->pop, rid, o);
+        rid = next;
+    }
+    f = &c->fetches[fid];
+    f->next_free = c->fetches_free;
+    c->fetches_free = fid;
+}
+
+static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid) { fetch_done(ctx, (uint32_t)fid); }
+
+/* The origin serves fetch f at time t: its version then, and a body unless
+ * the fetch's stale copy is still current (a 304). */
+static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
+{
+    f->version = content_version(&c->content, f->cls, f->object, t);
+    f->not_modified = f->conditional && f->cond_version == f->version;
+    state_count_origin(c, f->sent, f->not_modified ? 0 : f->size);
+}
+
+static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
+{
+    cdn_t *c = ctx;
+    fetch_t *f = &c->fetches[fid];
+    simtime_t ready, now = sim_now(s);
+    if (server_take(&c->origin, now, &ready)) {
+        origin_serves(c, f, now);
+    } else { /* refused with a 503: it reached the origin, but no body left */
+        f->failed = true;
+        state_count_origin(c, f->sent, 0);
+        if (f->measured) c->origin_errors++;
+        ready = now;
+    }
+    sim_at(s, ready + c->pops[f->pop].up_oneway, on_fetch_done, c, fid);
+}
+
+static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid);
+static bool serves_at_once(const pop_t *p);
+static void queue_at_pop(cdn_t *c, uint32_t rid);
+
+static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
+{
+    cdn_t *c = ctx;
+    fetch_t *f = &c->fetches[fid];
+    uint32_t rid = request_new(c);
+    if (rid == NO_ID) return;
+    c->requests[rid] = (request_t){ .sent = f->sent, .key = f->key, .object = f->object,
+                                    .next_access = f->next_access,
+                                    .size = f->size, .who = (uint32_t)fid, .kind = WAIT_FETCH,
+                                    .cls = f->cls, .dynamic = !f->store };
+    uint32_t shield = c->pops[f->pop].upstream;
+    c->pops[shield].tier_requests += f->measured;
+    if (serves_at_once(&c->pops[shield])) pop_lookup(c, shield, rid);
+    else queue_at_pop(c, rid); /* edges' fetches queue at the shield's server too */
+}
+
+/* Sends fetch fid from its PoP to the PoP's upstream, now. */
+static void fetch_send(cdn_t *c, uint32_t fid)
+{
+    fetch_t *f = &c->fetches[fid];
+    pop_t *p = &c->pops[f->pop];
+    simtime_t now = sim_now(c->sim);
+    simtime_t arrive = now + 2 * p->up_oneway * c->upstream_handshake_rtts + p->up_oneway;
+    if (p->upstream != NO_ID) {
+        cache_prefetch(c->pops[p->upstream].cache, f->key); /* looked up on arrival */
+        sim_at(c->sim, arrive, on_shield_arrival, c, fid);
+        return;
+    }
+    if (!server_unlimited(&c->origin)) {
+        sim_at(c->sim, arrive, on_origin_arrival, c, fid);
+        return;
+    }
+    origin_serves(c, f, arrive);
+    simtime_t done = arrive + c->origin.service + p->up_oneway;
+    if (done == now) fetch_done(c, fid); /* zero RTTs: the fetch completes at once */
+    else sim_at(c->sim, done, on_fetch_done, c, fid);
+}
+
+/* Starts a fetch at PoP pi for request r; rid is its waiter, or NO_ID for a
+ * background refresh. `stale` is the copy being refreshed, if any. */
+static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid, bool store,
+                        cache_entry_t *stale)
+{
+    uint32_t fid = fetch_new(c);
+    if (fid == NO_ID) return;
+    bool cond = stale && c->content.ncls && c->content.cls[r->cls].spec.validators;
+    c->fetches[fid] = (fetch_t){ .key = r->key, .object = r->object, .size = r->size,
+                                 .next_access = r->next_access,
+                                 .pop = pi, .first = NO_ID, .last = NO_ID, .store = store,
+                                 .cls = r->cls, .conditional = cond,
+                                 .cond_version = stale ? tag_version(stale->tag) : 0,
+                                 .sent = r->sent, .measured = r->sent >= c->sc->warmup,
+                                 .expires = NOT_AGED };
+    if (store && u64map_put(&c->pops[pi].inflight, r->key, fid) != 0) {
+        sim_fail(c->sim, "out of memory");
+        return;
+    }
+    if (store && !stale) {
+        /* Reserve the object's place at the miss, as Varnish's busy object
+         * does: it counts against capacity and takes part in eviction while
+         * in flight, so the cache evolves as if fetches were instant. */
+        cache_req_t cr = { r->key, r->size, sim_now(c->sim), r->next_access };
+        c->fetches[fid].entry = cache_put(c->pops[pi].cache, &cr, PENDING, make_tag(r->cls, 0));
+    } else {
+        c->fetches[fid].entry = stale;
+    }
+    if (rid != NO_ID) add_waiter(c, fid, rid);
+    fetch_send(c, fid);
+}
+
+/* Request rid (a client's, or a lower tier's fetch) is looked up at PoP pi now. */
+static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
+{
+    pop_t *p = &c->pops[pi];
+    request_t *r = &c->requests[rid];
+    if (r->dynamic) {
+        r->status = ST_BYPASS;
+        start_fetch(c, pi, r, rid, false, NULL);
+        return;
+    }
+    simtime_t now = sim_now(c->sim);
+    cache_entry_t *e = cache_find(p->cache, r->key);
+    if (e) { /* fresh, stale or on its way: a use of the cached object */
+        cache_req_t cr = { r->key, r->size, now, r->next_access };
+        cache_touch(p->cache, e, &cr);
+    }
+    uint32_t fid;
+    if (e && (now < e->expires ||
+              now < e->expires + (c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0))) {
+        bool fresh = now < e->expires;
+        r->status = fresh ? ST_HIT : ST_STALE;
+        if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
+        outcome_t o = { false, false, tag_version(e->tag), e->expires };
+        request_t copy = *r;
+        answer(c, pi, rid, o);
+        if (!fresh && !u64map_get(&p->inflight, copy.key, &fid))
+            start_fetch(c, pi, &copy, NO_ID, true, e); /* background refresh */
+        return;
+    }
+    bool in_flight = u64map_get(&p->inflight, r->key, &fid);
+    if (in_flight) {
+        /* The object is on its way. Its reservation still in the cache makes
+         * this a hit on a busy object (COLLAPSED); if eviction took the
+         * reservation, the cache no longer holds it: a MISS that reserves it
+         * again, but still no second upstream request. */
+        r->status = e ? ST_COLLAPSED : ST_MISS;
+        if (!e) {
+            cache_req_t cr = { r->key, r->size, now, r->next_access };
+            c->fetches[fid].entry = cache_put(p->cache, &cr, PENDING, make_tag(r->cls, 0));
+        }
+        /* the copy stored on completion is next wanted after the latest waiter */
+        c->fetches[fid].next_access = r->next_access;
+        if (r->kind == WAIT_FETCH && e) p->tier_hits += c->fetches[r->who].measured;
+        add_waiter(c, fid, rid);
+        return;
+    }
+    r->status = e ? ST_EXPIRED : ST_MISS;
+    start_fetch(c, pi, r, rid, true, e);
+}
+
+/* A PoP whose server neither queues nor takes time answers on arrival. */
+static bool serves_at_once(const pop_t *p)
+{
+    return server_unlimited(&p->server) && p->server.service == 0;
+}
+
+/* The PoP a request is at: its client group's, or for a lower tier's fetch
+ * that fetch's upstream. */
+static uint32_t request_pop(const cdn_t *c, const request_t *r)
+{
+    return r->kind == WAIT_CLIENT ? c->groups[r->who].pop : c->pops[c->fetches[r->who].pop].upstream;
+}
+
+/* arg: the PoP << 32 | the request. The PoP is the one the request queued
+ * at: a withdrawal meanwhile moves its client group, not the request. */
+static void on_pop_serve(sim_t *s, void *ctx, uint64_t arg)
+{
+    pop_lookup(ctx, (uint32_t)(arg >> 32), (uint32_t)arg);
+}
+
+/* Queues request rid at its PoP's server: served later, or refused (503). */
+static void queue_at_pop(cdn_t *c, uint32_t rid)
+{
+    request_t *r = &c->requests[rid];
+    uint32_t pi = request_pop(c, r);
+    simtime_t ready, now = sim_now(c->sim);
+    if (server_take(&c->pops[pi].server, now, &ready)) {
+        sim_at(c->sim, ready, on_pop_serve, c, (uint64_t)pi << 32 | rid);
+        return;
+    }
+    if (r->kind == WAIT_FETCH) { /* a shield refusing an edge: the edge's fetch fails */
+        answer(c, pi, rid, (outcome_t){ .failed = true, .expires = NOT_AGED });
+        return;
+    }
+    state_complete(c, r->who, pi, r->sent, r->size, ST_ERROR, now + c->groups[r->who].oneway);
+    request_free(c, rid);
+}
+
+void edge_arrival(cdn_t *c, uint32_t rid)
+{
+    uint32_t pi = c->groups[c->requests[rid].who].pop;
+    if (serves_at_once(&c->pops[pi])) pop_lookup(c, pi, rid);
+    else queue_at_pop(c, rid);
+}
+
+void edge_arrival_fields(cdn_t *c, const request_t *req)
+{
+    uint32_t pi = c->groups[req->who].pop;
+    pop_t *p = &c->pops[pi];
+    simtime_t now = sim_now(c->sim);
+    bool at_once = serves_at_once(p);
+    if (!req->dynamic && at_once) { /* a fresh hit needs no record */
+        cache_entry_t *e = cache_find(p->cache, req->key);
+        if (e && now < e->expires) {
+            cache_req_t cr = { req->key, req->size, now, req->next_access };
+            cache_touch(p->cache, e, &cr);
+            state_complete(c, req->who, pi, req->sent, e->size, ST_HIT, now + c->groups[req->who].oneway);
+            return;
+        }
+    }
+    uint32_t rid = request_new(c);
+    if (rid == NO_ID) return;
+    c->requests[rid] = *req;
+    c->requests[rid].kind = WAIT_CLIENT;
+    if (at_once) pop_lookup(c, pi, rid);
+    else queue_at_pop(c, rid);
+}
+
+void edge_origin_direct(cdn_t *c, uint32_t rid)
+{
+    request_t *r = &c->requests[rid];
+    simtime_t ready, now = sim_now(c->sim);
+    req_status_t st = r->dynamic ? ST_BYPASS : ST_MISS;
+    bool served = server_take(&c->origin, now, &ready);
+    state_count_origin(c, r->sent, served ? r->size : 0);
+    if (!served) {
+        st = ST_ERROR;
+        ready = now;
+        if (r->sent >= c->sc->warmup) c->origin_errors++;
+    }
+    state_complete(c, r->who, NO_ID, r->sent, r->size, st, ready + c->groups[r->who].oneway);
+    request_free(c, rid);
+}

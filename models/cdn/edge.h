@@ -1,0 +1,20 @@
+/* edge — the tiered request path: a request at its PoP (HIT, MISS,
+ * EXPIRED, COLLAPSED...), the fetch from a shield or the origin, and the
+ * answer back to every waiter. See edge.c for the rules.
+ * Uses only state.h below it; cdn.c drives it. */
+#ifndef CDNSIM_CDN_EDGE_H
+#define CDNSIM_CDN_EDGE_H
+
+#include "models/cdn/state.h"
+
+/* a client request (pool id) reaches its PoP now. */
+void edge_arrival(cdn_t *c, uint32_t rid);
+/* the same from a request's fields (r->next and r->kind unused); a
+ * fresh hit needs no record. */
+void edge_arrival_fields(cdn_t *c, const request_t *r);
+/* in origin mode, a client request reaches the origin now. */
+void edge_origin_direct(cdn_t *c, uint32_t rid);
+uint32_t request_new(cdn_t *c);
+void request_free(cdn_t *c, uint32_t id);
+
+#endif

@@ -1,0 +1,14 @@
+/* ops — the scenario's operations during a run (withdrawals, announcements,
+ * purges) and the DDoS flood. Uses only state.h below it; cdn.c drives it. */
+#ifndef CDNSIM_CDN_OPS_H
+#define CDNSIM_CDN_OPS_H
+
+#include "models/cdn/state.h"
+
+/* resolves operations and the attack's bots (bad input: -2); then
+ * schedules them; then reports where the flood went. */
+int ops_prepare(cdn_t *c, char *err, size_t errlen);
+void ops_schedule(cdn_t *c);
+void ops_attack_json(const cdn_t *c, cJSON *o);
+
+#endif

@@ -1,0 +1,90 @@
+/* state — the CDN model's shared state, and the few operations on it that
+ * every part of the request path needs: finding a PoP, routing the client
+ * groups, and recording what a client saw or what reached the origin.
+ *
+ * This file is the bottom of models/cdn/: cdn.c (build, arrivals, results)
+ * uses edge.c (the tiered request path) and ops.c (operations during a run),
+ * and all three use this one; nothing here calls back up. */
+#include "models/cdn/state.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int state_fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
+                   const char *id)
+{
+    snprintf(err, errlen, "%s: %s: %s \"%s\"", file, path, msg, id);
+    return -2;
+}
+
+/* Each client group's PoP and one-way latency from the world's current
+ * catchments and the routing mode. At build, a group BGP cannot route is bad
+ * input; after a withdrawal it is a group whose requests fail. */
+int state_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    const world_t *w = c->world;
+    simtime_t hop = w->fiber.per_hop_ns;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const world_group_t *wg = &w->groups[g];
+        group_t *gr = &c->groups[g];
+        /* topology.per_hop_ms: one hop per AS on a client's leg */
+        simtime_t last_mile = sc->last_mile_rtt / 2 + hop * (wg->as_path_len > 1 ? wg->as_path_len : 1);
+        gr->unroutable = false;
+        switch (sc->routing) {
+        case ROUTE_ANYCAST:
+            if (wg->anycast_pop < 0) {
+                if (at_build)
+                    return state_fail_input(err, errlen, sc->file, "$.topology",
+                                      "BGP gives no route to any PoP for client group", wg->name);
+                gr->unroutable = true;
+                break;
+            }
+            gr->pop = (uint32_t)wg->anycast_pop;
+            gr->oneway = wg->anycast_oneway + last_mile;
+            break;
+        case ROUTE_GEO:
+            gr->pop = (uint32_t)wg->nearest_pop;
+            gr->oneway = wg->nearest_oneway + last_mile;
+            break;
+        case ROUTE_ORIGIN:
+            gr->pop = NO_ID;
+            gr->oneway = world_oneway(w, wg->point, c->origin_point) + last_mile;
+            break;
+        }
+    }
+    return 0;
+}
+
+int state_pop_index(const cdn_t *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->npops; i++)
+        if (!strcmp(c->pops[i].id, id)) return (int)i;
+    return -1;
+}
+
+void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,
+                  req_status_t st, simtime_t at)
+{
+    series_point_t *pt = series_at(&c->series, sent);
+    if (pt) {
+        pt->requests++;
+        pt->hits += status_is_hit(st);
+        pt->latency_sum_ns += (double)(at - sent);
+        hist_small_record(&pt->latency, at - sent);
+    }
+    if (sent < c->sc->warmup) return;
+    tally_add(&c->total, st, size, at - sent);
+    if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
+    if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
+}
+
+void state_count_origin(cdn_t *c, simtime_t sent, uint32_t size)
+{
+    series_point_t *pt = series_at(&c->series, sent);
+    if (pt) pt->origin_requests++;
+    if (sent < c->sc->warmup) return;
+    c->origin_requests++;
+    c->origin_bytes += size;
+}
+

@@ -1,0 +1,504 @@
+/* scenario — reading and checking scenario files; see scenario.h. */
+#include "models/scenario/scenario.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cache/cache.h"
+#include "models/workload/trace.h"
+#include "sim/cfg.h"
+
+#define MAX_INT53 9007199254740992LL
+/* Ten years of virtual time: far beyond any study, far inside int64 ns. */
+#define MAX_SECONDS (10.0 * 365 * 86400)
+
+static const char *const workload_types[] = { "zipf", "trace", NULL };
+static const char *const size_dists[] = { "fixed", "lognormal", NULL };
+
+static char *dup_str(const char *s) { return s ? strdup(s) : NULL; }
+
+/* A path in the scenario is relative to the scenario file's folder. */
+static char *resolve_path(const char *scenario_file, const char *p)
+{
+    if (p[0] == '/') return strdup(p);
+    char *copy = strdup(scenario_file);
+    if (!copy) return NULL;
+    const char *dir = dirname(copy);
+    size_t n = strlen(dir) + strlen(p) + 2;
+    char *out = malloc(n);
+    if (out) snprintf(out, n, "%s/%s", dir, p);
+    free(copy);
+    return out;
+}
+
+static void read_workload(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t w;
+    workload_spec_t *ws = &s->workload;
+    ws->alpha = 0.8;
+    ws->rate_rps = 1000;
+    ws->size_bytes = 1000;
+    ws->size_sigma = 1.0;
+    cfg_child(root, "workload", &w, CFG_REQUIRED);
+    int type = WORKLOAD_ZIPF;
+    cfg_enum(&w, "type", &type, workload_types, CFG_REQUIRED);
+    ws->type = (workload_type_t)type;
+    int64_t i64;
+    int dist = SIZE_FIXED;
+    if (ws->type == WORKLOAD_ZIPF) {
+        if (cfg_int(&w, "objects", &i64, 1, MAX_INT53, CFG_REQUIRED)) ws->objects = (uint64_t)i64;
+        cfg_num(&w, "alpha", &ws->alpha, 0, 20, 0);
+        cfg_num(&w, "rate_rps", &ws->rate_rps, 0, 1e9, CFG_LO_OPEN);
+        if (cfg_int(&w, "size_bytes", &i64, 1, UINT32_MAX, 0)) ws->size_bytes = (uint64_t)i64;
+        cfg_enum(&w, "size_dist", &dist, size_dists, 0);
+        cfg_num(&w, "size_sigma", &ws->size_sigma, 0, 10, 0);
+        cfg_num(&w, "diurnal", &s->diurnal, 0, 1, 0);
+        cfg_num(&w, "dynamic_share", &s->dynamic_share, 0, 1, 0);
+    } else {
+        const char *path = NULL;
+        cfg_str(&w, "path", &path, CFG_REQUIRED);
+        cfg_enum(&w, "format", &ws->trace_format, trace_format_names, CFG_REQUIRED);
+        if (!cfg_failed(root->c)) ws->trace_path = resolve_path(s->file, path);
+    }
+    ws->size_dist = (size_dist_t)dist;
+    cfg_done(&w);
+}
+
+static void read_cache(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t c;
+    cfg_child(root, "cache", &c, 0);
+    const char *policy = "lru";
+    int idx = 0;
+    const char *const *names = cache_policy_names();
+    if (cfg_enum(&c, "policy", &idx, names, 0)) policy = names[idx];
+    s->cache.policy = dup_str(policy);
+    int64_t v;
+    if (cfg_int(&c, "capacity_objects", &v, 1, MAX_INT53, 0)) s->cache.capacity_objects = (uint64_t)v;
+    if (cfg_int(&c, "capacity_bytes", &v, 1, MAX_INT53, 0)) s->cache.capacity_bytes = (uint64_t)v;
+    cfg_done(&c);
+}
+
+static void read_seconds(cfg_obj_t *o, const char *key, simtime_t *out, int flags)
+{
+    double v;
+    if (cfg_num(o, key, &v, 0, MAX_SECONDS, flags)) *out = simtime_from_s(v);
+}
+
+static bool read_ms(cfg_obj_t *o, const char *key, simtime_t *out)
+{
+    double v;
+    if (!cfg_num(o, key, &v, 0, 1e6, 0)) return false;
+    *out = simtime_from_ms(v);
+    return true;
+}
+
+/* An array of strings; NULL/0 when absent. */
+static void read_strings(cfg_obj_t *o, const char *key, char ***out, int *n)
+{
+    const cJSON *arr;
+    *out = NULL;
+    *n = 0;
+    if (!cfg_array(o, key, &arr, 0)) return;
+    int len = cJSON_GetArraySize(arr);
+    *out = calloc((size_t)len + 1, sizeof **out);
+    for (int i = 0; *out && i < len; i++) {
+        const cJSON *v = cJSON_GetArrayItem(arr, i);
+        if (!cJSON_IsString(v) || !v->valuestring[0]) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.%s[%d]", o->path, key, i);
+            cfg_fail(o->c, p, "expected a non-empty string");
+            return;
+        }
+        (*out)[(*n)++] = strdup(v->valuestring);
+    }
+}
+
+static void free_strings(char **v, int n)
+{
+    for (int i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static void read_server(cfg_obj_t *o, server_spec_t *sv)
+{
+    cfg_num(o, "capacity_rps", &sv->capacity_rps, 0, 1e12, 0);
+    read_ms(o, "service_ms", &sv->service);
+    read_ms(o, "max_wait_ms", &sv->max_wait);
+}
+
+static void read_origin(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t o;
+    cfg_child(root, "origin", &o, 0);
+    read_server(&o, &s->origin);
+    const char *loc = NULL;
+    if (cfg_str(&o, "location", &loc, 0)) s->origin_location = strdup(loc);
+    double lat = 0, lon = 0;
+    bool has_lat = cfg_num(&o, "lat", &lat, -90, 90, 0);
+    bool has_lon = cfg_num(&o, "lon", &lon, -180, 180, 0);
+    if (has_lat != has_lon) cfg_fail(root->c, "$.origin", "give both lat and lon, or neither");
+    if (has_lat && loc) cfg_fail(root->c, "$.origin", "give location or lat/lon, not both");
+    s->origin_has_point = has_lat && has_lon;
+    s->origin_point = (geo_point_t){ lat, lon };
+    cfg_done(&o);
+}
+
+static const char *const tls_versions[] = { "1.2", "1.3", NULL };
+static const char *const upstream_pools[] = { "warm", "cold", NULL };
+
+static void read_connections(cfg_obj_t *root, conn_spec_t *cs)
+{
+    cfg_obj_t o;
+    cfg_child(root, "connections", &o, 0);
+    int tls = 1, pool = 0;
+    const cJSON *t = cfg_raw(&o, "tls");
+    if (cJSON_IsNumber(t) && (t->valuedouble == 1.2 || t->valuedouble == 1.3))
+        tls = t->valuedouble == 1.2 ? 0 : 1; /* --set connections.tls=1.2 arrives as a number */
+    else
+        cfg_enum(&o, "tls", &tls, tls_versions, 0);
+    cs->tls = tls == 0 ? 12 : 13;
+    cfg_num(&o, "keepalive_share", &cs->keepalive_share, 0, 1, 0);
+    cfg_num(&o, "resumption_share", &cs->resumption_share, 0, 1, 0);
+    cfg_num(&o, "zero_rtt_share", &cs->zero_rtt_share, 0, 1, 0);
+    cfg_enum(&o, "upstream", &pool, upstream_pools, 0);
+    cs->warm_upstream = pool == 0;
+    cfg_done(&o);
+}
+
+static void read_topology(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t t;
+    world_spec_t *w = &s->world;
+    w->file = s->file;
+    w->groups_per_metro = 3;
+    w->ases = 3000;
+    w->graph_seed = 1;
+    w->route_factor = 2.0;
+    s->has_topology = cfg_child(root, "topology", &t, 0);
+    if (!s->has_topology) return;
+    const char *str = "../topologies/pops.csv";
+    cfg_str(&t, "pops_file", &str, 0);
+    w->pops_file = resolve_path(s->file, str);
+    str = "../topologies/metros.csv";
+    cfg_str(&t, "metros_file", &str, 0);
+    w->metros_file = resolve_path(s->file, str);
+    read_strings(&t, "pops", &w->pops, &w->npops);
+    int64_t v;
+    if (cfg_int(&t, "max_metros", &v, 1, 100000, 0)) w->max_metros = (int)v;
+    if (cfg_int(&t, "groups_per_metro", &v, 1, 1000, 0)) w->groups_per_metro = (int)v;
+    if (cfg_str(&t, "as_rel_file", &str, 0)) w->as_rel_file = resolve_path(s->file, str);
+    if (cfg_str(&t, "as_geo_file", &str, 0)) w->as_geo_file = resolve_path(s->file, str);
+    if (!w->as_rel_file != !w->as_geo_file)
+        cfg_fail(root->c, "$.topology", "as_rel_file and as_geo_file go together");
+    if (cfg_int(&t, "ases", &v, 4, 2000000, 0)) w->ases = (int)v;
+    if (cfg_int(&t, "graph_seed", &v, 0, MAX_INT53, 0)) w->graph_seed = (uint64_t)v;
+    cfg_num(&t, "route_factor", &w->route_factor, 1, 10, 0);
+    read_ms(&t, "per_hop_ms", &w->per_hop);
+    const cJSON *sites;
+    if (cfg_array(&t, "sites", &sites, 0)) {
+        w->nsites = cJSON_GetArraySize(sites);
+        w->sites = calloc((size_t)w->nsites + 1, sizeof *w->sites);
+        for (int i = 0; w->sites && i < w->nsites; i++) {
+            cfg_obj_t so;
+            if (!cfg_elem(&t, "sites", sites, i, &so)) break;
+            const char *id = NULL;
+            cfg_str(&so, "id", &id, CFG_REQUIRED);
+            if (id) snprintf(w->sites[i].id, sizeof w->sites[i].id, "%s", id);
+            if (cfg_int(&so, "prepend", &v, 0, 30, 0)) w->sites[i].prepend = (int)v;
+            cfg_bool(&so, "withdrawn", &w->sites[i].withdrawn, 0);
+            cfg_done(&so);
+        }
+    }
+    cfg_done(&t);
+}
+
+static const char *const query_rules[] = { "ignore", "keep", "keep_listed", NULL };
+
+static uint32_t read_count(cfg_obj_t *o, const char *key)
+{
+    int64_t v = 1;
+    cfg_int(o, key, &v, 1, UINT32_MAX, 0);
+    return (uint32_t)v;
+}
+
+/* content.classes: [{name, share, cache_control, validators, change_per_hour,
+ * cache_key: {query, query_variants, listed_variants, vary_variants,
+ * cookies, cookie_cardinality}}] */
+static void read_classes(cfg_obj_t *content, scenario_t *s)
+{
+    const cJSON *arr;
+    if (!cfg_array(content, "classes", &arr, 0)) return;
+    int n = cJSON_GetArraySize(arr);
+    if (n < 1 || n > CONTENT_MAX_CLASSES) {
+        cfg_fail(content->c, "$.content.classes", "expected 1 to %d classes, got %d",
+                 CONTENT_MAX_CLASSES, n);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        cfg_obj_t k, key;
+        content_class_spec_t *cs = &s->classes[i];
+        if (!cfg_elem(content, "classes", arr, i, &k)) return;
+        const char *str = NULL;
+        snprintf(cs->name, sizeof cs->name, "class-%d", i + 1);
+        if (cfg_str(&k, "name", &str, 0)) snprintf(cs->name, sizeof cs->name, "%s", str);
+        cfg_num(&k, "share", &cs->share, 0, 1e9, CFG_REQUIRED | CFG_LO_OPEN);
+        str = "";
+        cfg_str(&k, "cache_control", &str, CFG_REQUIRED);
+        if (str && strlen(str) >= sizeof cs->cache_control) {
+            char p[64];
+            snprintf(p, sizeof p, "$.content.classes[%d].cache_control", i);
+            cfg_fail(content->c, p, "header longer than %zu characters", sizeof cs->cache_control - 1);
+        } else if (str) {
+            snprintf(cs->cache_control, sizeof cs->cache_control, "%s", str);
+        }
+        cs->validators = true;
+        cfg_bool(&k, "validators", &cs->validators, 0);
+        cfg_num(&k, "change_per_hour", &cs->change_per_hour, 0, 3.6e6, 0);
+        cfg_child(&k, "cache_key", &key, 0);
+        int q = QUERY_IGNORE;
+        cfg_enum(&key, "query", &q, query_rules, 0);
+        cs->query = (query_rule_t)q;
+        cs->query_variants = read_count(&key, "query_variants");
+        cs->listed_variants = read_count(&key, "listed_variants");
+        cs->vary_variants = read_count(&key, "vary_variants");
+        static const char *const cookie_rules[] = { "strip", "include", NULL };
+        int ck = 0;
+        cfg_enum(&key, "cookies", &ck, cookie_rules, 0);
+        cs->cookie_in_key = ck == 1;
+        cs->cookie_cardinality = read_count(&key, "cookie_cardinality");
+        cfg_done(&key);
+        cfg_done(&k);
+    }
+    s->nclasses = n;
+}
+
+/* operations: [{"at_s": 600, "withdraw": "FRA"}, {"at_s": 900, "announce": "FRA"},
+ * {"at_s": 1200, "purge": "all"}] */
+static void read_operations(cfg_obj_t *root, scenario_t *s)
+{
+    static const char *const kinds[] = { "withdraw", "announce", "purge" };
+    const cJSON *arr;
+    if (!cfg_array(root, "operations", &arr, 0)) return;
+    int n = cJSON_GetArraySize(arr);
+    s->ops = calloc((size_t)n + 1, sizeof *s->ops);
+    if (!s->ops) { cfg_fail(root->c, "$.operations", "out of memory"); return; }
+    for (int i = 0; i < n; i++) {
+        cfg_obj_t o;
+        if (!cfg_elem(root, "operations", arr, i, &o)) return;
+        op_spec_t *op = &s->ops[i];
+        read_seconds(&o, "at_s", &op->at, CFG_REQUIRED);
+        const char *id = NULL;
+        int given = 0;
+        for (int k = 0; k < 3; k++) {
+            const char *v = NULL;
+            if (cfg_str(&o, kinds[k], &v, 0)) { id = v; op->kind = (op_kind_t)k; given++; }
+        }
+        cfg_done(&o);
+        if (cfg_failed(root->c)) return;
+        if (given != 1) {
+            cfg_fail(root->c, o.path, "give exactly one of \"withdraw\", \"announce\" and \"purge\" "
+                     "(a PoP id; for a purge also \"all\")");
+            return;
+        }
+        if (s->duration != SIMTIME_MAX && op->at >= s->duration) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.at_s", o.path);
+            cfg_fail(root->c, p, "after the end of the run (duration_s)");
+            return;
+        }
+        if (op->kind != OP_PURGE && !s->has_topology) {
+            cfg_fail(root->c, o.path, "withdrawing or announcing PoPs needs a topology");
+            return;
+        }
+        snprintf(op->pop, sizeof op->pop, "%s", id);
+        s->nops++;
+    }
+}
+
+/* attack: {"rate_rps": 50000, "start_s": 300, "end_s": 600, "group_share": 0.05}
+ * or with "metros": ["Sao Paulo", ...] instead of a random share */
+static void read_attack(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t a;
+    attack_spec_t *at = &s->attack;
+    at->group_share = 0.05;
+    if (!cfg_child(root, "attack", &a, 0)) return;
+    cfg_num(&a, "rate_rps", &at->rate_rps, 0, 1e9, CFG_REQUIRED | CFG_LO_OPEN);
+    read_seconds(&a, "start_s", &at->start, 0);
+    at->end = s->duration;
+    read_seconds(&a, "end_s", &at->end, 0);
+    cfg_num(&a, "group_share", &at->group_share, 0, 1, CFG_LO_OPEN);
+    read_strings(&a, "metros", &at->metros, &at->nmetros);
+    cfg_done(&a);
+    if (s->duration != SIMTIME_MAX && at->end > s->duration) at->end = s->duration;
+    if (cfg_failed(root->c)) return;
+    if (!s->has_topology)
+        cfg_fail(root->c, "$.attack", "an attack spread by anycast needs a topology");
+    else if (at->end == SIMTIME_MAX || at->end <= at->start)
+        cfg_fail(root->c, "$.attack.end_s", "expected an end after start_s (and within a trace's run, "
+                 "end_s is needed)");
+}
+
+static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
+
+static void read_routing(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t r, sh, pop;
+    cfg_child(root, "routing", &r, 0);
+    int mode = ROUTE_ANYCAST;
+    cfg_enum(&r, "mode", &mode, routing_modes, 0);
+    s->routing = (routing_mode_t)mode;
+    cfg_done(&r);
+    cfg_child(root, "shield", &sh, 0);
+    cfg_bool(&sh, "enabled", &s->shield_enabled, 0);
+    read_strings(&sh, "pops", &s->shields, &s->nshields);
+    cfg_obj_t map;
+    if (cfg_child(&sh, "map", &map, 0)) { /* {"EDGE": "SHIELD", ...} */
+        int n = cJSON_GetArraySize(map.json);
+        s->shield_map = calloc((size_t)n * 2 + 1, sizeof *s->shield_map);
+        for (const cJSON *m = map.json->child; s->shield_map && m; m = m->next) {
+            if (!cJSON_IsString(m)) {
+                char p[CFG_PATH_MAX];
+                snprintf(p, sizeof p, "$.shield.map.%s", m->string);
+                cfg_fail(root->c, p, "expected a shield PoP id");
+                break;
+            }
+            s->shield_map[2 * s->nshield_map] = strdup(m->string);
+            s->shield_map[2 * s->nshield_map + 1] = strdup(m->valuestring);
+            s->nshield_map++;
+        }
+    }
+    cfg_done(&sh);
+    if (s->shield_enabled && s->nshields == 0 && s->has_topology)
+        cfg_fail(root->c, "$.shield.pops", "shield.enabled needs a list of shield PoP ids");
+    cfg_child(root, "pop", &pop, 0);
+    read_server(&pop, &s->pop_server);
+    cfg_done(&pop);
+}
+
+static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t seed)
+{
+    const char *name = NULL;
+    cfg_str(root, "name", &name, 0);
+    int64_t v;
+    if (cfg_int(root, "seed", &v, 0, MAX_INT53, 0)) s->seed = (uint64_t)v;
+    if (have_seed) s->seed = seed;
+    read_workload(root, s);
+    bool is_trace = s->workload.type == WORKLOAD_TRACE;
+    read_seconds(root, "duration_s", &s->duration, CFG_LO_OPEN | (is_trace ? 0 : CFG_REQUIRED));
+    read_seconds(root, "warmup_s", &s->warmup, 0);
+    read_cache(root, s);
+
+    cfg_obj_t content, net, stats;
+    cfg_child(root, "content", &content, 0);
+    read_seconds(&content, "ttl_s", &s->ttl, 0);
+    read_classes(&content, s);
+    cfg_done(&content);
+
+    cfg_child(root, "network", &net, 0);
+    bool client_rtt = read_ms(&net, "client_rtt_ms", &s->client_rtt);
+    bool origin_rtt = read_ms(&net, "origin_rtt_ms", &s->origin_rtt);
+    read_ms(&net, "last_mile_ms", &s->last_mile_rtt);
+    cfg_done(&net);
+
+    read_topology(root, s);
+    read_routing(root, s);
+    read_origin(root, s);
+    read_connections(root, &s->conn);
+    read_operations(root, s);
+    read_attack(root, s);
+
+    /* keys that mean something only with, or only without, a topology are
+     * errors on the other side rather than silently ignored */
+    if (s->has_topology && (client_rtt || origin_rtt))
+        cfg_fail(root->c, client_rtt ? "$.network.client_rtt_ms" : "$.network.origin_rtt_ms",
+                 "applies only without a topology; with one, latencies follow the geography");
+    if (!s->has_topology && (s->origin_location || s->origin_has_point))
+        cfg_fail(root->c, s->origin_location ? "$.origin.location" : "$.origin.lat",
+                 "needs a topology to be placed in (without one, network.origin_rtt_ms sets the distance)");
+    if (!s->has_topology && (s->shield_enabled || s->nshields))
+        cfg_fail(root->c, "$.shield", "a shield tier needs a topology with PoPs to choose from");
+
+    cfg_child(root, "stats", &stats, 0);
+    read_seconds(&stats, "interval_s", &s->interval, CFG_LO_OPEN);
+    cfg_done(&stats);
+    cfg_done(root);
+
+    if (!cfg_failed(root->c) && !strcmp(s->cache.policy, "belady") && s->workload.type != WORKLOAD_TRACE)
+        cfg_fail(root->c, "$.cache.policy", "belady needs every request's next access: "
+                 "use it with a trace workload");
+    if (!cfg_failed(root->c) && s->duration != SIMTIME_MAX &&
+        s->duration / s->interval > SCENARIO_MAX_INTERVALS)
+        cfg_fail(root->c, "$.stats.interval_s", "too fine for duration_s: more than %d intervals",
+                 SCENARIO_MAX_INTERVALS);
+    if (!cfg_failed(root->c) && s->duration != SIMTIME_MAX && s->warmup >= s->duration)
+        cfg_fail(root->c, "$.warmup_s", "must be less than duration_s");
+    if (!cfg_failed(root->c)) {
+        if (name) s->name = dup_str(name);
+        else {
+            char *copy = strdup(s->file), *base = basename(copy), *dot = strrchr(base, '.');
+            if (dot) *dot = 0;
+            s->name = strdup(base);
+            free(copy);
+        }
+    }
+}
+
+scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool have_seed,
+                          uint64_t seed, char *err, size_t errlen)
+{
+    cfg_t c;
+    cfg_init(&c, file);
+    scenario_t *s = calloc(1, sizeof *s);
+    if (!s) { snprintf(err, errlen, "%s: out of memory", file); return NULL; }
+    s->file = strdup(file);
+    s->seed = 1;
+    s->duration = SIMTIME_MAX;
+    s->ttl = SIMTIME_MAX;
+    s->client_rtt = simtime_from_ms(10);  /* a metro user to a nearby PoP */
+    s->origin_rtt = simtime_from_ms(80);  /* a PoP to an origin a continent away */
+    s->interval = simtime_from_s(60);
+    s->conn = (conn_spec_t){ .tls = 13, .keepalive_share = 1.0, .warm_upstream = true };
+    s->origin.max_wait = s->pop_server.max_wait = simtime_from_s(1);
+
+    cJSON *json = cfg_load_file(&c, file);
+    for (int i = 0; json && i < nsets; i++) {
+        char msg[512];
+        if (cfg_apply_set(json, sets[i], msg, sizeof msg) != 0) cfg_fail(&c, NULL, "%s", msg);
+    }
+    cfg_obj_t root;
+    if (json && cfg_view(&c, json, "$", &root)) read_root(&root, s, have_seed, seed);
+    if (!cfg_failed(&c) && !cJSON_IsObject(json))
+        cfg_fail(&c, "$", "expected a scenario object");
+    cJSON_Delete(json);
+    if (cfg_failed(&c)) {
+        snprintf(err, errlen, "%s", c.err);
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void scenario_free(scenario_t *s)
+{
+    if (!s) return;
+    free(s->file);
+    free(s->name);
+    free(s->workload.trace_path);
+    free(s->cache.policy);
+    free(s->world.pops_file);
+    free(s->world.metros_file);
+    free_strings(s->world.pops, s->world.npops);
+    free(s->world.as_rel_file);
+    free(s->world.as_geo_file);
+    free(s->world.sites);
+    free_strings(s->shields, s->nshields);
+    free_strings(s->shield_map, 2 * s->nshield_map);
+    free(s->origin_location);
+    free(s->ops);
+    free_strings(s->attack.metros, s->attack.nmetros);
+    free(s);
+}

@@ -1,0 +1,114 @@
+/* scenario — a scenario file read, checked and resolved into plain values.
+ *
+ * Everything a run needs is here after scenario_load succeeds; the models
+ * never look at JSON. Every error names the file and the JSON path at fault,
+ * and unknown keys are errors (so a misspelt key never silently means a
+ * default). --set overrides are applied to the JSON before checking. */
+#ifndef CDNSIM_SCENARIO_H
+#define CDNSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "models/http/content.h"
+#include "models/workload/workload.h"
+#include "models/net/world.h"
+#include "sim/simtime.h"
+
+typedef enum routing_mode { ROUTE_ANYCAST, ROUTE_GEO, ROUTE_ORIGIN } routing_mode_t;
+
+/* Client connections to the PoP (or the origin in origin mode) and the
+ * PoP's connections upstream. Defaults: every request finds a kept-alive
+ * connection, so only the request's own round trip counts. */
+typedef struct conn_spec {
+    int tls;                 /* 12 or 13 */
+    double keepalive_share;  /* requests on an open connection: no handshake */
+    double resumption_share; /* new connections resuming a TLS session */
+    double zero_rtt_share;   /* resumed TLS 1.3 sessions sending early data */
+    bool warm_upstream;      /* pre-warmed pools to shield and origin */
+} conn_spec_t;
+
+/* A server with a FIFO queue: a PoP's request handling, or the origin. */
+typedef struct server_spec {
+    double capacity_rps;     /* 0: unlimited */
+    simtime_t service;       /* time to first byte once served */
+    simtime_t max_wait;      /* longer queueing is refused with 503 */
+} server_spec_t;
+
+/* An operation at a point of virtual time: a PoP's site withdrawn (it fails
+ * or is drained) or announced again, BGP recomputing every catchment; or a
+ * purge emptying one PoP's cache or all of them. */
+typedef enum op_kind { OP_WITHDRAW, OP_ANNOUNCE, OP_PURGE } op_kind_t;
+
+typedef struct op_spec {
+    simtime_t at;
+    op_kind_t kind;
+    char pop[16];            /* a PoP id; for a purge also "all" */
+} op_spec_t;
+
+/* A request flood from a botnet living in some client groups' networks: it
+ * reaches whichever PoPs those groups' routes lead to (anycast spreads it),
+ * and takes those PoPs' request handling (pop.capacity_rps), so legitimate
+ * clients of the same PoPs see queueing and 503s while other PoPs do not. */
+typedef struct attack_spec {
+    double rate_rps;         /* 0: no attack */
+    simtime_t start, end;
+    double group_share;      /* share of client groups hosting bots, drawn by seed */
+    char **metros;           /* or: the groups of these metros host them */
+    int nmetros;
+} attack_spec_t;
+
+typedef struct cache_spec {
+    char *policy;
+    uint64_t capacity_objects;  /* 0: none */
+    uint64_t capacity_bytes;    /* 0: none */
+} cache_spec_t;
+
+/* The most time-series intervals a run keeps: stats.interval_s is checked
+ * against duration_s with it, and the CDN model sizes its series with it. */
+#define SCENARIO_MAX_INTERVALS 100000
+
+typedef struct scenario {
+    char *file;              /* as given, for messages */
+    char *name;
+    uint64_t seed;
+    simtime_t duration;      /* SIMTIME_MAX: until the trace ends */
+    simtime_t warmup;
+    workload_spec_t workload;
+    cache_spec_t cache;
+    simtime_t ttl;           /* content.ttl_s; SIMTIME_MAX: never expires */
+    content_class_spec_t classes[CONTENT_MAX_CLASSES]; /* content.classes */
+    int nclasses;
+    simtime_t client_rtt;    /* network.client_rtt_ms */
+    simtime_t origin_rtt;    /* network.origin_rtt_ms */
+    simtime_t interval;      /* stats.interval_s: time-series bucket */
+
+    bool has_topology;       /* "topology" given: the world model */
+    world_spec_t world;
+    routing_mode_t routing;
+    bool shield_enabled;
+    char **shields;          /* shield PoP ids */
+    int nshields;
+    char **shield_map;       /* shield.map: pairs edge id, shield id (explicit mapping) */
+    int nshield_map;         /* pairs */
+    char *origin_location;   /* a PoP id whose city hosts the origin */
+    geo_point_t origin_point;
+    bool origin_has_point;
+    server_spec_t origin;
+    server_spec_t pop_server;
+    conn_spec_t conn;
+    double diurnal;          /* workload.diurnal: amplitude of the daily cycle, 0..1 */
+    double dynamic_share;    /* workload.dynamic_share: uncacheable requests */
+    simtime_t last_mile_rtt; /* network.last_mile_ms: access network round trip */
+    attack_spec_t attack;    /* a DDoS flood; rate 0: none */
+    op_spec_t *ops;          /* operations, in the file's order */
+    int nops;
+} scenario_t;
+
+/* Reads file, applies the --set assignments, checks and resolves. On error
+ * returns NULL with "file: $.path: message" in err. */
+scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool have_seed,
+                          uint64_t seed, char *err, size_t errlen);
+void scenario_free(scenario_t *s);
+
+#endif

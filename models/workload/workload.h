@@ -1,0 +1,49 @@
+/* workload — the stream of requests a run replays: synthetic or from a trace.
+ *
+ * zipf: the independent reference model. Arrivals are Poisson at rate_rps
+ * (stream "workload.arrivals"); object k of 1..objects is drawn with
+ * probability proportional to 1/k^alpha (stream "workload.objects"): from
+ * an alias table up to 10^5 objects, by rejection-inversion beyond. An
+ * object's size is a pure function of (seed, key), so it never changes
+ * between requests. trace: requests in the trace's own time. */
+#ifndef CDNSIM_WORKLOAD_H
+#define CDNSIM_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/simtime.h"
+
+typedef enum workload_type { WORKLOAD_ZIPF, WORKLOAD_TRACE } workload_type_t;
+typedef enum size_dist { SIZE_FIXED, SIZE_LOGNORMAL } size_dist_t;
+
+typedef struct workload_spec {
+    workload_type_t type;
+    uint64_t objects;        /* zipf: catalog size */
+    double alpha;            /* zipf exponent */
+    double rate_rps;         /* zipf: Poisson arrival rate */
+    uint64_t size_bytes;     /* fixed size, or the lognormal mean */
+    size_dist_t size_dist;
+    double size_sigma;       /* lognormal shape */
+    char *trace_path;        /* trace: resolved relative to the scenario file */
+    int trace_format;        /* trace_format_t */
+} workload_spec_t;
+
+typedef struct workload workload_t;
+
+typedef struct request_spec {
+    simtime_t time;        /* when the client sends it */
+    uint64_t key;
+    uint32_t size;
+    int64_t next_access;   /* -1 unknown */
+} request_spec_t;
+
+/* need_future: fill next_access (for belady), with one extra pass over a
+ * text trace. */
+workload_t *workload_create(const workload_spec_t *w, uint64_t seed, bool need_future, char *err,
+                            size_t errlen);
+void workload_destroy(workload_t *w);
+/* 1: next request in *r; 0: no more; -1: error (message in err). */
+int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
+
+#endif
