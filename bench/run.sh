@@ -30,6 +30,10 @@ held() {
                   END {printf "%.2f M objects cached, %.1f B each in the caches, %.1f B each of peak", n/1e6, b, mb*1048576/n}' "$1"
 }
 
+echo "== instructions a request (callgrind, sim_run only; machine-independent)"
+sh bench/instructions.sh "$build"
+
+echo
 echo "== kernel: hold model (one exponential successor per event)"
 "$build/bench/bench_kernel" 20000000
 
