@@ -284,9 +284,14 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
      * caller's cache_find just missed it and nothing changed since) */
     if (!(c->absent_valid && c->absent_key == r->key)) cache_remove(c, r->key);
     if (c->policy->admit && !c->policy->admit(c, c->state, r)) return NULL;
-    while (over(c, 1, r->size) && c->objects > 0) {
+    for (;;) {
+        bool need = over(c, 1, r->size) && c->objects > 0;
+        if (!need && !(c->policy->evicting && c->policy->evicting(c->state))) break;
         uint32_t v = c->policy->victim(c, c->state, r);
-        if (v == CACHE_NO_SLOT) return NULL; /* the policy keeps what it has */
+        if (v == CACHE_NO_SLOT) {
+            if (need) return NULL; /* the policy keeps what it has */
+            break;                 /* its step ended with room to spare */
+        }
         remove_slot(c, v);
         c->evictions++;
     }

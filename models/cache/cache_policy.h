@@ -10,6 +10,11 @@
  *              linked; the core then calls on_remove and frees it), or
  *              CACHE_NO_SLOT to refuse the newcomer; called again while the
  *              cache is still over (byte capacity);
+ *   evicting   (optional) true while the policy's eviction step is unfinished:
+ *              the core asks for victims until it is false, even once there
+ *              is room (S3-FIFO's EVICTS goes on after the M eviction a move
+ *              from S triggers); victim may then return CACHE_NO_SLOT, which
+ *              only ends the step when there is room;
  *   on_remove  to unlink a slot, on eviction or explicit removal;
  *   admit      (optional) once per cache_put, before any victim is chosen
  *              (where adaptive policies consult their ghosts); false keeps
@@ -38,6 +43,7 @@ typedef struct cache_policy {
     void (*on_insert)(cache_t *c, void *state, uint32_t slot, const cache_req_t *r);
     void (*on_hit)(cache_t *c, void *state, uint32_t slot, const cache_req_t *r);
     uint32_t (*victim)(cache_t *c, void *state, const cache_req_t *r);
+    bool (*evicting)(const void *state);
     void (*on_remove)(cache_t *c, void *state, uint32_t slot);
     bool (*admit)(cache_t *c, void *state, const cache_req_t *r);
     int (*on_grow)(cache_t *c, void *state, uint32_t nslots);

@@ -1,22 +1,26 @@
-/* s3fifo — S3-FIFO (Yang et al., SOSP'23): a small FIFO S (10% of the
- * capacity), a main FIFO M (the rest) and a ghost FIFO G of keys only, sized
- * like M.
+/* s3fifo — S3-FIFO as Algorithm 1 of Yang et al. (SOSP'23) and libCacheSim:
+ * a small FIFO S (10% of the capacity), a main FIFO M (the rest) and a ghost
+ * FIFO G of keys only, weighing at most M's share.
  *
- * A miss whose key is in G enters M, any other miss enters S, with frequency
- * 0; a hit adds one to the frequency, capped at 3 (two bits). Eviction works
- * on S when S holds at least 10% of the capacity, else on M:
- *  - from S's tail, an object requested more than once while in S
- *    (freq > 1, the paper's Algorithm 1) moves to M's head keeping its
- *    frequency; any other is evicted and its key goes to G;
- *  - from M's tail, an object with freq > 0 is reinserted at M's head with
- *    freq - 1 (FIFO-reinsertion); one with freq 0 is evicted.
- * When moves from S make M exceed its share, M evicts at once (the paper's
- * "if M is full then EVICTM"). The core asks for one victim at a time, so an
- * eviction frees only what the insertion needs: where the paper would go on
- * to also push one object out of S after such an M eviction, this stops
- * (a difference only on those steps, and the cache then stays full).
+ * A miss whose key is in G (looked up when the request arrives, as
+ * libCacheSim does) enters M, any other miss enters S, with frequency 0; a
+ * hit adds one to the frequency, capped at 3 (two bits). While the newcomer
+ * does not fit, EVICT runs: on S when S weighs at least 10% of the capacity
+ * (or M is empty), else on M:
+ *  - EVICTS: from S's tail, an object requested more than once while in S
+ *    (freq > 1) moves to M's head with its frequency cleared (the paper's
+ *    "access bit is cleared during the move"; libCacheSim's fresh M entry);
+ *    if M then weighs more than its share, EVICTM runs at once, and EVICTS
+ *    goes on: it ends only when an object leaves S for G (or S is empty).
+ *    So one EVICT may free more than the newcomer needs, as published;
+ *  - EVICTM: from M's tail, an object with freq > 0 is reinserted at M's
+ *    head with freq - 1 (FIFO-reinsertion); the first with freq 0 is evicted.
+ * The core asks for one victim at a time: an M eviction inside EVICTS is
+ * handed back with `in_evict_s` set, and `evicting` keeps the core asking
+ * until the S eviction that ends the step.
  * Invariant: every cached slot is on S or M as its queue byte says; G never
- * weighs more than M's share of the capacity. */
+ * weighs more than M's share of the capacity; in_evict_s is false outside
+ * cache_put. */
 #include "models/cache/qlist.h"
 #include "models/cache/ghost.h"
 
@@ -35,6 +39,7 @@ typedef struct s3fifo {
                           * (capacities below 2^60 units, far beyond any cache) */
     bool to_main;        /* decided in admit for the coming insertion */
     bool ghost_sized;    /* G reserved for the population (at the first eviction) */
+    bool in_evict_s;     /* an EVICTS step was interrupted by an M eviction */
     uint32_t to_ghost;   /* the victim whose key goes to G when removed */
 } s3fifo_t;
 
@@ -109,22 +114,39 @@ static uint32_t evict_main(cache_t *c, s3fifo_t *p)
 static uint32_t s3fifo_victim(cache_t *c, void *state, const cache_req_t *r)
 {
     s3fifo_t *p = state;
-    /* "S.size >= 10% of the cache": S at or over its share gives up objects */
-    if (p->small.len == 0 || (p->small.weight * 10 < p->cap && p->main.len > 0))
-        return evict_main(c, p);
+    if (!p->in_evict_s) {
+        /* EVICT: "S.size >= 10% of the cache" gives up objects from S */
+        if (p->small.len == 0 || (p->small.weight * 10 < p->cap && p->main.len > 0))
+            return evict_main(c, p);
+        p->in_evict_s = true;
+    }
+    /* EVICTS, begun now or resumed after the M eviction it handed back */
     while (p->small.len) {
         uint32_t t = p->small.tail;
         if ((p->tags.b[t] & FREQ_MASK) > 1) {
             qlist_unlink(c, &p->small, t);
-            p->tags.b[t] |= IN_MAIN;
+            p->tags.b[t] = IN_MAIN;   /* frequency cleared by the move */
             qlist_push_head(c, &p->main, t);
-            if (p->main.weight * 10 > p->cap * 9) return evict_main(c, p);
+            if (p->main.weight * 10 > p->cap * 9) {
+                uint32_t v = evict_main(c, p);
+                if (v != CACHE_NO_SLOT) return v;
+            }
         } else {
+            p->in_evict_s = false;
             p->to_ghost = t;
             return t;
         }
     }
-    return evict_main(c, p);
+    /* S ran dry with no eviction of its own: the step ends; if the newcomer
+     * still does not fit, the next EVICT finds S empty and works on M */
+    p->in_evict_s = false;
+    if (cache_used(c) + cache_weight(c, r->size) > p->cap) return evict_main(c, p);
+    return CACHE_NO_SLOT;
+}
+
+static bool s3fifo_evicting(const void *state)
+{
+    return ((const s3fifo_t *)state)->in_evict_s;
 }
 
 static void s3fifo_remove(cache_t *c, void *state, uint32_t s)
@@ -159,6 +181,7 @@ const cache_policy_t cache_policy_s3fifo = {
     .on_insert = s3fifo_insert,
     .on_hit = s3fifo_hit,
     .victim = s3fifo_victim,
+    .evicting = s3fifo_evicting,
     .on_remove = s3fifo_remove,
     .admit = s3fifo_admit,
     .on_grow = s3fifo_grow,
