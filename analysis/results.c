@@ -11,7 +11,8 @@
 
 bool results_skipped_key(const char *key)
 {
-    static const char *const skipped[] = { "seed", "wall_s", "timeseries", "sweep", NULL };
+    static const char *const skipped[] = { "seed", "wall_s", "timeseries", "sweep", "config", "program",
+                                           "result_version", NULL };
     for (int i = 0; skipped[i]; i++)
         if (strcmp(key, skipped[i]) == 0) return true;
     /* any other wall-clock field, present or future: *_wall_s, wall_* */

@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
 
+#include "analysis/provenance.h"
 #include "analysis/results.h"
 #include "analysis/strbuf.h"
 #include "models/cdn/cdn.h"
@@ -545,6 +546,7 @@ static int run_one(const sweep_t *sw, size_t p, unsigned r, const char *path, ch
     /* cJSON prints numbers to 15 significant digits, which rounds a 16-digit
      * replication seed; as raw digits it stays exact and rerunnable */
     cJSON_ReplaceItemInObjectCaseSensitive(res, "seed", exact_integer(sweep_run_seed(sw, p, r)));
+    provenance_add(res, sc);
     cJSON_AddItemToObject(res, "sweep", run_block(sw, p, r));
     cJSON_AddNumberToObject(res, "wall_s", wallclock_s() - start);
     rc = output_write_json(path, res, err, errlen);

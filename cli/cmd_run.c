@@ -7,6 +7,7 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "analysis/provenance.h"
 #include "models/cdn/cdn.h"
 #include "models/scenario/scenario.h"
 #include "sim/output.h"
@@ -81,6 +82,8 @@ int cmd_run(int argc, char **argv)
     if (prog.shown) fputc('\n', stderr);
     if (st != 0) { rc = st == -2 ? 2 : 1; goto fail; }
     res = cdn_results(cdn);
+    if (!res) { snprintf(err, sizeof err, "out of memory"); rc = 1; goto fail; }
+    provenance_add(res, sc);
     cJSON_AddNumberToObject(res, "wall_s", wallclock_s() - start);
     if (output_write_json(a.out, res, err, sizeof err) != 0) { rc = 1; goto fail; }
     rc = 0;

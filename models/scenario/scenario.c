@@ -447,6 +447,92 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     }
 }
 
+/* ---- provenance: the resolved scenario ------------------------------------ */
+
+/* Child object `key` of o, created when absent (NULL if o is not an object). */
+static cJSON *conf_obj(cJSON *o, const char *key)
+{
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsObject(c)) return c;
+    return c ? NULL : cJSON_AddObjectToObject(o, key);
+}
+
+/* A default written only where the file (after --set) left the key out:
+ * what was given stays as given. */
+static void conf_num(cJSON *o, const char *key, double v)
+{
+    if (o && !cJSON_GetObjectItemCaseSensitive(o, key)) cJSON_AddNumberToObject(o, key, v);
+}
+
+static void conf_str(cJSON *o, const char *key, const char *v)
+{
+    if (o && v && !cJSON_GetObjectItemCaseSensitive(o, key)) cJSON_AddStringToObject(o, key, v);
+}
+
+static void conf_bool(cJSON *o, const char *key, bool v)
+{
+    if (o && !cJSON_GetObjectItemCaseSensitive(o, key)) cJSON_AddBoolToObject(o, key, v);
+}
+
+static void conf_server(cJSON *o, const server_spec_t *sv)
+{
+    conf_num(o, "capacity_rps", sv->capacity_rps);
+    conf_num(o, "service_ms", (double)(sv->service) / 1e6);
+    conf_num(o, "max_wait_ms", (double)(sv->max_wait) / 1e6);
+}
+
+/* Fills the defaults of the main keys into the checked JSON, so two results
+ * whose files differ only in a default's spelling-out have equal configs and
+ * a reader sees the values the run used. Keys another reader adds are kept
+ * as given (the JSON is the source), defaults or not. */
+static void fill_config(cJSON *j, const scenario_t *s)
+{
+    /* name and seed as run (a --seed, a name from the file name), in place */
+    cJSON *name = cJSON_CreateString(s->name), *seed = cJSON_CreateNumber((double)s->seed);
+    if (cJSON_GetObjectItemCaseSensitive(j, "name")) cJSON_ReplaceItemInObjectCaseSensitive(j, "name", name);
+    else cJSON_AddItemToObject(j, "name", name);
+    if (cJSON_GetObjectItemCaseSensitive(j, "seed")) cJSON_ReplaceItemInObjectCaseSensitive(j, "seed", seed);
+    else cJSON_AddItemToObject(j, "seed", seed); /* <= 2^53: exact */
+    if (s->duration != SIMTIME_MAX) conf_num(j, "duration_s", simtime_to_s(s->duration));
+    conf_num(j, "warmup_s", simtime_to_s(s->warmup));
+    cJSON *w = conf_obj(j, "workload");
+    if (s->workload.type == WORKLOAD_ZIPF) {
+        conf_num(w, "alpha", s->workload.alpha);
+        conf_num(w, "rate_rps", s->workload.rate_rps);
+        conf_num(w, "size_bytes", (double)s->workload.size_bytes);
+        conf_str(w, "size_dist", s->workload.size_dist == SIZE_LOGNORMAL ? "lognormal" : "fixed");
+        conf_num(w, "size_sigma", s->workload.size_sigma);
+        conf_num(w, "diurnal", s->diurnal);
+        conf_num(w, "dynamic_share", s->dynamic_share);
+    }
+    conf_str(conf_obj(j, "cache"), "policy", s->cache.policy);
+    cJSON *net = conf_obj(j, "network");
+    if (!s->has_topology) {
+        conf_num(net, "client_rtt_ms", (double)(s->client_rtt) / 1e6);
+        conf_num(net, "origin_rtt_ms", (double)(s->origin_rtt) / 1e6);
+    }
+    conf_num(net, "last_mile_ms", (double)(s->last_mile_rtt) / 1e6);
+    conf_num(conf_obj(j, "stats"), "interval_s", simtime_to_s(s->interval));
+    static const char *const modes[] = { "anycast", "geo", "origin" };
+    conf_str(conf_obj(j, "routing"), "mode", modes[s->routing]);
+    conf_bool(conf_obj(j, "shield"), "enabled", s->shield_enabled);
+    conf_server(conf_obj(j, "origin"), &s->origin);
+    conf_server(conf_obj(j, "pop"), &s->pop_server);
+    cJSON *cn = conf_obj(j, "connections");
+    conf_str(cn, "tls", s->conn.tls == 12 ? "1.2" : "1.3");
+    conf_num(cn, "keepalive_share", s->conn.keepalive_share);
+    conf_num(cn, "resumption_share", s->conn.resumption_share);
+    conf_num(cn, "zero_rtt_share", s->conn.zero_rtt_share);
+    conf_str(cn, "upstream", s->conn.warm_upstream ? "warm" : "cold");
+    if (s->has_topology) {
+        cJSON *t = conf_obj(j, "topology");
+        conf_num(t, "groups_per_metro", s->world.groups_per_metro);
+        conf_num(t, "ases", s->world.ases);
+        conf_num(t, "graph_seed", (double)s->world.graph_seed);
+        conf_num(t, "route_factor", s->world.route_factor);
+    }
+}
+
 scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool have_seed,
                           uint64_t seed, char *err, size_t errlen)
 {
@@ -473,6 +559,15 @@ scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool h
     if (json && cfg_view(&c, json, "$", &root)) read_root(&root, s, have_seed, seed);
     if (!cfg_failed(&c) && !cJSON_IsObject(json))
         cfg_fail(&c, "$", "expected a scenario object");
+    if (!cfg_failed(&c)) {
+        s->overrides = cJSON_CreateArray();
+        for (int i = 0; s->overrides && i < nsets; i++)
+            cJSON_AddItemToArray(s->overrides, cJSON_CreateString(sets[i]));
+        fill_config(json, s);
+        s->config = json;
+        json = NULL;
+        if (!s->overrides) cfg_fail(&c, NULL, "out of memory");
+    }
     cJSON_Delete(json);
     if (cfg_failed(&c)) {
         snprintf(err, errlen, "%s", c.err);
@@ -500,5 +595,7 @@ void scenario_free(scenario_t *s)
     free(s->origin_location);
     free(s->ops);
     free_strings(s->attack.metros, s->attack.nmetros);
+    cJSON_Delete(s->config);
+    cJSON_Delete(s->overrides);
     free(s);
 }

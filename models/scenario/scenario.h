@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 #include "models/http/content.h"
 #include "models/workload/workload.h"
 #include "models/net/world.h"
@@ -103,6 +104,11 @@ typedef struct scenario {
     attack_spec_t attack;    /* a DDoS flood; rate 0: none */
     op_spec_t *ops;          /* operations, in the file's order */
     int nops;
+    /* Provenance: the scenario as this run used it (the file's JSON after the
+     * --set overrides, the seed as run, defaults of the main keys filled in)
+     * and the --set assignments in order. Results carry both. */
+    cJSON *config;
+    cJSON *overrides;
 } scenario_t;
 
 /* Reads file, applies the --set assignments, checks and resolves. On error
