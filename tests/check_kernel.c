@@ -37,6 +37,69 @@ START_TEST(streams_are_reproducible_and_independent)
 }
 END_TEST
 
+/* Seeds 14149 and 135233 agree in the 32 bits the old seeding folded the
+ * stream seed of "workload.objects" into (found by a search over the first
+ * 2^20 seeds, a birthday collision), so both drew one stream. */
+START_TEST(colliding_seeds_of_the_old_fold_differ)
+{
+    uint64_t x = rng_stream_seed(14149, "workload.objects"), y = rng_stream_seed(135233, "workload.objects");
+    ck_assert_uint_ne(x, y);
+    ck_assert_uint_eq((x ^ (x >> 32)) & 0xffffffffu, (y ^ (y >> 32)) & 0xffffffffu);
+    gsl_rng *a = rng_stream_create(14149, "workload.objects");
+    gsl_rng *b = rng_stream_create(135233, "workload.objects");
+    int same = 0;
+    for (int i = 0; i < 100; i++) same += gsl_rng_get(a) == gsl_rng_get(b);
+    ck_assert_int_le(same, 1);
+    gsl_rng_free(a); gsl_rng_free(b);
+}
+END_TEST
+
+/* The state written is one-to-one in the 64-bit seed: each value decodes
+ * back from its (s1, s2, s3) by the mixed radix rng.c describes, and every
+ * component is a legal taus2 state (its unread low bits zero, the rest not
+ * all zero). Edge values of every digit included. */
+START_TEST(taus_state_is_one_to_one)
+{
+    const uint64_t ra = (1ULL << 31) - 1, rb = (1ULL << 29) - 1;
+    uint64_t vs[] = { 0, 1, ra - 1, ra, ra + 1, ra * rb - 1, ra * rb, 16 * ra * rb,
+                      UINT64_MAX, UINT64_MAX - 1, 0x8000000000000000ULL, 42, 14149 };
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+        unsigned long s[3];
+        rng_taus_state(vs[i], s);
+        ck_assert_uint_eq(s[0] & 1, 0);
+        ck_assert_uint_eq(s[1] & 7, 0);
+        ck_assert_uint_eq(s[2] & 15, 0);
+        ck_assert_uint_ge(s[0], 2);
+        ck_assert_uint_ge(s[1], 8);
+        ck_assert_uint_ge(s[2], 16);
+        ck_assert_uint_le(s[0], 0xffffffffUL);
+        ck_assert_uint_le(s[2], 0xffffffffUL);
+        uint64_t a = (s[0] >> 1) - 1, b = (s[1] >> 3) - 1, d = ((s[2] >> 4) - 1) % 17;
+        ck_assert_uint_eq((d * rb + b) * ra + a, vs[i]);
+    }
+}
+END_TEST
+
+/* The state layout rng.c writes is GSL's: a generator given (s1, s2, s3)
+ * draws what L'Ecuyer's taus2 recurrence, worked here, gives for them. */
+START_TEST(taus_state_layout_is_gsls)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    ck_assert_uint_eq(gsl_rng_size(r), 3 * sizeof(unsigned long));
+    unsigned long *st = gsl_rng_state(r);
+    unsigned long s1 = 0x12345678UL & ~1UL, s2 = 0x9abcdef0UL, s3 = 0x0fedcba0UL;
+    st[0] = s1; st[1] = s2; st[2] = s3;
+    for (int i = 0; i < 5; i++) {
+        const unsigned long M = 0xffffffffUL;
+        s1 = (((s1 & 4294967294UL) << 12) & M) ^ ((((s1 << 13) & M) ^ s1) >> 19);
+        s2 = (((s2 & 4294967288UL) << 4) & M) ^ ((((s2 << 2) & M) ^ s2) >> 25);
+        s3 = (((s3 & 4294967280UL) << 17) & M) ^ ((((s3 << 3) & M) ^ s3) >> 11);
+        ck_assert_uint_eq(gsl_rng_get(r), s1 ^ s2 ^ s3);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -147,6 +210,9 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, streams_are_reproducible_and_independent);
+    tcase_add_test(tc, colliding_seeds_of_the_old_fold_differ);
+    tcase_add_test(tc, taus_state_is_one_to_one);
+    tcase_add_test(tc, taus_state_layout_is_gsls);
     tcase_add_test(tc, histogram_percentiles_within_one_percent);
     tcase_add_test(tc, histogram_equal_values_are_exact);
     tcase_add_test(tc, small_histogram_within_its_bound);

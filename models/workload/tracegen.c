@@ -221,6 +221,9 @@ int tracegen_write(const tracegen_config_t *cfg, FILE *out, char *err, size_t er
         w.zout_cap = ZSTD_CStreamOutSize();
         w.zout = malloc(w.zout_cap);
         if (w.zc) ZSTD_CCtx_setParameter(w.zc, ZSTD_c_compressionLevel, 3);
+        /* a content checksum, so a reader notices any corruption of the
+         * file, not only the bytes zstd's own structure depends on */
+        if (w.zc) ZSTD_CCtx_setParameter(w.zc, ZSTD_c_checksumFlag, 1);
     }
     if (!w.buf || (cfg->zstd && (!w.zc || !w.zout))) {
         snprintf(err, errlen, "out of memory writing the trace");
