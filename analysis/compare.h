@@ -14,12 +14,21 @@
  * baseline. A tolerance names a metric (any flattened result field) and a
  * limit: "0.01" absolute in the metric's units, "5%" relative to the
  * baseline. Metrics whose name ends in hit_ratio or offload are better when
- * higher; every other metric is better when lower. */
+ * higher; every other metric is better when lower.
+ *
+ * Counts (requests, hits, bytes, errors, refused, statuses, tier bytes) are
+ * compared as rates per second of measured time (duration_s - warmup_s;
+ * events and requests_sent per second of the whole run) when both files say
+ * how long they ran, so a 1500 s run and a 900 s run of the same system
+ * agree; an absolute tolerance on a count is then per second. Differing
+ * durations, workloads, configs (named key by key) and scenario names are
+ * warned about, in the table and in the verdict, never judged. */
 #ifndef CDNSIM_COMPARE_H
 #define CDNSIM_COMPARE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <cjson/cJSON.h>
 
 typedef struct compare_tol {
     char metric[128];
@@ -39,6 +48,10 @@ typedef struct compare_outcome {
     int regressions;     /* worse beyond tolerance, outside the noise */
     int improvements;    /* better beyond tolerance, outside the noise */
     int noise;           /* worse beyond tolerance but inside the intervals */
+    int nwarnings;       /* durations, workloads, configs or scenarios differ */
+    cJSON *verdict;      /* {"verdict": "pass"|"fail", counts, "warnings": [..],
+                            "comparisons": [{point, metric, unit, baseline,
+                            candidate, *_ci95, delta, tolerance, verdict}]}, owned */
 } compare_outcome_t;
 
 /* Parses "METRIC=VALUE" (VALUE a non-negative number, or a percentage with %).
@@ -51,5 +64,10 @@ int compare_parse_tolerance(const char *arg, compare_tol_t *out, char *err, size
 int compare_files(const char *baseline, const char *candidate, const compare_opts_t *o,
                   compare_outcome_t *out, char *err, size_t errlen);
 void compare_outcome_free(compare_outcome_t *out);
+
+/* The outcome as JUnit XML: one testsuite, one testcase per watched metric
+ * and point (classname the point's parameters, or "run"), a <failure> for
+ * each regression. Owned by the caller; NULL when out of memory. */
+char *compare_junit(const compare_outcome_t *out);
 
 #endif

@@ -88,6 +88,14 @@ bool results_is_summary(const cJSON *j)
     return true;
 }
 
+bool results_is_catchments(const cJSON *j)
+{
+    const cJSON *sum = cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, "summary") : NULL;
+    return cJSON_IsObject(sum) && cJSON_GetObjectItemCaseSensitive(sum, "not_nearest_share") &&
+           cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "pops")) &&
+           !cJSON_GetObjectItemCaseSensitive(j, "requests");
+}
+
 cJSON *results_load(const char *path, char **shown, char *err, size_t errlen)
 {
     struct stat st;

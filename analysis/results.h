@@ -39,6 +39,9 @@ bool results_skipped_key(const char *key);
  * summary has an array "points" of objects with "parameters" and "metrics". */
 bool results_is_run(const cJSON *j);
 bool results_is_summary(const cJSON *j);
+/* A `cdnsim catchments` report: "summary" with "not_nearest_share", "pops"
+ * an array, and no "requests" (a run result holds catchments, not is one). */
+bool results_is_catchments(const cJSON *j);
 
 /* Reads a JSON document; a directory stands for its summary.json (a sweep's
  * output folder). *shown gets the file actually read (owned, for messages).

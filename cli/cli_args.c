@@ -1,5 +1,6 @@
 /* cli_args — option parsing for run and validate; see cli_args.h. */
 #include "cli/cli_args.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,7 +43,9 @@ int run_args_parse(run_args_t *a, int argc, char **argv, bool allow_output)
         } else if (allow_output && (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))) {
             a->quiet = true;
         } else if (arg[0] == '-' && arg[1]) {
-            return usage_error(cmd, "unknown option", arg);
+            static const char *const with_out[] = { "--seed", "--set", "--out", "--quiet", "--help", NULL };
+            static const char *const without[] = { "--seed", "--set", "--help", NULL };
+            return cli_bad_option(cmd, arg, allow_output ? with_out : without);
         } else if (!a->scenario) {
             a->scenario = arg;
         } else {

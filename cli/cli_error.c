@@ -4,8 +4,10 @@
  * so the message stays one line whatever the input held and a script can
  * read it with one read. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "sim/cfg.h"
 
 void cli_error(const char *command, const char *msg)
 {
@@ -18,4 +20,17 @@ void cli_error(const char *command, const char *msg)
         else fprintf(stderr, "\\u%04x", *p);
     }
     fputc('\n', stderr);
+}
+
+int cli_bad_option(const char *command, const char *arg, const char *const *known)
+{
+    int n = 0;
+    while (known[n]) n++;
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(arg, "="), arg); /* --opt=value */
+    const char *near = cfg_nearest(word, known, n);
+    if (near) fprintf(stderr, "cdnsim %s: unknown option %s; did you mean %s?\n", command, arg, near);
+    else fprintf(stderr, "cdnsim %s: unknown option %s\n", command, arg);
+    fprintf(stderr, "(see 'cdnsim %s --help')\n", command);
+    return 2;
 }

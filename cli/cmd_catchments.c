@@ -28,7 +28,7 @@
 
 static const char catchments_help[] =
     "usage: cdnsim catchments SCENARIO.json [--set PATH=VALUE]... [--out FILE]\n"
-    "                         [--map DIR [--format png|svg]]\n\n"
+    "                         [--map DIR [--format png|svg]] [--quiet]\n\n"
     "Builds the scenario's topology (PoPs, client metros, AS graph, BGP) and reports\n"
     "each client group's anycast PoP (where its AS's BGP route leads), its nearest\n"
     "PoP (what ideal geo mapping picks) and the extra RTT anycast costs it; per PoP\n"
@@ -40,7 +40,8 @@ static const char catchments_help[] =
     "  --out FILE        write the JSON there (atomically) and print a summary table;\n"
     "                    without it the JSON goes to standard output\n"
     "  --map DIR         also draw the catchments on a world map (gnuplot):\n"
-    "                    DIR/catchments.png (or .svg with --format svg)\n\n"
+    "                    DIR/catchments.png (or .svg with --format svg)\n"
+    "  --quiet           no summary table and no note of the map written\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n";
 
 /* The catchment report (models/catchments) with what the world is. */

@@ -14,7 +14,7 @@ static const char plot_help[] =
     "interval), per-PoP load, latency summary. A sweep (its output folder or\n"
     "summary.json): hit ratio, p99 latency and origin requests against the swept\n"
     "numeric parameter, a line per combination of the other parameters, with\n"
-    "95%% confidence bars; beside the hit ratio the analytic curve when the sweep\n"
+    "95% confidence bars; beside the hit ratio the analytic curve when the sweep\n"
     "is over content.ttl_s (max-age model) or cache.capacity_objects with lru\n"
     "(Che's approximation) for a zipf workload.\n\n"
     "  --out DIR      output folder (default: SWEEP_DIR/plots, or RESULT-plots)\n"

@@ -15,7 +15,7 @@ static const char sweep_help[] =
     "usage: cdnsim sweep SWEEP.json [--jobs N] [--out DIR] [--quiet] [--list]\n\n"
     "Runs every combination of the sweep's parameter values (a point), each\n"
     "replicated with derived seeds, in N parallel worker processes, then writes\n"
-    "DIR/summary.json and DIR/summary.csv: per point, the mean and 95%% confidence\n"
+    "DIR/summary.json and DIR/summary.csv: per point, the mean and 95% confidence\n"
     "half-width of every numeric result field. Each run's result is kept as\n"
     "DIR/runs/pNNNN-rR.json; running the same sweep again into the same DIR\n"
     "reruns only the runs that are missing (an interrupted sweep resumes).\n\n"

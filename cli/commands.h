@@ -20,5 +20,8 @@ int cmd_report(int argc, char **argv);
 
 /* Prints "cdnsim COMMAND: msg" as one line (control characters escaped). */
 void cli_error(const char *command, const char *msg);
+/* Prints that arg is not an option of command, with the nearest of known[]
+ * (NULL-terminated) as a did-you-mean when one is close; returns 2. */
+int cli_bad_option(const char *command, const char *arg, const char *const *known);
 
 #endif

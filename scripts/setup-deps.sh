@@ -3,7 +3,7 @@
 # Called by `make` before the first build, so `make run` and `make test` work on a
 # fresh machine with nothing else typed.
 set -eu
-pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox gnuplot-doc libsqlite3-dev sqlite3 jq"
+pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox gnuplot-doc libsqlite3-dev sqlite3 jq libxml2-utils"
 [ "${MPI:-}" = 1 ] && pkgs="$pkgs libopenmpi-dev openmpi-bin"
 missing=""
 for p in $pkgs; do

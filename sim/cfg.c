@@ -219,8 +219,16 @@ bool cfg_enum(cfg_obj_t *o, const char *key, int *out, const char *const *names,
 {
     const char *s = NULL;
     if (!cfg_str(o, key, &s, flags)) return false;
-    for (int i = 0; names[i]; i++)
+    int n = 0;
+    for (int i = 0; names[i]; i++, n++)
         if (strcmp(names[i], s) == 0) { *out = i; return true; }
+    const char *near = cfg_nearest(s, names, n);
+    if (near) {
+        char p[CFG_PATH_MAX];
+        join(p, o->path, key);
+        cfg_fail(o->c, p, "unknown value \"%s\"; did you mean \"%s\"?", s, near);
+        return false;
+    }
     char what[512] = "one of", *w = what + strlen(what);
     for (int i = 0; names[i] && w < what + sizeof what - 32; i++)
         w += snprintf(w, (size_t)(what + sizeof what - w), "%s \"%s\"", i ? "," : "", names[i]);
@@ -250,6 +258,19 @@ static int edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+const char *cfg_nearest(const char *word, const char *const *cands, int n)
+{
+    const char *best = NULL;
+    int bestd = 99;
+    for (int i = 0; i < n; i++) {
+        int d = edit_distance(word, cands[i]);
+        if (d < bestd) { bestd = d; best = cands[i]; }
+    }
+    /* close enough to be a slip: a third of the word's letters, at least 2 */
+    int near = (int)strlen(word) / 3;
+    return best && bestd <= (near > 2 ? near : 2) && bestd < (int)strlen(best) ? best : NULL;
+}
+
 void cfg_done(cfg_obj_t *o)
 {
     if (o->c->failed || !o->json) return;
@@ -257,16 +278,10 @@ void cfg_done(cfg_obj_t *o)
         bool known = false;
         for (int i = 0; i < o->nknown && !known; i++) known = strcmp(o->known[i], m->string) == 0;
         if (known) continue;
-        const char *best = NULL;
-        int bestd = 99;
-        for (int i = 0; i < o->nknown; i++) {
-            int d = edit_distance(m->string, o->known[i]);
-            if (d < bestd) { bestd = d; best = o->known[i]; }
-        }
+        const char *best = cfg_nearest(m->string, o->known, o->nknown);
         char p[CFG_PATH_MAX];
         join(p, o->path, m->string);
-        int near = (int)strlen(m->string) / 3;
-        if (best && bestd <= (near > 2 ? near : 2)) {
+        if (best) {
             cfg_fail(o->c, p, "unknown key; did you mean \"%s\"?", best);
         } else {
             char list[512] = "", *w = list;

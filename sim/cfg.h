@@ -70,6 +70,10 @@ bool cfg_enum(cfg_obj_t *o, const char *key, int *out, const char *const *names,
 /* Marks a key as known without reading it (read elsewhere, or raw). */
 const cJSON *cfg_raw(cfg_obj_t *o, const char *key);
 
+/* The candidate nearest to word in edit distance when it is near enough to
+ * be a slip (the did-you-mean of unknown keys and values), else NULL. */
+const char *cfg_nearest(const char *word, const char *const *cands, int n);
+
 /* Reports keys of o that no getter asked about. */
 void cfg_done(cfg_obj_t *o);
 

@@ -52,5 +52,76 @@ J
 jq -e '.points[0].metrics["config.seed"] == null' "$dir/sweep/summary.json" > /dev/null ||
     fail "the summary averages config fields"
 
+# ---- compare ----
+cat > "$dir/c.json" <<'J'
+{"name": "cmp", "seed": 5, "duration_s": 900, "warmup_s": 100,
+ "workload": {"type": "zipf", "objects": 2000, "rate_rps": 200},
+ "cache": {"policy": "lru", "capacity_objects": 100}, "content": {"ttl_s": 30}}
+J
+"$CDNSIM" run "$dir/c.json" --quiet --out "$dir/c900.json" || fail "run exit $?"
+"$CDNSIM" run "$dir/c.json" --quiet --set duration_s=1500 --out "$dir/c1500.json" || fail "run exit $?"
+# the same system run 900 s and 1500 s: counts differ by 75%, rates agree
+"$CDNSIM" compare "$dir/c900.json" "$dir/c1500.json" --json "$dir/v.json" --junit "$dir/v.xml" \
+    > "$dir/table" 2> "$dir/err"
+rc=$?
+[ $rc -eq 0 ] || fail "compare of 900 s and 1500 s runs: exit $rc: $(cat "$dir/table")"
+grep -q 'origin.requests /s' "$dir/table" || fail "origin.requests not compared per second"
+grep -q 'warning: the durations differ (800 s and 1400 s measured' "$dir/err" || fail "no duration warning: $(cat "$dir/err")"
+grep -q 'the configs differ: duration_s (900 vs 1500)$' "$dir/err" || fail "config keys not named: $(cat "$dir/err")"
+tail -n 1 "$dir/table" | grep -qx 'no regressions' || fail "the table does not end with the regressions"
+[ "$(j "$dir/v.json" .verdict)" = pass ] || fail "json verdict: $(j "$dir/v.json" .verdict)"
+[ "$(j "$dir/v.json" '.comparisons | length')" = 3 ] || fail "json: not 3 comparisons"
+[ "$(j "$dir/v.json" '.warnings | length')" = 2 ] || fail "json: not 2 warnings"
+# the rate in the verdict is the count over the measured time, exactly
+want=$(jq -n --slurpfile a "$dir/c900.json" '$a[0].origin.requests / 800')
+[ "$(j "$dir/v.json" '.comparisons[] | select(.metric == "origin.requests") | .baseline')" = "$want" ] ||
+    fail "origin rate is not origin.requests / 800 s"
+xmllint --noout "$dir/v.xml" 2> "$dir/xmlerr" || fail "junit not well-formed: $(cat "$dir/xmlerr")"
+[ "$(grep -c '<testcase ' "$dir/v.xml")" = 3 ] || fail "junit: not 3 test cases"
+grep -q '<testsuite name="cdnsim compare" tests="3" failures="0"' "$dir/v.xml" || fail "junit: suite counts"
+# a smaller cache: a regression, listed at the end, failing in the JUnit file
+"$CDNSIM" run "$dir/c.json" --quiet --set cache.capacity_objects=20 --out "$dir/small.json" || fail "run exit $?"
+"$CDNSIM" compare "$dir/c900.json" "$dir/small.json" --json "$dir/v2.json" --junit "$dir/v2.xml" \
+    > "$dir/table" 2> "$dir/err"
+[ $? -eq 1 ] || fail "a smaller cache is not a regression"
+grep -A1 '^regressions:$' "$dir/table" | grep -q '^  hit_ratio: ' || fail "regression list: $(tail -3 "$dir/table")"
+grep -q 'cache.capacity_objects (100 vs 20)' "$dir/err" || fail "capacity difference not named"
+[ "$(j "$dir/v2.json" .verdict)" = fail ] || fail "json verdict is not fail"
+xmllint --noout "$dir/v2.xml" || fail "junit 2 not well-formed"
+[ "$(grep -c '<failure ' "$dir/v2.xml")" = "$(j "$dir/v2.json" .regressions)" ] || fail "junit failures != regressions"
+# sweeps: one test case per point and watched metric
+"$CDNSIM" compare "$dir/sweep" "$dir/sweep" --junit "$dir/v3.xml" > /dev/null || fail "sweep vs itself"
+[ "$(grep -c '<testcase ' "$dir/v3.xml")" = 12 ] || fail "junit: not 4 points x 3 metrics"
+# bad input: exit 2 naming the file
+echo '{"summary": {"not_nearest_share": 0.1}, "pops": []}' > "$dir/catch.json"
+"$CDNSIM" compare "$dir/catch.json" "$dir/c900.json" > /dev/null 2> "$dir/err"
+[ $? -eq 2 ] || fail "a catchments file: not exit 2"
+grep -q 'catch.json: $: a catchments report' "$dir/err" || fail "catchments not named: $(cat "$dir/err")"
+"$CDNSIM" compare "$dir/c900.json" "$dir/c900.json" --json "$dir/no/such/v.json" > /dev/null 2> "$dir/err"
+[ $? -eq 2 ] || fail "unwritable --json: not exit 2"
+"$CDNSIM" compare "$dir/c900.json" "$dir/c900.json" --tolerance hit_ratoi=0.01 > /dev/null 2> "$dir/err"
+grep -q 'did you mean "hit_ratio"' "$dir/err" || fail "no did-you-mean for a metric: $(cat "$dir/err")"
+"$CDNSIM" compare "$dir/c900.json" "$dir/c900.json" --jsno x > /dev/null 2> "$dir/err"
+grep -q 'did you mean --json' "$dir/err" || fail "no did-you-mean for an option: $(cat "$dir/err")"
+"$CDNSIM" compare --help | grep -q '%%' && fail "compare --help prints %%"
+# the CI recipe in docs/experiments.md stops cleanly on a leftover baseline worktree
+sed -n '/^# ci\/cache-regression.sh/,/^```$/p' docs/experiments.md | sed '$d' > "$dir/ci.sh"
+mkdir "$dir/leftover"
+BASELINE_DIR="$dir/leftover" sh "$dir/ci.sh" > /dev/null 2> "$dir/err"
+[ $? -eq 2 ] || fail "CI recipe with a leftover worktree: not exit 2"
+grep -q 'already exists' "$dir/err" || fail "CI recipe does not say why: $(cat "$dir/err")"
+
+# ---- small mends ----
+for c in run validate routes topogen tracegen catchments sweep compare plot report; do
+    "$CDNSIM" $c --help 2>&1 | grep -q '%%' && fail "$c --help prints %%"
+done
+"$CDNSIM" catchments --help | grep -q -- '--quiet' || fail "catchments --help omits --quiet"
+"$CDNSIM" run "$dir/s.json" --qiet > /dev/null 2> "$dir/err"
+[ $? -eq 2 ] || fail "a misspelt option: not exit 2"
+grep -q 'did you mean --quiet' "$dir/err" || fail "no did-you-mean for --qiet: $(cat "$dir/err")"
+"$CDNSIM" validate "$dir/s.json" --set cache.policy=sieev > /dev/null 2> "$dir/err"
+grep -q '$.cache.policy: unknown value "sieev"; did you mean "sieve"?' "$dir/err" ||
+    fail "no did-you-mean for a policy: $(cat "$dir/err")"
+
 [ $fails -eq 0 ] && echo "cli_results: ok"
 [ $fails -eq 0 ]

@@ -43,7 +43,8 @@ expect_bad zero_cap "$(echo "$good" | sed 's/"capacity_objects":100/"capacity_ob
 expect_bad misspelt "$(echo "$good" | sed 's/"capacity_objects"/"capacity_object"/')" \
     '$.cache.capacity_object: unknown key; did you mean "capacity_objects"?'
 expect_bad unknown_top "$(echo "$good" | sed 's/"seed":3/"sede":3,"zzz":1/')" '$.sede: unknown key'
-expect_bad policy "$(echo "$good" | sed 's/"lru"/"lruu"/')" '$.cache.policy: expected one of'
+expect_bad policy "$(echo "$good" | sed 's/"lru"/"lruu"/')" '$.cache.policy: unknown value "lruu"; did you mean "lru"?'
+expect_bad policyfar "$(echo "$good" | sed 's/"lru"/"nonesuch"/')" '$.cache.policy: expected one of "lru", "fifo"'
 expect_bad missing_workload '{"duration_s":10}' '$.workload: required key is missing'
 expect_bad missing_duration '{"workload":{"type":"zipf","objects":10}}' '$.duration_s: required key is missing'
 expect_bad warmup "$(echo "$good" | sed 's/"warmup_s":2/"warmup_s":20/')" '$.warmup_s'
