@@ -95,6 +95,30 @@ START_TEST(without_validators_expiry_refetches)
 }
 END_TEST
 
+START_TEST(response_delay_counts_as_age)
+{
+    /* RFC 9111 4.2.3, worked with zero RTTs: the origin serves one request
+     * every 2 s (0.5 rps) and lets requests queue 10 s. max-age=10, no
+     * validator.
+     *   B@0: the origin is idle, served at 0: date = request_time = 0.
+     *   A@0.1: queues behind B until 2, so request_time = 0.1,
+     *     response_time = 2, response_delay = 1.9 s = D;
+     *     corrected_age_value = 0 + 1.9, apparent_age = 2 - 2 = 0,
+     *     corrected_initial_age = 1.9: at response_time the copy is 1.9 s
+     *     old and stays fresh until age 10, time 10.1, not 12.
+     *   B@9.9: HIT (age 9.9). A@10.05: HIT (age 9.95). A@10.5: age 10.4,
+     *     stale, no validator: EXPIRED, a new fetch (the origin idle since
+     *     4). Counting from arrival (the old rule) made A@10.5 a HIT. */
+    test_put("t.csv", "time,key,size\n0,B,100\n0.1,A,100\n9.9,B,100\n10.05,A,100\n10.5,A,100\n");
+    cJSON *r = test_result("{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                           "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                           "\"origin\":{\"capacity_rps\":0.5,\"max_wait_ms\":10000},"
+                           "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=10\","
+                           "\"validators\":false}]}}");
+    expect(r, 2, 2, 1, 0, 0, 0, 0, 3, 300);
+}
+END_TEST
+
 START_TEST(fractional_ttl_without_max_age)
 {
     /* No max-age: the class takes content.ttl_s = 0.5 s as it is (it was
@@ -239,6 +263,7 @@ int main(void)
     tcase_add_test(tc, versions_past_24_bits_still_revalidate);
     tcase_add_test(tc, without_validators_expiry_refetches);
     tcase_add_test(tc, fractional_ttl_without_max_age);
+    tcase_add_test(tc, response_delay_counts_as_age);
     tcase_add_test(tc, no_store_and_private_bypass);
     tcase_add_test(tc, no_cache_revalidates_every_time);
     tcase_add_test(tc, s_maxage_wins_at_the_cdn);

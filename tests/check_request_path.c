@@ -234,6 +234,35 @@ START_TEST(a_shield_copy_arrives_aged)
 }
 END_TEST
 
+START_TEST(a_shield_copy_ages_by_the_edges_delay)
+{
+    /* RFC 9111 4.2.3 at two tiers, max-age=10, no validator, warm
+     * connections. One-way: MA-AAA 9.811 ms, AAA-CCC (21 degrees) 22.893 ms,
+     * CCC-origin (33 degrees) 35.975 ms.
+     * A@0 reaches AAA at 9.811 = the edge's request_time; CCC gets it at
+     * 32.704 (its request_time) and has the origin's answer at 104.654: its
+     * copy is fresh until 32.704 + 10,000 ms. CCC answers AAA at 104.654
+     * with Age = its response delay, 71.950 ms; AAA's response delay is
+     * 104.654 + 22.893 - 9.811, so its copy's age at arrival is
+     * 71.950 + 117.736 and it is fresh until 9.811 + 10,000 - 71.950 =
+     * 9,937.861 ms, 94.8 ms before CCC's.
+     * A@9.92 reaches AAA at 9,929.811: HIT. A@9.94 at 9,949.811: stale at
+     * AAA (EXPIRED), but CCC, fresh until 10,032.7, answers it: one origin
+     * request in all. When a shield's copy kept its freshness end at the
+     * edge, A@9.94 was a HIT. */
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n9.92,A,100\n9.94,A,100\n");
+    cJSON *r = run(WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"]},"
+                         "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=10\","
+                         "\"validators\":false}]}"), 0);
+    ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 1);
+    ck_assert_double_eq(test_num(r, "status", "EXPIRED"), 1);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
+    cJSON_Delete(r);
+}
+END_TEST
+
 START_TEST(a_shield_queues_and_refuses_edges)
 {
     /* Every PoP serves 50 rps with 20 ms of queue. 1,000 rps of uncacheable
@@ -384,6 +413,7 @@ int main(void)
     tcase_add_test(tc, queued_request_stays_at_its_pop);
     tcase_add_test(tc, attack_lands_where_the_bots_routes_lead);
     tcase_add_test(tc, a_shield_copy_arrives_aged);
+    tcase_add_test(tc, a_shield_copy_ages_by_the_edges_delay);
     tcase_add_test(tc, a_shield_queues_and_refuses_edges);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);

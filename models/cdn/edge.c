@@ -11,8 +11,16 @@
  * (REVALIDATED) and the copy is fresh again; else a new body (EXPIRED). A
  * failed fetch is answered from a stale copy inside stale-if-error (STALE),
  * else with ERROR. Uncacheable requests (no-store, private, dynamic) bypass
- * caches and collapsing (BYPASS). A copy a shield serves to an edge keeps
- * its freshness end (HTTP's Age): the edge's copy expires with the shield's.
+ * caches and collapsing (BYPASS).
+ *
+ * Age (RFC 9111 4.2.3): a copy's age counts from when the request that
+ * fetched it was sent (request_time), not from when the answer arrived: the
+ * response delay, origin queueing included, is age. With no clock skew
+ * corrected_age_value (Age + response_delay) always bounds apparent_age, so
+ * an origin's answer expires at request_time + lifetime, and a shield's at
+ * the shield copy's freshness end minus (the shield's answer time - the
+ * edge's request_time): each tier's copy is at least as old as its
+ * upstream's, by the time its own request took.
  *
  * A miss reserves the object's place in the cache at once (expires =
  * PENDING), as Varnish's busy object does: it counts against capacity and
@@ -152,7 +160,9 @@ static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
         fetch_t *child = &c->fetches[r->who];
         child->failed = o.failed;
         child->version = o.version;
-        child->expires = o.expires; /* a shield's copy arrives already aged */
+        /* a shield's copy arrives aged: Age plus this fetch's response delay */
+        child->expires = o.failed || o.expires == SIMTIME_MAX ? o.expires
+                                                                : o.expires - (now - child->requested);
         /* the child's stale copy is current: the answer is a 304, no body */
         child->not_modified = !o.failed && child->conditional && child->cond_version == o.version;
         if (!o.failed && !child->not_modified && child->measured) c->shield_bytes += child->size;
@@ -175,7 +185,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
             /* the reservation, or the stale copy, now holds this answer: fresh
              * for the class's TTL from the origin, or for what a shield's copy
              * had left */
-            e->expires = f->expires != NOT_AGED ? f->expires : expiry(now, class_ttl(c, f->cls));
+            e->expires = f->expires != NOT_AGED ? f->expires : expiry(f->requested, class_ttl(c, f->cls));
             e->tag = make_tag(f->cls, f->version);
         } else {
             /* evicted while in flight: the cache let it go, as it would have
@@ -188,7 +198,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
     outcome_t o = { f->failed, f->not_modified, f->version,
                     held && held->key == f->key ? held->expires
                                                 : f->expires != NOT_AGED ? f->expires
-                                                                         : expiry(now, class_ttl(c, f->cls)) };
+                                                                         : expiry(f->requested, class_ttl(c, f->cls)) };
     for (uint32_t rid = f->first; rid != NO_ID;) {
         uint32_t next = c->requests[rid].next;
         answer(c, f->pop, rid, o);
@@ -253,6 +263,7 @@ static void fetch_send(cdn_t *c, uint32_t fid)
     pop_t *p = &c->pops[f->pop];
     simtime_t now = sim_now(c->sim);
     simtime_t arrive = now + 2 * p->up_oneway * c->upstream_handshake_rtts + p->up_oneway;
+    f->requested = arrive - p->up_oneway;
     if (p->upstream != NO_ID) {
         cache_prefetch(c->pops[p->upstream].cache, f->key); /* looked up on arrival */
         sim_at(c->sim, arrive, on_shield_arrival, c, fid);

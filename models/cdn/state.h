@@ -67,7 +67,10 @@ typedef struct fetch {
     bool failed;           /* upstream refused (503) */
     bool measured;         /* sent >= warm-up: counts in results */
     simtime_t sent;        /* the triggering client request's send time */
-    simtime_t expires;     /* a shield's answer: its copy's freshness end (Age) */
+    simtime_t expires;     /* a shield's answer: its copy's freshness end, aged by
+                              this fetch's own delay (RFC 9111 4.2.3); NOT_AGED else */
+    simtime_t requested;   /* request_time (RFC 9111 4.2.3): when the request left
+                              this PoP, handshakes done; freshness counts from it */
 } fetch_t;
 
 typedef struct group {
