@@ -29,13 +29,12 @@ static uint8_t continent_index(const char *code)
     return NCONTINENTS - 1;
 }
 
-static int make_cache(cdn_t *c, pop_t *p, char *err, size_t errlen)
+static int make_cache(cdn_t *c, pop_t *p, const cache_spec_t *cs, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
     char stream[48];
     snprintf(stream, sizeof stream, "%s.cache", p->id);
-    cache_config_t cc = { sc->cache.policy, sc->cache.capacity_objects, sc->cache.capacity_bytes,
-                          sc->seed, stream };
+    cache_config_t cc = { cs->policy, cs->capacity_objects, cs->capacity_bytes, sc->seed, stream };
     p->cache = cache_create(&cc, err, errlen);
     if (!p->cache) return -1;
     if (u64map_init(&p->inflight, 64) != 0) { snprintf(err, errlen, "out of memory"); return -1; }
@@ -56,13 +55,86 @@ static int build_single(cdn_t *c, char *err, size_t errlen)
     pop_t *p = &c->pops[0];
     snprintf(p->id, sizeof p->id, "pop-1");
     p->continent = NCONTINENTS - 1;
-    if (make_cache(c, p, err, errlen) != 0) return -1;
+    if (make_cache(c, p, &sc->cache, err, errlen) != 0) return -1;
     p->up_oneway = sc->origin_rtt / 2;
     group_t *g = &c->groups[0];
     g->continent = NCONTINENTS - 1;
     g->pop = sc->routing == ROUTE_ORIGIN ? NO_ID : 0;
     g->oneway = (sc->client_rtt + sc->last_mile_rtt) / 2;
     if (sc->routing == ROUTE_ORIGIN) g->oneway += sc->origin_rtt / 2;
+    return 0;
+}
+
+/* The error path of shield PoP j of level k, as the scenario wrote it. */
+static const char *tier_path(const scenario_t *sc, int k, int j, char *buf, size_t len)
+{
+    if (sc->tiers_given) snprintf(buf, len, "$.shield.tiers[%d].pops[%d]", k, j);
+    else snprintf(buf, len, "$.shield.pops[%d]", j);
+    return buf;
+}
+
+/* Each PoP's level in the shield hierarchy (0: an edge), from the scenario's
+ * tiers; every id must be one of the world's PoPs. */
+static int assign_levels(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    int ntiers = sc->shield_enabled ? sc->ntiers : 0;
+    for (int k = 0; k < ntiers; k++)
+        for (int j = 0; j < sc->tiers[k].npops; j++) {
+            int si = world_pop_index(c->world, sc->tiers[k].pops[j]);
+            char path[64];
+            if (si < 0)
+                return state_fail_input(err, errlen, sc->file, tier_path(sc, k, j, path, sizeof path),
+                                        "no PoP with id", sc->tiers[k].pops[j]);
+            c->pops[si].level = (uint8_t)(k + 1);
+            c->pops[si].is_shield = true;
+        }
+    c->ntiers = (uint32_t)ntiers;
+    return 0;
+}
+
+/* Who each PoP fills from: a level's map first, else the nearest PoP of the
+ * next level (the lowest index among equals), the last level and, without
+ * shields, every PoP from the origin. */
+static int link_tiers(cdn_t *c, simtime_t hop, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    const world_t *w = c->world;
+    for (uint32_t k = 0; k < c->ntiers; k++)
+        for (int m = 0; m < sc->tiers[k].nmap; m++) {
+            const char *lower = sc->tiers[k].map[2 * m], *upper = sc->tiers[k].map[2 * m + 1];
+            int ei = state_pop_index(c, lower), si = state_pop_index(c, upper);
+            char path[64];
+            if (sc->tiers_given) snprintf(path, sizeof path, "$.shield.tiers[%u].map.%s", k, lower);
+            else snprintf(path, sizeof path, "$.shield.map.%s", lower);
+            if (ei < 0) return state_fail_input(err, errlen, sc->file, path, "no PoP with id", lower);
+            if (c->pops[ei].level == k + 1)
+                return state_fail_input(err, errlen, sc->file, path,
+                                        "a level cannot fill from itself; on this level is", lower);
+            if (c->pops[ei].level != k) {
+                char why[96];
+                snprintf(why, sizeof why, "a level's map places PoPs of the level below (%u); on level %u is",
+                         k, c->pops[ei].level);
+                return state_fail_input(err, errlen, sc->file, path, why, lower);
+            }
+            if (si < 0 || c->pops[si].level != k + 1)
+                return state_fail_input(err, errlen, sc->file, path,
+                                        sc->tiers_given ? "not a PoP of this level" : "not a PoP of shield.pops",
+                                        upper);
+            c->pops[ei].upstream = (uint32_t)si;
+            c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point) + hop;
+        }
+    for (uint32_t i = 0; i < c->npops; i++) {
+        pop_t *p = &c->pops[i];
+        if (p->level >= c->ntiers || p->upstream != NO_ID) continue;
+        simtime_t best = SIMTIME_MAX;
+        for (uint32_t s = 0; s < c->npops; s++) {
+            if (c->pops[s].level != p->level + 1) continue;
+            simtime_t d = world_oneway(w, w->pops[i].point, w->pops[s].point);
+            if (d < best) { best = d; p->upstream = s; }
+        }
+        p->up_oneway = best + hop;
+    }
     return 0;
 }
 
@@ -77,11 +149,15 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     c->pops = calloc(c->npops, sizeof *c->pops);
     c->groups = calloc(c->ngroups, sizeof *c->groups);
     if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    int rc = assign_levels(c, err, errlen);
+    if (rc != 0) return rc;
     for (uint32_t i = 0; i < c->npops; i++) {
         pop_t *p = &c->pops[i];
         snprintf(p->id, sizeof p->id, "%s", w->pops[i].id);
         p->continent = continent_index(w->pops[i].continent);
-        if (make_cache(c, p, err, errlen) != 0) return -1;
+        /* a shield level may have a cache of its own (usually far bigger) */
+        const shield_tier_spec_t *t = p->level ? &sc->tiers[p->level - 1] : NULL;
+        if (make_cache(c, p, t && t->has_cache ? &t->cache : &sc->cache, err, errlen) != 0) return -1;
     }
     /* the origin: in a PoP's city, at given coordinates, or beside the first PoP */
     geo_point_t origin = w->pops[0].point;
@@ -99,41 +175,7 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     simtime_t hop = w->fiber.per_hop_ns;
     for (uint32_t i = 0; i < c->npops; i++)
         c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin) + hop;
-    if (sc->shield_enabled) {
-        for (int k = 0; k < sc->nshields; k++) {
-            int si = state_pop_index(c, sc->shields[k]);
-            if (si < 0) {
-                char path[64];
-                snprintf(path, sizeof path, "$.shield.pops[%d]", k);
-                return state_fail_input(err, errlen, sc->file, path, "no PoP with id", sc->shields[k]);
-            }
-            c->pops[si].is_shield = true;
-        }
-        /* shield.map places edges explicitly */
-        for (int k = 0; k < sc->nshield_map; k++) {
-            const char *edge = sc->shield_map[2 * k], *shield = sc->shield_map[2 * k + 1];
-            int ei = state_pop_index(c, edge), si = state_pop_index(c, shield);
-            char path[64];
-            snprintf(path, sizeof path, "$.shield.map.%s", edge);
-            if (ei < 0) return state_fail_input(err, errlen, sc->file, path, "no PoP with id", edge);
-            if (si < 0 || !c->pops[si].is_shield)
-                return state_fail_input(err, errlen, sc->file, path, "not a PoP of shield.pops", shield);
-            if (ei == si) return state_fail_input(err, errlen, sc->file, path, "a shield cannot fill from itself", edge);
-            c->pops[ei].upstream = (uint32_t)si;
-            c->pops[ei].up_oneway = world_oneway(w, w->pops[ei].point, w->pops[si].point) + hop;
-        }
-        /* every other PoP fills from its nearest shield */
-        for (uint32_t i = 0; i < c->npops; i++) {
-            if (c->pops[i].is_shield || c->pops[i].upstream != NO_ID) continue;
-            simtime_t best = SIMTIME_MAX;
-            for (uint32_t s = 0; s < c->npops; s++) {
-                if (!c->pops[s].is_shield) continue;
-                simtime_t d = world_oneway(w, w->pops[i].point, w->pops[s].point);
-                if (d < best) { best = d; c->pops[i].upstream = s; }
-            }
-            c->pops[i].up_oneway = best + hop;
-        }
-    }
+    if ((rc = link_tiers(c, hop, err, errlen)) != 0) return rc;
     for (uint32_t g = 0; g < c->ngroups; g++) {
         c->groups[g].lon = w->groups[g].point.lon;
         c->groups[g].continent = continent_index(w->groups[g].continent);
@@ -374,6 +416,7 @@ static void add_pops(const cdn_t *c, cJSON *o)
         }
         if (p->is_shield) {
             cJSON *sh = cJSON_AddObjectToObject(po, "shield");
+            json_add_count(sh, "level", p->level);
             cJSON_AddNumberToObject(sh, "requests", (double)p->tier_requests);
             cJSON_AddNumberToObject(sh, "hits", (double)p->tier_hits);
             cJSON_AddNumberToObject(sh, "hit_ratio", p->tier_requests ? (double)p->tier_hits / (double)p->tier_requests : 0);
@@ -385,6 +428,44 @@ static void add_pops(const cdn_t *c, cJSON *o)
         cJSON_AddNumberToObject(po, "evictions", (double)cache_evictions(p->cache));
         cJSON_AddItemToArray(pops, po);
     }
+}
+
+static void add_tier(cJSON *arr, const char *name, uint32_t npops, uint64_t requests, uint64_t hits,
+                     uint64_t bytes)
+{
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "tier", name);
+    json_add_count(t, "pops", npops);
+    json_add_count(t, "requests", requests);
+    json_add_count(t, "hits", hits);
+    cJSON_AddNumberToObject(t, "hit_ratio", requests ? (double)hits / (double)requests : 0);
+    json_add_count(t, "bytes", bytes);
+    cJSON_AddItemToArray(arr, t);
+}
+
+/* `tiers`: the edge (client requests, bytes to clients), each shield level
+ * (requests from the level below, bodies sent down), the origin (requests
+ * that reached it, bytes it sent). */
+static void add_tiers(const cdn_t *c, cJSON *o)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, "tiers");
+    add_tier(arr, "edge", c->npops, c->total.requests, c->total.hits, c->total.bytes);
+    for (uint32_t k = 1; k <= c->ntiers; k++) {
+        uint64_t req = 0, hits = 0, bytes = 0;
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < c->npops; i++) {
+            const pop_t *p = &c->pops[i];
+            if (p->level != k) continue;
+            n++;
+            req += p->tier_requests;
+            hits += p->tier_hits;
+            bytes += p->tier_bytes;
+        }
+        char name[16];
+        snprintf(name, sizeof name, "tier-%u", k);
+        add_tier(arr, name, n, req, hits, bytes);
+    }
+    add_tier(arr, "origin", 1, c->origin_requests, 0, c->origin_bytes);
 }
 
 cJSON *cdn_results(const cdn_t *c)
@@ -418,6 +499,7 @@ cJSON *cdn_results(const cdn_t *c)
     cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
     cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);
     cJSON_AddNumberToObject(tiers, "origin_to_cdn", (double)c->origin_bytes);
+    add_tiers(c, o);
     if (sc->workload.type == WORKLOAD_TRACE) {
         cJSON *t = cJSON_AddObjectToObject(o, "trace");
         cJSON_AddStringToObject(t, "path", sc->workload.trace_path);

@@ -165,7 +165,10 @@ static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
                                                                 : o.expires - (now - child->requested);
         /* the child's stale copy is current: the answer is a 304, no body */
         child->not_modified = !o.failed && child->conditional && child->cond_version == o.version;
-        if (!o.failed && !child->not_modified && child->measured) c->shield_bytes += child->size;
+        if (!o.failed && !child->not_modified && child->measured) {
+            c->shield_bytes += child->size;
+            c->pops[pi].tier_bytes += child->size;
+        }
         sim_at(c->sim, now + c->pops[child->pop].up_oneway, on_fetch_done, c, r->who);
     }
     request_free(c, rid);

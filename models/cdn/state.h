@@ -91,8 +91,10 @@ typedef struct pop {
     server_t server;
     tally_t tally;         /* requests from clients */
     uint64_t attack_requests, attack_refused; /* flood requests that reached it */
-    uint64_t tier_requests, tier_hits; /* requests from edges, as a shield */
-    bool is_shield;
+    uint64_t tier_requests, tier_hits; /* requests from the level below, as a shield */
+    uint64_t tier_bytes;   /* bodies sent to the level below, as a shield */
+    uint8_t level;         /* 0: an edge; k: on shield level k (fills from level k+1) */
+    bool is_shield;        /* level > 0 */
 } pop_t;
 
 struct cdn {
@@ -110,6 +112,7 @@ struct cdn {
     workload_t *workload;
     pop_t *pops;
     uint32_t npops;
+    uint32_t ntiers;       /* shield levels in use */
     group_t *groups;
     uint32_t ngroups;
     gsl_ran_discrete_t *group_pick;

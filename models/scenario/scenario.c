@@ -66,19 +66,30 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
     cfg_done(&w);
 }
 
+/* The keys of a cache object (the top-level cache, or a shield level's) into
+ * cs, which holds the defaults: a policy given replaces it, and a capacity
+ * given replaces both capacities. */
+static void read_cache_keys(cfg_obj_t *c, cache_spec_t *cs)
+{
+    int idx = 0;
+    const char *const *names = cache_policy_names();
+    if (cfg_enum(c, "policy", &idx, names, 0)) { free(cs->policy); cs->policy = dup_str(names[idx]); }
+    int64_t obj = 0, bytes = 0;
+    bool has_obj = cfg_int(c, "capacity_objects", &obj, 1, MAX_INT53, 0);
+    bool has_bytes = cfg_int(c, "capacity_bytes", &bytes, 1, MAX_INT53, 0);
+    if (has_obj || has_bytes) {
+        cs->capacity_objects = (uint64_t)obj;
+        cs->capacity_bytes = (uint64_t)bytes;
+    }
+    cfg_done(c);
+}
+
 static void read_cache(cfg_obj_t *root, scenario_t *s)
 {
     cfg_obj_t c;
     cfg_child(root, "cache", &c, 0);
-    const char *policy = "lru";
-    int idx = 0;
-    const char *const *names = cache_policy_names();
-    if (cfg_enum(&c, "policy", &idx, names, 0)) policy = names[idx];
-    s->cache.policy = dup_str(policy);
-    int64_t v;
-    if (cfg_int(&c, "capacity_objects", &v, 1, MAX_INT53, 0)) s->cache.capacity_objects = (uint64_t)v;
-    if (cfg_int(&c, "capacity_bytes", &v, 1, MAX_INT53, 0)) s->cache.capacity_bytes = (uint64_t)v;
-    cfg_done(&c);
+    s->cache.policy = dup_str("lru");
+    read_cache_keys(&c, &s->cache);
 }
 
 static void read_seconds(cfg_obj_t *o, const char *key, simtime_t *out, int flags)
@@ -342,6 +353,98 @@ static void read_attack(cfg_obj_t *root, scenario_t *s)
                  "end_s is needed)");
 }
 
+/* {"EDGE": "SHIELD", ...}: pairs of PoP ids into *out. */
+static void read_pop_map(cfg_obj_t *o, const char *key, char ***out, int *n)
+{
+    cfg_obj_t map;
+    *out = NULL;
+    *n = 0;
+    if (!cfg_child(o, key, &map, 0)) return;
+    int len = cJSON_GetArraySize(map.json);
+    *out = calloc((size_t)len * 2 + 1, sizeof **out);
+    for (const cJSON *m = map.json->child; *out && m; m = m->next) {
+        if (!cJSON_IsString(m)) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.%s", map.path, m->string);
+            cfg_fail(o->c, p, "expected a shield PoP id");
+            break;
+        }
+        (*out)[2 * *n] = strdup(m->string);
+        (*out)[2 * *n + 1] = strdup(m->valuestring);
+        (*n)++;
+    }
+}
+
+/* shield.tiers: [{"pops": [...], "map": {...}, "cache": {...}}, ...] */
+static void read_tiers(cfg_obj_t *sh, const cJSON *arr, scenario_t *s)
+{
+    int n = cJSON_GetArraySize(arr);
+    if (n < 1 || n > 16) {
+        cfg_fail(sh->c, "$.shield.tiers", "expected 1 to 16 levels, got %d", n);
+        return;
+    }
+    s->tiers = calloc((size_t)n, sizeof *s->tiers);
+    if (!s->tiers) { cfg_fail(sh->c, "$.shield.tiers", "out of memory"); return; }
+    for (int k = 0; k < n; k++) {
+        cfg_obj_t t, c;
+        if (!cfg_elem(sh, "tiers", arr, k, &t)) return;
+        shield_tier_spec_t *ts = &s->tiers[s->ntiers++];
+        if (!cfg_raw(&t, "pops")) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.pops", t.path);
+            cfg_fail(sh->c, p, "needed: the level's PoP ids");
+        }
+        read_strings(&t, "pops", &ts->pops, &ts->npops);
+        if (!cfg_failed(sh->c) && ts->npops == 0) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.pops", t.path);
+            cfg_fail(sh->c, p, "expected at least one PoP id");
+        }
+        read_pop_map(&t, "map", &ts->map, &ts->nmap);
+        if (cfg_child(&t, "cache", &c, 0)) {
+            ts->has_cache = true;
+            ts->cache = s->cache;
+            ts->cache.policy = dup_str(s->cache.policy);
+            read_cache_keys(&c, &ts->cache);
+        }
+        cfg_done(&t);
+    }
+}
+
+/* The level (1..ntiers) PoP id is on, or 0 for an edge. */
+static int tier_of(const scenario_t *s, const char *id)
+{
+    for (int k = 0; k < s->ntiers; k++)
+        for (int j = 0; j < s->tiers[k].npops; j++)
+            if (!strcmp(s->tiers[k].pops[j], id)) return k + 1;
+    return 0;
+}
+
+/* What the ids alone decide: a PoP is on one level only. That every id is a
+ * PoP of the topology, and each map entry goes from the level just below to
+ * this one, is checked when the model is built (cdn.c). */
+static void check_tiers(cfg_obj_t *root, scenario_t *s)
+{
+    char p[CFG_PATH_MAX];
+    for (int k = 0; k < s->ntiers; k++) {
+        const shield_tier_spec_t *t = &s->tiers[k];
+        for (int j = 0; j < t->npops; j++) {
+            int first = tier_of(s, t->pops[j]);
+            bool dup = first != k + 1;
+            for (int i = 0; i < j && !dup; i++) dup = !strcmp(t->pops[i], t->pops[j]);
+            if (!dup) continue;
+            if (s->tiers_given) snprintf(p, sizeof p, "$.shield.tiers[%d].pops[%d]", k, j);
+            else snprintf(p, sizeof p, "$.shield.pops[%d]", j);
+            if (first == k + 1)
+                cfg_fail(root->c, p, "PoP \"%s\" listed twice in this level", t->pops[j]);
+            else
+                cfg_fail(root->c, p, "PoP \"%s\" is on two levels (already on level %d, "
+                         "$.shield.tiers[%d])", t->pops[j], first, first - 1);
+            return;
+        }
+    }
+}
+
 static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
 
 static void read_routing(cfg_obj_t *root, scenario_t *s)
@@ -353,27 +456,32 @@ static void read_routing(cfg_obj_t *root, scenario_t *s)
     s->routing = (routing_mode_t)mode;
     cfg_done(&r);
     cfg_child(root, "shield", &sh, 0);
-    cfg_bool(&sh, "enabled", &s->shield_enabled, 0);
+    bool enabled_given = cfg_bool(&sh, "enabled", &s->shield_enabled, 0);
     read_strings(&sh, "pops", &s->shields, &s->nshields);
-    cfg_obj_t map;
-    if (cfg_child(&sh, "map", &map, 0)) { /* {"EDGE": "SHIELD", ...} */
-        int n = cJSON_GetArraySize(map.json);
-        s->shield_map = calloc((size_t)n * 2 + 1, sizeof *s->shield_map);
-        for (const cJSON *m = map.json->child; s->shield_map && m; m = m->next) {
-            if (!cJSON_IsString(m)) {
-                char p[CFG_PATH_MAX];
-                snprintf(p, sizeof p, "$.shield.map.%s", m->string);
-                cfg_fail(root->c, p, "expected a shield PoP id");
-                break;
-            }
-            s->shield_map[2 * s->nshield_map] = strdup(m->string);
-            s->shield_map[2 * s->nshield_map + 1] = strdup(m->valuestring);
-            s->nshield_map++;
-        }
+    read_pop_map(&sh, "map", &s->shield_map, &s->nshield_map);
+    const cJSON *tiers;
+    if (cfg_array(&sh, "tiers", &tiers, 0)) {
+        s->tiers_given = true;
+        if (!enabled_given) s->shield_enabled = true; /* listing tiers means using them */
+        read_tiers(&sh, tiers, s);
     }
     cfg_done(&sh);
-    if (s->shield_enabled && s->nshields == 0 && s->has_topology)
+    if (s->tiers_given && (s->nshields || s->nshield_map))
+        cfg_fail(root->c, "$.shield.tiers", "give shield.tiers or shield.pops (its one-level "
+                 "shorthand), not both");
+    else if (s->shield_enabled && s->nshields == 0 && !s->tiers_given && s->has_topology)
         cfg_fail(root->c, "$.shield.pops", "shield.enabled needs a list of shield PoP ids");
+    if (!cfg_failed(root->c) && !s->tiers_given && s->nshields) {
+        /* the shorthand is level 1 of the hierarchy, on the top-level cache */
+        s->tiers = calloc(1, sizeof *s->tiers);
+        if (!s->tiers) { cfg_fail(root->c, "$.shield", "out of memory"); return; }
+        s->ntiers = 1;
+        s->tiers[0].pops = s->shields;
+        s->tiers[0].npops = s->nshields;
+        s->tiers[0].map = s->shield_map;
+        s->tiers[0].nmap = s->nshield_map;
+    }
+    if (!cfg_failed(root->c)) check_tiers(root, s);
     cfg_child(root, "pop", &pop, 0);
     read_server(&pop, &s->pop_server);
     cfg_done(&pop);
@@ -590,6 +698,12 @@ void scenario_free(scenario_t *s)
     free(s->world.as_rel_file);
     free(s->world.as_geo_file);
     free(s->world.sites);
+    for (int k = 0; s->tiers_given && k < s->ntiers; k++) {
+        free_strings(s->tiers[k].pops, s->tiers[k].npops);
+        free_strings(s->tiers[k].map, 2 * s->tiers[k].nmap);
+    }
+    for (int k = 0; k < s->ntiers; k++) free(s->tiers[k].cache.policy);
+    free(s->tiers);
     free_strings(s->shields, s->nshields);
     free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);

@@ -65,6 +65,19 @@ typedef struct cache_spec {
     uint64_t capacity_bytes;    /* 0: none */
 } cache_spec_t;
 
+/* One level of the shield hierarchy (shield.tiers[k], or shield.pops as the
+ * one-level shorthand): a PoP of level k fills from the nearest PoP of level
+ * k+1 (or the one `map` names), the last level from the origin; edges (PoPs
+ * on no level) fill from level 1. A PoP is on at most one level. */
+typedef struct shield_tier_spec {
+    char **pops;             /* PoP ids */
+    int npops;
+    char **map;              /* pairs: a PoP of the level below, this level's PoP it fills from */
+    int nmap;                /* pairs */
+    bool has_cache;          /* a cache of its own; else the top-level cache */
+    cache_spec_t cache;
+} shield_tier_spec_t;
+
 /* The most time-series intervals a run keeps: stats.interval_s is checked
  * against duration_s with it, and the CDN model sizes its series with it. */
 #define SCENARIO_MAX_INTERVALS 100000
@@ -92,6 +105,9 @@ typedef struct scenario {
     int nshields;
     char **shield_map;       /* shield.map: pairs edge id, shield id (explicit mapping) */
     int nshield_map;         /* pairs */
+    shield_tier_spec_t *tiers; /* the levels; shield.pops/map become tiers[0] */
+    int ntiers;              /* levels listed; used only when shield_enabled */
+    bool tiers_given;        /* shield.tiers (not the shorthand): names error paths */
     char *origin_location;   /* a PoP id whose city hosts the origin */
     geo_point_t origin_point;
     bool origin_has_point;
