@@ -91,8 +91,12 @@ int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, c
     pid_t pid = fork();
     if (pid < 0) { snprintf(err, errlen, "fork: %s", strerror(errno)); return -1; }
     if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd < 0 || chdir(dir) != 0) _exit(127);
+        /* non-blocking and checked: a FIFO or device left at the log's
+         * name must fail the plot, not hang it or write into the device */
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_NOCTTY, 0644);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || chdir(dir) != 0) _exit(127);
+        fcntl(fd, F_SETFL, O_WRONLY | O_APPEND);
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
         close(fd);
@@ -109,7 +113,8 @@ int plot_run_gnuplot(const char *gnuplot, const char *dir, const char *script, c
     return 0;
 }
 
-/* mkdir -p */
+/* mkdir -p; -2 when a component's name is taken by something that is not a
+ * folder (a file, a FIFO, a device): bad input, refused before any write */
 static int make_dirs(const char *path, char *err, size_t errlen)
 {
     char buf[4096];
@@ -118,9 +123,14 @@ static int make_dirs(const char *path, char *err, size_t errlen)
         if (*p != '/' && *p) continue;
         char c = *p;
         *p = 0;
+        struct stat st;
         if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
             snprintf(err, errlen, "%s: cannot create: %s", buf, strerror(errno));
             return -1;
+        }
+        if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: not a folder", buf);
+            return -2;
         }
         *p = c;
         if (!c) break;

@@ -100,7 +100,8 @@ static char *join_path(const char *dir, const char *rel)
     return out;
 }
 
-/* mkdir -p: each component in turn, an existing folder is fine. */
+/* mkdir -p: each component in turn, an existing folder is fine; -2 when a
+ * component exists and is not a folder (a file, a FIFO, a device). */
 static int make_dirs(const char *path, char *err, size_t errlen)
 {
     char buf[4096];
@@ -119,7 +120,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
             }
             if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
                 snprintf(err, errlen, "%s: not a folder", buf);
-                return -1;
+                return -2; /* something else has the name: bad input */
             }
             *p = c;
             if (!c) break;
@@ -587,7 +588,8 @@ int sweep_prepare_dir(const char *dir, char *err, size_t errlen)
 {
     char runs[4096];
     snprintf(runs, sizeof runs, "%s/runs", dir);
-    if (make_dirs(runs, err, errlen) != 0) return -1;
+    int rc = make_dirs(runs, err, errlen);
+    if (rc != 0) return rc;
     /* a worker killed while writing leaves its temporary file (the result
      * itself is never half there): clear them before resuming */
     DIR *d = opendir(runs);
@@ -634,7 +636,8 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
 {
     sweep_tally_t t = { .total = sw->npoints * sw->reps, .points = sw->npoints };
     char path[4200];
-    if (sweep_prepare_dir(dir, err, errlen) != 0) return -1;
+    int prc = sweep_prepare_dir(dir, err, errlen);
+    if (prc != 0) return prc;
     if (jobs < 1) jobs = 1;
 
     size_t *todo = malloc((t.total ? t.total : 1) * sizeof *todo), ntodo = 0;

@@ -67,7 +67,8 @@ int sweep_run(sweep_t *sw, const char *dir, int jobs, sweep_progress_fn progress
               sweep_tally_t *tally, char *err, size_t errlen);
 
 /* The pieces sweep_run is made of, for other schedulers (MPI ranks): the
- * output folder made ready, whether a run is finished on disk (resume), and
+ * output folder made ready (-2 when its name is taken by something that is
+ * not a folder), whether a run is finished on disk (resume), and
  * one run computed in the calling process and written atomically (0, -1 or
  * -2 with the point and replication named in err). */
 int sweep_prepare_dir(const char *dir, char *err, size_t errlen);

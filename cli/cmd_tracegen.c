@@ -120,30 +120,16 @@ int cmd_tracegen(int argc, char **argv)
         cli_error("tracegen", err);
         return 2;
     }
-    size_t n = strlen(out) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) { fprintf(stderr, "cdnsim tracegen: out of memory\n"); return 1; }
-    snprintf(tmp, n, "%s.tmp.%ld", out, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        fprintf(stderr, "cdnsim tracegen: %s: cannot create: ", out);
-        perror(NULL);
-        free(tmp);
-        return 1;
-    }
-    int rc = tracegen_write(&cfg, f, err, sizeof err);
-    if (fclose(f) != 0 && rc == 0) {
-        snprintf(err, sizeof err, "write failed");
+    char *tmp;
+    FILE *f = output_begin(out, &tmp, err, sizeof err);
+    if (!f) { cli_error("tracegen", err); return 1; }
+    char werr[1024];
+    int rc = tracegen_write(&cfg, f, werr, sizeof werr);
+    if (rc != 0) snprintf(err, sizeof err, "%s: %s", out, werr);
+    if (output_commit(f, tmp, out, rc == 0, werr, sizeof werr) != 0 && rc == 0) {
+        snprintf(err, sizeof err, "%s", werr);
         rc = -1;
     }
-    if (rc == 0 && rename(tmp, out) != 0) {
-        snprintf(err, sizeof err, "cannot rename into place");
-        rc = -1;
-    }
-    if (rc != 0) {
-        remove(tmp);
-        fprintf(stderr, "cdnsim tracegen: %s: %s\n", out, err);
-    }
-    free(tmp);
+    if (rc != 0) cli_error("tracegen", err);
     return rc == 0 ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 /* cdnsim — composition root: picks the subcommand and hands over. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,15 +36,29 @@ static void usage(FILE *f)
                "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n");
 }
 
+/* What a command printed is only out once standard output has taken it: a
+ * full disk or a closed pipe shows at the last flush, and a command that
+ * succeeded but whose output was lost is a runtime failure (1), never a 0
+ * a script would trust. One check here covers every command. */
+static int flushed(const char *name, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+    char msg[256];
+    snprintf(msg, sizeof msg, "standard output: %s", errno ? strerror(errno) : "write error");
+    cli_error(name, msg);
+    return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { usage(stderr); return 2; }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return flushed("help", 0);
     }
     for (const command_t *c = commands; c->name; c++)
-        if (strcmp(c->name, argv[1]) == 0) return c->fn(argc - 1, argv + 1);
+        if (strcmp(c->name, argv[1]) == 0) return flushed(c->name, c->fn(argc - 1, argv + 1));
     fprintf(stderr, "cdnsim: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;

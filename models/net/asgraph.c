@@ -739,8 +739,9 @@ static double num_attr(const igraph_t *g, bool vertex, const char *name, int typ
 asg_t *asg_load_graphml(const char *path, char *err, size_t errlen)
 {
     igraph_setup();
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
+    char why[128];
+    FILE *f = textfile_open(path, why, sizeof why);
+    if (!f) { snprintf(err, errlen, "%s: %s", path, why); return NULL; }
     igraph_t g;
     igraph_reason[0] = 0;
     igraph_error_t rc = igraph_read_graph_graphml(&g, f, 0);

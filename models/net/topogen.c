@@ -13,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/rng.h"
+#include "sim/textfile.h"
 
 enum { NCONT = 6, WORLD = NCONT, NTIER = 4 };
 /* Urn entries a provider gains per customer (it starts with one). Drawing
@@ -569,8 +570,9 @@ static bool num(const char *s, double *out)
 
 int topogen_load_metros(const char *path, topogen_metro_t **out, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -1; }
+    char why[128];
+    FILE *f = textfile_open(path, why, sizeof why);
+    if (!f) { snprintf(err, errlen, "%s: %s", path, why); return -1; }
     char line[1024];
     char *fld[16];
     int col[5] = { -1, -1, -1, -1, -1 }; /* name continent lat lon weight */

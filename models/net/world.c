@@ -25,6 +25,7 @@
 #include "models/net/bgp.h"
 #include "models/net/topogen.h"
 #include "sim/cfg.h"
+#include "sim/textfile.h"
 
 /* Interconnection caps per site: enough for the path diversity real CDNs
  * buy, few enough that one busy metro's PoP is not everyone's neighbour. */
@@ -71,8 +72,9 @@ static bool parse_num(const char *s, double *out)
 int world_load_pops(const char *path, world_pop_t **out, char *err, size_t errlen)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -1; }
+    char why[128];
+    FILE *f = textfile_open(path, why, sizeof why);
+    if (!f) { snprintf(err, errlen, "%s: %s", path, why); return -1; }
     enum { C_IATA, C_CITY, C_CONT, C_LAT, C_LON, NCOL };
     static const char *const want[NCOL] = { "iata", "city", "continent", "lat", "lon" };
     int col[NCOL] = { -1, -1, -1, -1, -1 };

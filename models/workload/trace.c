@@ -10,6 +10,7 @@
  * front. Times become nanoseconds since the first request, exactly (decimal
  * seconds are parsed digit by digit, not through a double). */
 #include "models/workload/trace.h"
+#include "sim/textfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -472,9 +473,10 @@ trace_t *trace_open(const char *path, trace_format_t fmt, char *err, size_t errl
     trace_t *t = calloc(1, sizeof *t);
     if (!t) { snprintf(err, errlen, "%s: out of memory", path); return NULL; }
     snprintf(t->name, sizeof t->name, "%s", path);
-    t->f = fopen(path, "rb");
+    char why[128];
+    t->f = textfile_open(path, why, sizeof why); /* never blocks on a FIFO */
     if (!t->f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, why);
         free(t);
         return NULL;
     }

@@ -1,0 +1,134 @@
+#!/bin/sh
+# cli_faults — bad inputs and faults of the environment through the command
+# line (issue 16): outputs that are not regular files (a FIFO, a device, a
+# socket, a folder) are refused with exit 2 and left as they were; inputs
+# that are not regular files never block; a failing standard output
+# (/dev/full) is exit 1 for every command; messages for out-of-range numbers,
+# graph-less GraphML and non-UTF-8 bytes; JSON with trailing text or an
+# escaped NUL is bad input; big arrays and sweeps stay fast or are refused.
+# `timeout` guards against hangs only; nothing here measures time.
+set -u
+: "${CDNSIM:=build/cdnsim}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_faults.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+T="timeout 60"
+
+good='{"name":"t","seed":3,"duration_s":20,"warmup_s":2,
+ "workload":{"type":"zipf","objects":1000,"alpha":0.8,"rate_rps":50,"size_bytes":1000},
+ "cache":{"policy":"lru","capacity_objects":100},"content":{"ttl_s":60}}'
+printf '%s\n' "$good" > "$dir/good.json"
+printf '1|2|-1\n1|3|-1\n2|4|-1\n3|4|0\n' > "$dir/g.txt"
+# the hand-made world of tests/cli_catchments.sh, for catchments
+printf 'iata,city,country,continent,lat,lon\nAAA,Alpha,XX,EU,0,0\nBBB,Beta,XX,EU,0,10\n' > "$dir/pops.csv"
+printf 'name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,3\nMB,XX,EU,0,10,1\n' > "$dir/metros.csv"
+printf '100|200|0\n100|1001|-1\n200|1003|-1\n' > "$dir/w.txt"
+printf '{"metros": ["MA", "MB"], "ases": [{"asn": 100, "tier": "tier1", "metro": 0},
+ {"asn": 200, "tier": "tier1", "metro": 1}, {"asn": 1001, "tier": "stub", "metro": 0},
+ {"asn": 1003, "tier": "stub", "metro": 1}]}\n' > "$dir/geo.json"
+printf '{"name": "hand", "seed": 1, "duration_s": 10,
+ "workload": {"type": "zipf", "objects": 10, "alpha": 0.8, "rate_rps": 10, "size_bytes": 1},
+ "cache": {"policy": "lru", "capacity_objects": 5},
+ "topology": {"pops_file": "pops.csv", "metros_file": "metros.csv",
+              "as_rel_file": "w.txt", "as_geo_file": "geo.json"}}\n' > "$dir/world.json"
+$T "$CDNSIM" catchments "$dir/world.json" --quiet > /dev/null || fail "the hand-made world has no catchments"
+$T "$CDNSIM" run "$dir/good.json" --quiet --out "$dir/r.json" || fail "the good scenario does not run"
+printf '{"base": "good.json", "replications": 1, "parameters": {"cache.policy": ["lru", "fifo"]}}\n' \
+    > "$dir/sweep.json"
+printf 'time,key,size\n1,a,10\n2,b,10\n3,a,10\n' > "$dir/t.csv"
+
+# --- 6: an --out that exists and is not a regular file ----------------------
+mkfifo "$dir/fifo"
+# expect_out_refused WHAT PATH COMMAND...: exit 2, one line naming PATH, PATH
+# still what it was (a FIFO stays a FIFO; /dev/null stays a device)
+expect_out_refused() {
+    what=$1 path=$2
+    shift 2
+    $T "$@" 2> "$dir/err" > /dev/null
+    rc=$?
+    [ $rc -eq 2 ] || fail "$what: exit $rc, want 2: $(cat "$dir/err")"
+    grep -qF "$path" "$dir/err" || fail "$what: message does not name $path: $(cat "$dir/err")"
+    grep -q 'not a file name' "$dir/err" || fail "$what: message does not say why: $(cat "$dir/err")"
+    [ "$(wc -l < "$dir/err")" -eq 1 ] || fail "$what: message is not one line"
+}
+for out in "$dir/fifo" /dev/null; do
+    expect_out_refused "run --out $out" "$out" "$CDNSIM" run "$dir/good.json" --quiet --out "$out"
+    expect_out_refused "routes --out $out" "$out" "$CDNSIM" routes --as-rel "$dir/g.txt" --announce 1 --out "$out"
+    expect_out_refused "topogen --out $out" "$out" "$CDNSIM" topogen --ases 50 --out "$out"
+    expect_out_refused "tracegen --out $out" "$out" \
+        "$CDNSIM" tracegen --objects 10 --requests 10 --alpha 1 --format csv --out "$out"
+    expect_out_refused "catchments --out $out" "$out" \
+        "$CDNSIM" catchments "$dir/world.json" --out "$out" --quiet
+done
+[ -p "$dir/fifo" ] || fail "the FIFO given as --out was replaced"
+[ -c /dev/null ] || fail "/dev/null given as --out was replaced"
+ls "$dir" | grep -q '\.tmp\.' && fail "a temporary file was left behind"
+# a sweep's output folder that is a FIFO
+$T "$CDNSIM" sweep "$dir/sweep.json" --out "$dir/fifo" --quiet 2> "$dir/err" > /dev/null
+rc=$?; [ $rc -eq 2 ] && grep -qF "$dir/fifo" "$dir/err" || fail "sweep --out FIFO: exit $rc: $(cat "$dir/err")"
+
+# --- 7: inputs that are not regular files never block ------------------------
+# each is given a FIFO nobody writes to; a blocking open would hang until
+# the timeout (exit 124)
+expect_in_refused() {
+    what=$1
+    shift
+    $T "$@" 2> "$dir/err" > /dev/null
+    rc=$?
+    [ $rc -eq 2 ] || fail "$what: exit $rc, want 2: $(cat "$dir/err")"
+    grep -q 'named pipe' "$dir/err" || fail "$what: message does not say it is a named pipe: $(cat "$dir/err")"
+}
+T="timeout 20"
+expect_in_refused "validate FIFO" "$CDNSIM" validate "$dir/fifo"
+expect_in_refused "run FIFO" "$CDNSIM" run "$dir/fifo" --quiet
+expect_in_refused "routes --as-rel FIFO" "$CDNSIM" routes --as-rel "$dir/fifo" --announce 1
+expect_in_refused "routes --topology FIFO.graphml" "$CDNSIM" routes --topology "$dir/fifo" --announce 1
+mkfifo "$dir/pipe.graphml" "$dir/pipe.json" "$dir/pipe.csv" "$dir/pipe.zst"
+expect_in_refused "routes --topology FIFO.graphml" "$CDNSIM" routes --topology "$dir/pipe.graphml" --announce 1
+expect_in_refused "routes --topology FIFO.json" "$CDNSIM" routes --topology "$dir/pipe.json" --announce 1
+for fmt in csv webcachesim oracleGeneral; do
+    for f in pipe.csv pipe.zst; do
+        printf '{"duration_s": 10, "workload": {"type": "trace", "path": "%s", "format": "%s"},
+          "cache": {"policy": "lru", "capacity_objects": 10}}\n' "$f" "$fmt" > "$dir/trace_$fmt.json"
+        expect_in_refused "trace FIFO $f ($fmt)" "$CDNSIM" validate "$dir/trace_$fmt.json"
+    done
+done
+expect_in_refused "report FIFO" "$CDNSIM" report "$dir/fifo"
+expect_in_refused "compare FIFO" "$CDNSIM" compare "$dir/r.json" "$dir/fifo"
+expect_in_refused "sweep FIFO" "$CDNSIM" sweep "$dir/fifo" --list
+expect_in_refused "pops_file FIFO" "$CDNSIM" validate "$dir/world.json" --set topology.pops_file=fifo
+expect_in_refused "as_geo_file FIFO" "$CDNSIM" validate "$dir/world.json" --set topology.as_geo_file=fifo
+expect_in_refused "topogen --metros FIFO" "$CDNSIM" topogen --ases 50 --metros "$dir/fifo"
+# a device is refused too, not read until memory runs out
+$T "$CDNSIM" validate /dev/zero 2> "$dir/err" > /dev/null
+rc=$?; [ $rc -eq 2 ] && grep -q 'character device' "$dir/err" || fail "validate /dev/zero: exit $rc: $(cat "$dir/err")"
+T="timeout 60"
+
+# --- 13: a standard output that fails is exit 1 ------------------------------
+if [ -w /dev/full ]; then
+    # expect_full WHAT COMMAND...: exit 1 and a message naming standard output
+    expect_full() {
+        what=$1
+        shift
+        $T "$@" > /dev/full 2> "$dir/err"
+        rc=$?
+        [ $rc -eq 1 ] || fail "$what > /dev/full: exit $rc, want 1: $(cat "$dir/err")"
+        grep -q 'standard output' "$dir/err" || fail "$what > /dev/full: no message: $(cat "$dir/err")"
+    }
+    expect_full "run" "$CDNSIM" run "$dir/good.json" --quiet
+    expect_full "validate" "$CDNSIM" validate "$dir/good.json"
+    expect_full "report" "$CDNSIM" report "$dir/r.json"
+    expect_full "compare" "$CDNSIM" compare "$dir/r.json" "$dir/r.json"
+    expect_full "routes" "$CDNSIM" routes --as-rel "$dir/g.txt" --announce 1
+    expect_full "topogen" "$CDNSIM" topogen --ases 50
+    expect_full "sweep --list" "$CDNSIM" sweep "$dir/sweep.json" --list
+    expect_full "catchments" "$CDNSIM" catchments "$dir/world.json" --quiet
+    expect_full "--help" "$CDNSIM" --help
+    expect_full "run --help" "$CDNSIM" run --help
+else
+    echo "cli_faults: /dev/full absent, standard-output failures not tested" >&2
+fi
+
+if [ $fails -ne 0 ]; then echo "cli_faults: $fails failure(s)" >&2; exit 1; fi
+echo "cli_faults: ok"
