@@ -89,7 +89,7 @@ expect_bad many_classes "$good" '$.content.classes: expected 1 to 16 classes' \
 # files the topology names: a wrong name or a folder is blamed on the key
 # (it once named only the file, not the scenario or the key)
 expect_bad pops_missing "$world" '$.topology.pops_file: '"$dir"'/nope.csv: cannot open' --set topology.pops_file=nope.csv
-expect_bad metros_folder "$world" '$.topology.metros_file: '"$dir"': cannot read: Is a directory' --set "topology.metros_file=$dir"
+expect_bad metros_folder "$world" '$.topology.metros_file: '"$dir"': is a directory, not a regular file' --set "topology.metros_file=$dir"
 "$CDNSIM" topogen --ases 50 --out "$dir/g50.txt" || fail "topogen --ases 50"
 expect_bad geo_missing "$world" '$.topology.as_geo_file: ' --set topology.as_rel_file=g50.txt --set topology.as_geo_file=nope.json
 # a malformed geo file: its line and column, like any JSON input (was "not a JSON object")
