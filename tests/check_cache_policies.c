@@ -186,6 +186,49 @@ START_TEST(belady_sequences)
 }
 END_TEST
 
+START_TEST(belady_bytes_decides_before_evicting)
+{
+    /* 10 bytes. x (2 B, next 30) and y (8 B, next 5) fill it. z (6 B, next
+     * 10) needs 6 bytes: the farthest, x, frees only 2, and the next victim
+     * would be y, needed at 5, before z: refused, and x stays (it used to
+     * be evicted first and then z refused, losing x for nothing). */
+    cache_t *c = make("belady", 0, 10, 1);
+    cache_req_t x = { .key = 1, .size = 2, .next_access = 30 }, y = { .key = 2, .size = 8, .next_access = 5 };
+    cache_req_t z = { .key = 3, .size = 6, .next_access = 10 }, d = { .key = 4, .size = 4, .next_access = 3 };
+    ck_assert_ptr_nonnull(cache_put(c, &x, SIMTIME_MAX, 0));
+    ck_assert_ptr_nonnull(cache_put(c, &y, SIMTIME_MAX, 0));
+    ck_assert_ptr_null(cache_put(c, &z, SIMTIME_MAX, 0));
+    ck_assert_ptr_nonnull(cache_find(c, 1));
+    ck_assert_ptr_nonnull(cache_find(c, 2));
+    ck_assert_uint_eq(cache_evictions(c), 0);
+    ck_assert_uint_eq(cache_bytes(c), 10);
+    /* d (4 B, next 3) is needed before both: x then y go (x alone frees 2) */
+    ck_assert_ptr_nonnull(cache_put(c, &d, SIMTIME_MAX, 0));
+    ck_assert_ptr_null(cache_find(c, 1));
+    ck_assert_ptr_null(cache_find(c, 2));
+    ck_assert_uint_eq(cache_evictions(c), 2);
+    ck_assert_uint_eq(cache_bytes(c), 4);
+    ck_assert(cache_check(c));
+    cache_destroy(c);
+
+    /* The victims are taken farthest first across the whole heap, not in
+     * heap-array order: a (1 B, next 50), b (4 B, next 40), e (1 B, next 60),
+     * f (4 B, next 2) fill 10 bytes. g (5 B, next 20) needs 5: e (60), a
+     * (50), then b (40) frees the rest: all farther than 20, admitted; f
+     * stays. */
+    c = make("belady", 0, 10, 1);
+    cache_req_t r[5] = { { .key = 'a', .size = 1, .next_access = 50 }, { .key = 'b', .size = 4, .next_access = 40 },
+                         { .key = 'e', .size = 1, .next_access = 60 }, { .key = 'f', .size = 4, .next_access = 2 },
+                         { .key = 'g', .size = 5, .next_access = 20 } };
+    for (int i = 0; i < 5; i++) ck_assert_ptr_nonnull(cache_put(c, &r[i], SIMTIME_MAX, 0));
+    ck_assert_uint_eq(cache_evictions(c), 3);
+    ck_assert_ptr_nonnull(cache_find(c, 'f'));
+    ck_assert_ptr_nonnull(cache_find(c, 'g'));
+    ck_assert_uint_eq(cache_objects(c), 2);
+    cache_destroy(c);
+}
+END_TEST
+
 START_TEST(random_sequences)
 {
     /* no eviction: no randomness */
@@ -924,6 +967,7 @@ static Suite *suite(void)
     tcase_add_test(t, arc_sequences);
     tcase_add_test(t, twoq_sequences);
     tcase_add_test(t, belady_sequences);
+    tcase_add_test(t, belady_bytes_decides_before_evicting);
     tcase_add_test(t, random_sequences);
     tcase_add_test(t, tinylfu_scan_resistance);
     suite_add_tcase(s, t);
