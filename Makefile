@@ -9,7 +9,7 @@ BUILD    ?= build/mpi
 CC       := mpicc
 endif
 BUILD    ?= build
-PKGS     := gsl libcjson igraph libzstd
+PKGS     := gsl libcjson igraph libzstd sqlite3
 CC       ?= cc
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \

@@ -122,5 +122,6 @@ void results_format_number(char *buf, size_t len, double v)
 {
     if (!isfinite(v)) { snprintf(buf, len, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"); return; }
     snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v) snprintf(buf, len, "%.16g", v);
     if (strtod(buf, NULL) != v) snprintf(buf, len, "%.17g", v);
 }

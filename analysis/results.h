@@ -48,7 +48,7 @@ bool results_is_catchments(const cJSON *j);
  * NULL with "file: message" in err when unreadable or malformed. */
 cJSON *results_load(const char *path, char **shown, char *err, size_t errlen);
 
-/* A number printed as the shortest of %.15g / %.17g that reads back exactly,
+/* A number printed as the shortest of %.15g / %.16g / %.17g that reads back exactly,
  * so text outputs are deterministic and lossless. */
 void results_format_number(char *buf, size_t len, double v);
 

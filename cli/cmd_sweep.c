@@ -7,12 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/export.h"
 #include "analysis/sweep.h"
 #include "analysis/sweep_mpi.h"
 #include "cli/commands.h"
+#include "sim/output.h"
 
 static const char sweep_help[] =
-    "usage: cdnsim sweep SWEEP.json [--jobs N] [--out DIR] [--quiet] [--list]\n\n"
+    "usage: cdnsim sweep SWEEP.json [--jobs N] [--out DIR] [--sqlite FILE] [--quiet] [--list]\n\n"
     "Runs every combination of the sweep's parameter values (a point), each\n"
     "replicated with derived seeds, in N parallel worker processes, then writes\n"
     "DIR/summary.json and DIR/summary.csv: per point, the mean and 95% confidence\n"
@@ -21,6 +23,8 @@ static const char sweep_help[] =
     "reruns only the runs that are missing (an interrupted sweep resumes).\n\n"
     "  --jobs N   worker processes (default: the number of online CPUs)\n"
     "  --out DIR  output folder (default: out/ + the sweep file's name without .json)\n"
+    "  --sqlite FILE  also export every run into a SQLite database (as\n"
+    "             `cdnsim export DIR --sqlite FILE` would)\n"
     "  --quiet    no progress line on standard error\n"
     "  --list     check the sweep and print its points and seeds; run nothing\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage (every\n"
@@ -50,7 +54,8 @@ static char *default_out(const char *file)
 
 int cmd_sweep(int argc, char **argv)
 {
-    const char *file = NULL, *out = NULL;
+    const char *file = NULL, *out = NULL, *sqlite = NULL;
+    static const char *const options[] = { "--jobs", "--out", "--sqlite", "--quiet", "--list", "--help", NULL };
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int quiet = 0, list = 0;
     for (int i = 1; i < argc; i++) {
@@ -58,10 +63,11 @@ int cmd_sweep(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(sweep_help, stdout); return 0; }
         if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
         if (!strcmp(a, "--list")) { list = 1; continue; }
-        if (!strcmp(a, "--jobs") || !strcmp(a, "--out")) {
+        if (!strcmp(a, "--jobs") || !strcmp(a, "--out") || !strcmp(a, "--sqlite")) {
             if (i + 1 >= argc) { fprintf(stderr, "cdnsim sweep: %s needs a value\n", a); return 2; }
             const char *v = argv[++i];
             if (!strcmp(a, "--out")) { out = v; continue; }
+            if (!strcmp(a, "--sqlite")) { sqlite = v; continue; }
             char *end;
             jobs = strtol(v, &end, 10);
             if (*end || end == v || jobs < 1 || jobs > 4096) {
@@ -70,7 +76,7 @@ int cmd_sweep(int argc, char **argv)
             }
             continue;
         }
-        if (a[0] == '-' && a[1]) { fprintf(stderr, "cdnsim sweep: unknown option %s\n%s", a, sweep_help); return 2; }
+        if (a[0] == '-' && a[1]) return cli_bad_option("sweep", a, options);
         if (file) { fprintf(stderr, "cdnsim sweep: one sweep file only (got %s and %s)\n", file, a); return 2; }
         file = a;
     }
@@ -79,6 +85,7 @@ int cmd_sweep(int argc, char **argv)
 
     char err[2048];
     sweep_t *sw = NULL;
+    if (sqlite && !output_writable(sqlite, err, sizeof err)) { cli_error("sweep", err); return 2; }
     /* under mpirun every rank checks the sweep, rank 0 alone speaks */
     bool mpi = sweep_mpi_launched(), speak = !mpi || sweep_mpi_rank() == 0;
     int st = sweep_load(file, &sw, err, sizeof err);
@@ -117,6 +124,17 @@ int cmd_sweep(int argc, char **argv)
     if (!mpi && sweep_summarize(sw, dir, err, sizeof err) != 0) {
         cli_error("sweep", err);
         goto done;
+    }
+    if (sqlite && speak) {
+        export_set_t *x = NULL;
+        st = export_load(dir, &x, err, sizeof err);
+        if (st == 0) st = export_sqlite(x, sqlite, err, sizeof err);
+        export_free(x);
+        if (st != 0) {
+            cli_error("sweep", err);
+            rc = st == -2 ? 2 : 1;
+            goto done;
+        }
     }
     if (speak && !quiet)
         fprintf(stderr, "cdnsim sweep: %zu points x %u replications: %zu runs computed, %zu reused; "

@@ -111,6 +111,58 @@ BASELINE_DIR="$dir/leftover" sh "$dir/ci.sh" > /dev/null 2> "$dir/err"
 [ $? -eq 2 ] || fail "CI recipe with a leftover worktree: not exit 2"
 grep -q 'already exists' "$dir/err" || fail "CI recipe does not say why: $(cat "$dir/err")"
 
+# ---- export ----
+"$CDNSIM" export "$dir/sweep" --sqlite "$dir/r.db" --csv "$dir/csv" --quiet || fail "export exit $?"
+q() { sqlite3 "$dir/r.db" "$1"; }
+[ "$(q 'SELECT count(*) FROM runs')" = 8 ] || fail "runs: not 8 rows"
+# integers from the database equal the JSON's, run by run
+for f in "$dir"/sweep/runs/*.json; do
+    run=$(basename "$f" .json)
+    [ "$(q "SELECT CAST(value AS INTEGER) FROM metrics WHERE run = '$run' AND metric = 'origin.requests'")" = \
+      "$(j "$f" .origin.requests)" ] || fail "$run: origin.requests differs from the JSON"
+    [ "$(q "SELECT seed FROM runs WHERE run = '$run'")" = "$(j "$f" .seed)" ] || fail "$run: seed"
+    [ "$(q "SELECT cache_policy FROM runs WHERE run = '$run'")" = "$(j "$f" .config.cache.policy)" ] ||
+        fail "$run: cache_policy column"
+    [ "$(q "SELECT count(*) FROM timeseries WHERE run = '$run' AND pop = 'all' AND metric = 'requests'")" = \
+      "$(j "$f" '.timeseries.t_s | length')" ] || fail "$run: timeseries points"
+done
+# a hit ratio equals the JSON's to the last bit: sqlite compares the double
+hr=$(jq -r .hit_ratio "$dir/sweep/runs/p0002-r1.json")
+[ "$(q "SELECT value = $hr FROM metrics WHERE run = 'p0002-r1' AND metric = 'hit_ratio'")" = 1 ] ||
+    fail "hit_ratio differs from the JSON"
+# the documented query: hit ratio against TTL per policy, one row per point
+[ "$(q "SELECT cache_policy, content_ttl_s, avg(m.value) FROM runs JOIN metrics m USING (run)
+        WHERE m.metric = 'hit_ratio' GROUP BY cache_policy, content_ttl_s" | wc -l)" = 4 ] ||
+    fail "the TTL x policy query"
+[ "$(head -n 1 "$dir/csv/metrics.csv")" = run,metric,value ] || fail "metrics.csv header"
+[ "$(($(wc -l < "$dir/csv/metrics.csv") - 1))" = "$(q 'SELECT count(*) FROM metrics')" ] ||
+    fail "metrics.csv and the database differ in rows"
+# sweep --sqlite writes the same tables
+"$CDNSIM" sweep "$dir/sw.json" --quiet --out "$dir/sweep" --sqlite "$dir/s.db" || fail "sweep --sqlite exit $?"
+[ "$(sqlite3 "$dir/s.db" 'SELECT count(*) FROM metrics')" = "$(q 'SELECT count(*) FROM metrics')" ] ||
+    fail "sweep --sqlite: other rows than export"
+# bad input: exit 2 naming the file, no database left behind
+bad_export() { # want-in-stderr, args...
+    want=$1; shift
+    "$CDNSIM" export "$@" > /dev/null 2> "$dir/err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "export $*: exit $rc, want 2"
+    grep -qF -- "$want" "$dir/err" || fail "export $*: stderr lacks '$want': $(cat "$dir/err")"
+}
+bad_export "no/such/x.db" "$dir/a.json" --sqlite "$dir/no/such/x.db"
+bad_export "catch.json: \$: a catchments report" "$dir/catch.json" --sqlite "$dir/x.db"
+bad_export "s.json: \$: not a cdnsim result" "$dir/s.json" --sqlite "$dir/x.db"
+mkdir "$dir/mixed"; cp "$dir/a.json" "$dir/mixed/new.json"
+jq 'del(.result_version)' "$dir/a.json" > "$dir/mixed/old.json"
+bad_export "old.json: \$.result_version: version 1" "$dir/mixed" --sqlite "$dir/x.db"
+bad_export "nowhere.json" "$dir/nowhere.json" --sqlite "$dir/x.db"
+[ ! -e "$dir/x.db" ] || fail "a database was left behind by bad input"
+ls "$dir" | grep -q 'x.db.tmp' && fail "a temporary database was left behind"
+if [ "$(id -u)" -ne 0 ]; then
+    mkdir "$dir/ro"; chmod 555 "$dir/ro"
+    bad_export "ro/x.db" "$dir/a.json" --sqlite "$dir/ro/x.db"
+fi
+
 # ---- small mends ----
 for c in run validate routes topogen tracegen catchments sweep compare plot report; do
     "$CDNSIM" $c --help 2>&1 | grep -q '%%' && fail "$c --help prints %%"

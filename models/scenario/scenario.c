@@ -596,11 +596,14 @@ static void conf_server(cJSON *o, const server_spec_t *sv)
 static void fill_config(cJSON *j, const scenario_t *s)
 {
     /* name and seed as run (a --seed, a name from the file name), in place */
-    cJSON *name = cJSON_CreateString(s->name), *seed = cJSON_CreateNumber((double)s->seed);
+    /* the seed as raw digits: cJSON prints big integers rounded to 15 digits */
+    char digits[24];
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)s->seed);
+    cJSON *name = cJSON_CreateString(s->name), *seed = cJSON_CreateRaw(digits);
     if (cJSON_GetObjectItemCaseSensitive(j, "name")) cJSON_ReplaceItemInObjectCaseSensitive(j, "name", name);
     else cJSON_AddItemToObject(j, "name", name);
     if (cJSON_GetObjectItemCaseSensitive(j, "seed")) cJSON_ReplaceItemInObjectCaseSensitive(j, "seed", seed);
-    else cJSON_AddItemToObject(j, "seed", seed); /* <= 2^53: exact */
+    else cJSON_AddItemToObject(j, "seed", seed);
     if (s->duration != SIMTIME_MAX) conf_num(j, "duration_s", simtime_to_s(s->duration));
     conf_num(j, "warmup_s", simtime_to_s(s->warmup));
     cJSON *w = conf_obj(j, "workload");
