@@ -209,6 +209,8 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         cdn_destroy(c);
         return -2;
     }
+    /* candidates thinned away need no object */
+    if (sc->diurnal > 0) workload_defer_objects(c->workload);
     char cerr[512];
     if (content_init(&c->content, sc->classes, sc->nclasses, sc->ttl, sc->seed, cerr, sizeof cerr) != 0) {
         snprintf(err, errlen, "%s: %s", sc->file, cerr);
@@ -363,6 +365,9 @@ static void send_one(cdn_t *c, const request_spec_t *r)
         if (minute != c->diurnal_minute) diurnal_update(c, minute);
         if (gsl_rng_uniform(c->r_diurnal) >= c->diurnal_keep[g]) return;
     }
+    request_spec_t kept = *r;
+    workload_object(c->workload, &kept); /* drawn only for the candidates kept */
+    r = &kept;
     c->sent++;
     c->last_sent = r->time;
     simtime_t at = r->time + handshake_rtts(c) * 2 * gr->oneway + gr->oneway;

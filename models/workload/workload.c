@@ -36,6 +36,7 @@ struct workload {
     gsl_ran_discrete_t *alias; /* Walker's alias table for catalogs up to ALIAS_MAX */
     uint32_t *size_memo;   /* lognormal sizes by key - 1, 0 = not yet computed; NULL past SIZE_MEMO_MAX */
     simtime_t next_time;   /* zipf: the next arrival */
+    bool deferred;         /* zipf: workload_next leaves key and size to workload_object */
     trace_t *trace;
 };
 
@@ -120,6 +121,15 @@ static uint32_t object_size(workload_t *w, uint64_t key)
     return *m;
 }
 
+void workload_defer_objects(workload_t *w) { w->deferred = !w->trace; }
+
+void workload_object(workload_t *w, request_spec_t *r)
+{
+    if (w->trace || r->key) return;
+    r->key = w->alias ? gsl_ran_discrete(w->objects, w->alias) + 1 : zipf_draw(&w->zipf, w->objects);
+    r->size = object_size(w, r->key);
+}
+
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
 {
     if (w->trace) {
@@ -133,9 +143,10 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
         return 1;
     }
     r->time = w->next_time;
-    r->key = w->alias ? gsl_ran_discrete(w->objects, w->alias) + 1 : zipf_draw(&w->zipf, w->objects);
-    r->size = object_size(w, r->key);
+    r->key = 0;
+    r->size = 0;
     r->next_access = -1;
+    if (!w->deferred) workload_object(w, r);
     /* each gap rounds to the nearest ns: unbiased, and far below any RTT */
     w->next_time += simtime_from_s(gsl_ran_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
     return 1;

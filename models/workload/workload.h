@@ -46,4 +46,14 @@ void workload_destroy(workload_t *w);
 /* 1: next request in *r; 0: no more; -1: error (message in err). */
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
 
+/* From now on a zipf workload_next gives only the time (key 0, size 0), and
+ * the caller draws the object with workload_object for the requests it
+ * keeps: a caller that thins candidates (the diurnal cycle) then spends no
+ * Zipf draw on those it throws away. The kept requests' keys are the same
+ * stream, drawn in the same order, so the law is unchanged. A trace is
+ * unaffected: its keys come with its times. */
+void workload_defer_objects(workload_t *w);
+/* Fills key and size of a deferred request r (no-op when already drawn). */
+void workload_object(workload_t *w, request_spec_t *r);
+
 #endif
