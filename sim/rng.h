@@ -16,7 +16,10 @@
 #ifndef CDNSIM_RNG_H
 #define CDNSIM_RNG_H
 
+#include <math.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 /* The 64-bit seed of stream `name` under scenario seed `seed`. */
@@ -29,6 +32,50 @@ gsl_rng *rng_stream_create(uint64_t seed, const char *name);
 /* The taus2 state (s1, s2, s3) a stream with 64-bit seed v starts from,
  * before warm-up: one-to-one in v. Exposed for check_kernel. */
 void rng_taus_state(uint64_t v, unsigned long out[3]);
+
+/* The draws of the request path, inline. GSL's gsl_rng_uniform goes through
+ * an exported function and a function pointer into a generator that cannot
+ * be inlined, about 40 instructions for 20 of work, several times a request.
+ * For a taus2 stream (every stream rng_stream_create makes) these step the
+ * generator in place, the same Tausworthe recurrence (L'Ecuyer 1996) on
+ * the same state, so every draw is bit-for-bit GSL's; check_kernel compares
+ * them over millions of draws, which would catch a GSL whose state differed.
+ * Any other generator goes through GSL. */
+typedef struct rng_taus_state { unsigned long s1, s2, s3; } rng_taus_state_t;
+
+static inline unsigned long rng_taus_step(unsigned long s, unsigned a, unsigned b, unsigned long c,
+                                          unsigned d)
+{
+    return (((s & c) << d) & 0xffffffffUL) ^ ((((s << a) & 0xffffffffUL) ^ s) >> b);
+}
+
+/* Uniform on [0, 1), as gsl_rng_uniform. */
+static inline double rng_uniform(const gsl_rng *r)
+{
+    if (r->type != gsl_rng_taus2) return gsl_rng_uniform(r);
+    rng_taus_state_t *t = r->state;
+    t->s1 = rng_taus_step(t->s1, 13, 19, 4294967294UL, 12);
+    t->s2 = rng_taus_step(t->s2, 2, 25, 4294967288UL, 4);
+    t->s3 = rng_taus_step(t->s3, 3, 11, 4294967280UL, 17);
+    return (double)(t->s1 ^ t->s2 ^ t->s3) / 4294967296.0;
+}
+
+/* Exponential with mean mu, as gsl_ran_exponential. */
+static inline double rng_exponential(const gsl_rng *r, double mu)
+{
+    return -mu * log1p(-rng_uniform(r));
+}
+
+/* An index drawn from Walker's alias table g, as gsl_ran_discrete (whose
+ * table keeps Knuth's convention: F[c] holds (c + the cut) / K, compared
+ * with the unscaled uniform). */
+static inline size_t rng_discrete(const gsl_rng *r, const gsl_ran_discrete_t *g)
+{
+    double u = rng_uniform(r);
+    size_t c = (size_t)(u * (double)g->K);
+    double f = g->F[c];
+    return f == 1.0 || u < f ? c : g->A[c];
+}
 
 /* The seed of replication r of a scenario with base seed `seed` (sweeps). */
 uint64_t rng_replication_seed(uint64_t seed, unsigned r);

@@ -290,11 +290,11 @@ static bool read_next(cdn_t *c)
 static int handshake_rtts(cdn_t *c)
 {
     const conn_spec_t *cs = &c->sc->conn;
-    if (cs->keepalive_share >= 1 || gsl_rng_uniform(c->r_conn) < cs->keepalive_share) return 0;
-    bool resumed = cs->resumption_share > 0 && gsl_rng_uniform(c->r_conn) < cs->resumption_share;
+    if (cs->keepalive_share >= 1 || rng_uniform(c->r_conn) < cs->keepalive_share) return 0;
+    bool resumed = cs->resumption_share > 0 && rng_uniform(c->r_conn) < cs->resumption_share;
     int tls;
     if (cs->tls == 12) tls = resumed ? 1 : 2;               /* abbreviated vs full handshake */
-    else tls = resumed && cs->zero_rtt_share > 0 && gsl_rng_uniform(c->r_conn) < cs->zero_rtt_share
+    else tls = resumed && cs->zero_rtt_share > 0 && rng_uniform(c->r_conn) < cs->zero_rtt_share
                    ? 0 : 1;                                 /* 0-RTT early data, else 1-RTT */
     return 1 + tls;                                         /* TCP's own round trip first */
 }
@@ -304,7 +304,7 @@ static int handshake_rtts(cdn_t *c)
 static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g)
 {
     int k = content_class_of(&c->content, r->key);
-    bool dynamic = c->sc->dynamic_share > 0 && gsl_rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
+    bool dynamic = c->sc->dynamic_share > 0 && rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
     if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;
     return (request_t){ .sent = r->time, .key = content_request_key(&c->content, k, r->key, c->r_variants),
                         .object = r->key, .size = r->size, .next_access = r->next_access,
@@ -357,13 +357,13 @@ static void diurnal_update(cdn_t *c, int64_t minute)
  * origin) after its handshakes and one one-way latency. */
 static void send_one(cdn_t *c, const request_spec_t *r)
 {
-    uint32_t g = (uint32_t)gsl_ran_discrete(c->r_groups, c->group_pick);
+    uint32_t g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
     const group_t *gr = &c->groups[g];
     if (c->sc->diurnal > 0) {
         /* thinning: keep the request with probability rate(t) / peak rate */
         int64_t minute = r->time / (60 * SIM_NS_PER_S);
         if (minute != c->diurnal_minute) diurnal_update(c, minute);
-        if (gsl_rng_uniform(c->r_diurnal) >= c->diurnal_keep[g]) return;
+        if (rng_uniform(c->r_diurnal) >= c->diurnal_keep[g]) return;
     }
     request_spec_t kept = *r;
     workload_object(c->workload, &kept); /* drawn only for the candidates kept */

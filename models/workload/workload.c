@@ -85,7 +85,7 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
             return NULL;
         }
     }
-    w->next_time = simtime_from_s(gsl_ran_exponential(w->arrivals, 1.0 / spec->rate_rps));
+    w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / spec->rate_rps));
     return w;
 }
 
@@ -126,7 +126,7 @@ void workload_defer_objects(workload_t *w) { w->deferred = !w->trace; }
 void workload_object(workload_t *w, request_spec_t *r)
 {
     if (w->trace || r->key) return;
-    r->key = w->alias ? gsl_ran_discrete(w->objects, w->alias) + 1 : zipf_draw(&w->zipf, w->objects);
+    r->key = w->alias ? rng_discrete(w->objects, w->alias) + 1 : zipf_draw(&w->zipf, w->objects);
     r->size = object_size(w, r->key);
 }
 
@@ -148,6 +148,6 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
     r->next_access = -1;
     if (!w->deferred) workload_object(w, r);
     /* each gap rounds to the nearest ns: unbiased, and far below any RTT */
-    w->next_time += simtime_from_s(gsl_ran_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
+    w->next_time += simtime_from_s(rng_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
     return 1;
 }

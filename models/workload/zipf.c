@@ -9,6 +9,8 @@
 
 #include <math.h>
 
+#include "sim/rng.h"
+
 /* log1p(x)/x and expm1(x)/x, continuous at 0. */
 static double log1p_over(double x) { return fabs(x) > 1e-8 ? log1p(x) / x : 1 - x / 2 + x * x / 3; }
 static double expm1_over(double x) { return fabs(x) > 1e-8 ? expm1(x) / x : 1 + x / 2 + x * x / 6; }
@@ -42,7 +44,7 @@ uint64_t zipf_draw(const zipf_t *z, gsl_rng *r)
 {
     if (z->n <= 1) return 1;
     for (;;) {
-        double u = z->h_n + gsl_rng_uniform(r) * (z->h_x1 - z->h_n);
+        double u = z->h_n + rng_uniform(r) * (z->h_x1 - z->h_n);
         double x = big_h_inv(z->alpha, u);
         double kd = floor(x + 0.5);
         if (kd < 1) kd = 1;
