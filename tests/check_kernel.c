@@ -97,6 +97,8 @@ START_TEST(taus_state_layout_is_gsls)
         ck_assert_uint_eq(gsl_rng_get(r), s1 ^ s2 ^ s3);
     }
     gsl_rng_free(r);
+}
+END_TEST
 
 /* The inline draws are GSL's, bit for bit: two copies of one stream, one
  * drawn through GSL and one inline, stay equal over 3 x 10^6 draws, and an
@@ -232,7 +234,6 @@ int main(void)
     tcase_add_test(tc, colliding_seeds_of_the_old_fold_differ);
     tcase_add_test(tc, taus_state_is_one_to_one);
     tcase_add_test(tc, taus_state_layout_is_gsls);
-
     tcase_add_test(tc, inline_draws_equal_gsl);
     tcase_add_test(tc, histogram_percentiles_within_one_percent);
     tcase_add_test(tc, histogram_equal_values_are_exact);
