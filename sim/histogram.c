@@ -42,8 +42,8 @@ void hist_record(histogram_t *h, int64_t v)
     h->sum += (double)v;
     uint64_t lo;
     unsigned b = bucket_of((uint64_t)v, SUB_BITS, &lo);
-    h->bucket[b]++;
-    h->offset_sum[b] += (double)(v - (int64_t)lo);
+    h->bucket[b].n++;
+    h->bucket[b].offset_sum += (double)(v - (int64_t)lo);
 }
 
 void hist_merge(histogram_t *into, const histogram_t *from)
@@ -54,8 +54,8 @@ void hist_merge(histogram_t *into, const histogram_t *from)
     into->count += from->count;
     into->sum += from->sum;
     for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-        into->bucket[i] += from->bucket[i];
-        into->offset_sum[i] += from->offset_sum[i];
+        into->bucket[i].n += from->bucket[i].n;
+        into->bucket[i].offset_sum += from->bucket[i].offset_sum;
     }
 }
 
@@ -67,10 +67,10 @@ double hist_quantile(const histogram_t *h, double q)
     uint64_t rank = (uint64_t)ceil(q * (double)h->count), seen = 0;
     if (rank == 0) rank = 1;
     for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-        seen += h->bucket[i];
+        seen += h->bucket[i].n;
         if (seen >= rank) {
             uint64_t width;
-            return (double)bucket_low(i, SUB_BITS, &width) + h->offset_sum[i] / (double)h->bucket[i];
+            return (double)bucket_low(i, SUB_BITS, &width) + h->bucket[i].offset_sum / (double)h->bucket[i].n;
         }
     }
     return (double)h->max;

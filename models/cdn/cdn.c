@@ -451,10 +451,10 @@ static void add_tier(cJSON *arr, const char *name, uint32_t npops, uint64_t requ
 /* `tiers`: the edge (client requests, bytes to clients), each shield level
  * (requests from the level below, bodies sent down), the origin (requests
  * that reached it, bytes it sent). */
-static void add_tiers(const cdn_t *c, cJSON *o)
+static void add_tiers(const cdn_t *c, const tally_t *total, cJSON *o)
 {
     cJSON *arr = cJSON_AddArrayToObject(o, "tiers");
-    add_tier(arr, "edge", c->npops, c->total.requests, c->total.hits, c->total.bytes);
+    add_tier(arr, "edge", c->npops, total->requests, total->hits, total->bytes);
     for (uint32_t k = 1; k <= c->ntiers; k++) {
         uint64_t req = 0, hits = 0, bytes = 0;
         uint32_t n = 0;
@@ -479,13 +479,20 @@ cJSON *cdn_results(const cdn_t *c)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "scenario", sc->name);
     json_add_count(o, "seed", sc->seed);
-    tally_to_json(&c->total, o);
+    /* with a world, every request is tallied in its continent only; the
+     * total is their sum (one histogram record a request fewer) */
+    tally_t *merged = c->world ? calloc(1, sizeof *merged) : NULL;
+    if (c->world && !merged) { cJSON_Delete(o); return NULL; }
+    if (merged)
+        for (int i = 0; i < NCONTINENTS; i++) tally_merge(merged, &c->continent[i]);
+    const tally_t *total = merged ? merged : &c->total;
+    tally_to_json(total, o);
     cJSON *org = cJSON_AddObjectToObject(o, "origin");
     json_add_count(org, "requests", c->origin_requests);
     json_add_count(org, "bytes", c->origin_bytes);
     json_add_count(org, "errors", c->origin_errors);
     cJSON_AddNumberToObject(org, "offload",
-                            c->total.requests ? 1 - (double)c->origin_requests / (double)c->total.requests : 0);
+                            total->requests ? 1 - (double)c->origin_requests / (double)total->requests : 0);
     add_pops(c, o);
     if (c->world) {
         static const char *const modes[] = { "anycast", "geo", "origin" };
@@ -501,10 +508,11 @@ cJSON *cdn_results(const cdn_t *c)
     }
     if (c->nbots) ops_attack_json(c, o);
     cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
-    cJSON_AddNumberToObject(tiers, "to_clients", (double)c->total.bytes);
+    cJSON_AddNumberToObject(tiers, "to_clients", (double)total->bytes);
     cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);
     cJSON_AddNumberToObject(tiers, "origin_to_cdn", (double)c->origin_bytes);
-    add_tiers(c, o);
+    add_tiers(c, total, o);
+    free(merged);
     if (sc->workload.type == WORKLOAD_TRACE) {
         cJSON *t = cJSON_AddObjectToObject(o, "trace");
         cJSON_AddStringToObject(t, "path", sc->workload.trace_path);

@@ -28,7 +28,7 @@ void cdn_destroy(cdn_t *c);
  * -2 bad input discovered while running (a malformed trace record). */
 int cdn_run(cdn_t *c, char *err, size_t errlen);
 
-/* The result document (contract fields first). */
+/* The result document (contract fields first); NULL when out of memory. */
 cJSON *cdn_results(const cdn_t *c);
 
 /* Progress: requests sent so far and the virtual time the run ends at

@@ -31,6 +31,16 @@ void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency)
     hist_record(&t->latency, latency);
 }
 
+void tally_merge(tally_t *into, const tally_t *from)
+{
+    into->requests += from->requests;
+    into->hits += from->hits;
+    into->bytes += from->bytes;
+    into->hit_bytes += from->hit_bytes;
+    for (int i = 0; i < ST_COUNT; i++) into->status[i] += from->status[i];
+    hist_merge(&into->latency, &from->latency);
+}
+
 static double hit_ratio(const tally_t *t)
 {
     return t->requests ? (double)t->hits / (double)t->requests : 0;

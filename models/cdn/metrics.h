@@ -46,6 +46,9 @@ void json_add_count(cJSON *o, const char *key, uint64_t v);
  * 117 KB latency histogram are touched only where samples land (300 PoPs'
  * tallies would otherwise take 35 MB at once). */
 void tally_add(tally_t *t, req_status_t st, uint32_t size, simtime_t latency);
+/* Adds from's counts and samples to into: the same tally as had every
+ * sample been added to into (sums of integers, exact below 2^53 ns). */
+void tally_merge(tally_t *into, const tally_t *from);
 /* Adds the contract's request/hit/status/latency fields to obj. */
 void tally_to_json(const tally_t *t, cJSON *obj);
 

@@ -74,8 +74,9 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
         hist_small_record(&pt->latency, at - sent);
     }
     if (sent < c->sc->warmup) return;
-    tally_add(&c->total, st, size, at - sent);
+    /* with a world, the total is the continents' sum, made at the end */
     if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
+    else tally_add(&c->total, st, size, at - sent);
     if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
 }
 

@@ -135,7 +135,7 @@ struct cdn {
     simtime_t last_sent;
     simtime_t end;         /* no request is sent at or after this time */
 
-    tally_t total;
+    tally_t total;         /* without a world only: with one, the continents' sum, made by cdn_results */
     tally_t continent[NCONTINENTS];
     uint64_t origin_requests, origin_bytes, origin_errors;
     uint64_t shield_bytes; /* bodies shields sent to edges */
