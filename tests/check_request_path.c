@@ -263,6 +263,50 @@ START_TEST(a_shield_copy_ages_by_the_edges_delay)
 }
 END_TEST
 
+START_TEST(belady_is_a_bound_at_every_pop)
+{
+    /* Two metros, each its own edge (MA -> AAA, MB -> BBB), no shield, 3
+     * objects of room at each, nothing expires, one request a second (no
+     * two in flight at once), 60 objects of skewed popularity. Each PoP's
+     * request stream is fixed whatever the policy (the group draws do not
+     * depend on it), and with each request's next access at the same PoP
+     * Belady is MIN on that stream: no policy beats it at any PoP. With the
+     * next access counted over the whole trace, Belady kept objects whose
+     * next request went to the other PoP, and LRU beat it at both. */
+    char *trace = malloc(200000);
+    strcpy(trace, "time,key,size\n");
+    size_t len = strlen(trace);
+    unsigned x = 12345;
+    for (int i = 0; i < 4000; i++) {
+        x = x * 1103515245u + 12345u;
+        unsigned u = (x >> 8) % 1000;
+        int key = u < 500 ? (int)(u % 6) : (int)(u % 60); /* six hot objects, the rest cold */
+        len += (size_t)snprintf(trace + len, 200000 - len, "%d,k%d,100\n", i, key);
+    }
+    test_put("t.csv", trace);
+    free(trace);
+    static const char *const policies[] = { "lru", "fifo", "lfu", "arc", "s3fifo", "sieve", "twoq", "belady" };
+    double hits[8][2];
+    for (int k = 0; k < 8; k++) {
+        char scen[1024];
+        snprintf(scen, sizeof scen, WORLD("\"cache\":{\"policy\":\"%s\",\"capacity_objects\":3}"), policies[k]);
+        cJSON *r = run(scen, 0);
+        const cJSON *pops = cJSON_GetObjectItem(r, "pops");
+        for (int p = 0; p < 2; p++) {
+            const cJSON *po = cJSON_GetArrayItem(pops, p);
+            hits[k][p] = test_num(po, "requests", NULL) * test_num(po, "hit_ratio", NULL);
+        }
+        ck_assert_double_gt(test_num(cJSON_GetArrayItem(pops, 0), "requests", NULL), 1000);
+        ck_assert_double_gt(test_num(cJSON_GetArrayItem(pops, 1), "requests", NULL), 1000);
+        cJSON_Delete(r);
+    }
+    for (int k = 0; k < 7; k++)
+        for (int p = 0; p < 2; p++)
+            ck_assert_msg(hits[7][p] >= hits[k][p] - 1e-6, "PoP %d: belady %g hits, %s %g",
+                          p, hits[7][p], policies[k], hits[k][p]);
+}
+END_TEST
+
 START_TEST(a_shield_queues_and_refuses_edges)
 {
     /* Every PoP serves 50 rps with 20 ms of queue. 1,000 rps of uncacheable
@@ -414,6 +458,7 @@ int main(void)
     tcase_add_test(tc, attack_lands_where_the_bots_routes_lead);
     tcase_add_test(tc, a_shield_copy_arrives_aged);
     tcase_add_test(tc, a_shield_copy_ages_by_the_edges_delay);
+    tcase_add_test(tc, belady_is_a_bound_at_every_pop);
     tcase_add_test(tc, a_shield_queues_and_refuses_edges);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);

@@ -184,6 +184,89 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     return state_route_groups(c, true, err, errlen);
 }
 
+static void diurnal_update(cdn_t *c, int64_t minute);
+
+/* Whether request r, from group g, survives diurnal thinning (one draw). */
+static bool diurnal_keeps(cdn_t *c, const request_spec_t *r, uint32_t g)
+{
+    if (c->sc->diurnal <= 0) return true;
+    /* thinning: keep the request with probability rate(t) / peak rate */
+    int64_t minute = r->time / (60 * SIM_NS_PER_S);
+    if (minute != c->diurnal_minute) diurnal_update(c, minute);
+    return rng_uniform(c->r_diurnal) < c->diurnal_keep[g];
+}
+
+/* Belady's future per PoP. With several client groups the next request for
+ * an object may come to another PoP; counted over the whole trace, that
+ * next access is no bound at any one PoP. So the trace is read once ahead
+ * (a second reader), every request's group drawn as send_one would draw it
+ * (the group and thinning streams serve nothing else, so the run is the same
+ * as without this pass), and a backward pass per PoP finds, for each request
+ * and each PoP on its path (edge, shields), the next request for its object
+ * there. Paths are those of the routing at the start: a withdrawal during
+ * the run moves requests off them (documented). */
+static int belady_prepass(cdn_t *c, const workload_spec_t *ws, char *err, size_t errlen)
+{
+    char werr[512];
+    workload_t *w = workload_create(ws, c->sc->seed, false, werr, sizeof werr);
+    if (!w) { snprintf(err, errlen, "%s: $.workload.path: %s", c->sc->file, werr); return -2; }
+    uint64_t *keys = NULL;
+    uint64_t n = 0, cap = 0;
+    u64map_t *last = NULL;
+    int rc = -1, got;
+    request_spec_t r;
+    while ((got = workload_next(w, &r, werr, sizeof werr)) == 1 && r.time < c->end) {
+        if (n + 1 >= UINT32_MAX) {
+            snprintf(err, errlen, "belady over several client groups takes at most 2^32 - 2 requests");
+            goto done;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            uint64_t *k = realloc(keys, cap * sizeof *k);
+            uint32_t *g = realloc(c->pre_group, cap * sizeof *g);
+            if (k) keys = k;
+            if (g) c->pre_group = g;
+            if (!k || !g) goto oom;
+        }
+        keys[n] = r.key;
+        uint32_t g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
+        c->pre_group[n++] = diurnal_keeps(c, &r, g) ? g : NO_ID;
+    }
+    if (got < 0) { snprintf(err, errlen, "%s: $.workload.path: %s", c->sc->file, werr); rc = -2; goto done; }
+    c->diurnal_minute = -1;
+    /* each group's path: its PoP, then upstream to the last shield */
+    c->depth = 1;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        uint32_t d = 0;
+        for (uint32_t p = c->groups[g].pop; p != NO_ID && d <= c->npops; p = c->pops[p].upstream) d++;
+        if (d > c->depth) c->depth = d;
+    }
+    if (!(c->next_at = calloc(n ? n * c->depth : 1, sizeof *c->next_at))) goto oom;
+    if (!(last = calloc(c->npops, sizeof *last))) goto oom;
+    for (uint32_t p = 0; p < c->npops; p++)
+        if (u64map_init(&last[p], 1024) != 0) goto oom;
+    for (uint64_t i = n; i-- > 0;) {
+        uint32_t g = c->pre_group[i];
+        if (g == NO_ID || c->groups[g].unroutable) continue;
+        unsigned t = 0;
+        for (uint32_t p = c->groups[g].pop; p != NO_ID && t < c->depth; p = c->pops[p].upstream, t++) {
+            uint32_t v;
+            if (u64map_get(&last[p], keys[i], &v)) c->next_at[i * c->depth + t] = v;
+            if (u64map_put(&last[p], keys[i], (uint32_t)(i + 1)) != 0) goto oom;
+        }
+    }
+    rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory reading the trace ahead for belady");
+done:
+    for (uint32_t p = 0; last && p < c->npops; p++) u64map_free(&last[p]);
+    free(last);
+    free(keys);
+    workload_destroy(w);
+    return rc;
+}
+
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -244,6 +327,11 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         cdn_destroy(c);
         return -1;
     }
+    if (!strcmp(sc->cache.policy, "belady") && c->ngroups > 1 &&
+        (rc = belady_prepass(c, &ws, err, errlen)) != 0) {
+        cdn_destroy(c);
+        return rc;
+    }
     c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
                      sc->routing != ROUTE_ORIGIN && sc->nops == 0;
     *out = c;
@@ -267,6 +355,8 @@ void cdn_destroy(cdn_t *c)
     free(c->fetches);
     series_free(&c->series);
     workload_destroy(c->workload);
+    free(c->pre_group);
+    free(c->next_at);
     world_free(c->world);
     if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
     if (c->r_groups) gsl_rng_free(c->r_groups);
@@ -283,6 +373,7 @@ static bool read_next(cdn_t *c)
     int rc = workload_next(c->workload, &c->next, c->err, sizeof c->err);
     if (rc < 0) { c->input_error = 1; sim_stop(c->sim); }
     c->have_next = rc == 1 && c->next.time < c->end;
+    if (rc == 1) c->next_seq = (uint32_t)c->nread++;
     return c->have_next;
 }
 
@@ -301,14 +392,15 @@ static int handshake_rtts(cdn_t *c)
 
 /* A client request for workload request r from group g: its content class,
  * its cache key (one of the object's variants) and whether it is cacheable. */
-static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g)
+static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g, uint32_t seq)
 {
     int k = content_class_of(&c->content, r->key);
     bool dynamic = c->sc->dynamic_share > 0 && rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
     if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;
     return (request_t){ .sent = r->time, .key = content_request_key(&c->content, k, r->key, c->r_variants),
-                        .object = r->key, .size = r->size, .next_access = r->next_access,
-                        .who = g, .kind = WAIT_CLIENT,
+                        .object = r->key, .size = r->size,
+                        .next_access = state_next_access(c, seq, 0, r->next_access),
+                        .who = g, .kind = WAIT_CLIENT, .seq = seq,
                         .cls = (uint8_t)k, .dynamic = dynamic };
 }
 
@@ -317,7 +409,7 @@ static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g)
 static void on_arrival_fixed(sim_t *s, void *ctx, uint64_t arg)
 {
     cdn_t *c = ctx;
-    request_t req = make_request(c, &c->next, 0);
+    request_t req = make_request(c, &c->next, 0, c->next_seq);
     c->sent++;
     c->last_sent = req.sent;
     edge_arrival_fields(c, &req);
@@ -355,16 +447,16 @@ static void diurnal_update(cdn_t *c, int64_t minute)
 
 /* Client request r from a random group: its arrival at the PoP (or the
  * origin) after its handshakes and one one-way latency. */
-static void send_one(cdn_t *c, const request_spec_t *r)
+static void send_one(cdn_t *c, const request_spec_t *r, uint32_t seq)
 {
-    uint32_t g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
-    const group_t *gr = &c->groups[g];
-    if (c->sc->diurnal > 0) {
-        /* thinning: keep the request with probability rate(t) / peak rate */
-        int64_t minute = r->time / (60 * SIM_NS_PER_S);
-        if (minute != c->diurnal_minute) diurnal_update(c, minute);
-        if (rng_uniform(c->r_diurnal) >= c->diurnal_keep[g]) return;
+    uint32_t g;
+    if (c->pre_group) { /* drawn ahead by belady_prepass */
+        if ((g = c->pre_group[seq]) == NO_ID) return;
+    } else {
+        g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
+        if (!diurnal_keeps(c, r, g)) return;
     }
+    const group_t *gr = &c->groups[g];
     request_spec_t kept = *r;
     workload_object(c->workload, &kept); /* drawn only for the candidates kept */
     r = &kept;
@@ -373,7 +465,7 @@ static void send_one(cdn_t *c, const request_spec_t *r)
     simtime_t at = r->time + handshake_rtts(c) * 2 * gr->oneway + gr->oneway;
     uint32_t rid = request_new(c);
     if (rid == NO_ID) return;
-    c->requests[rid] = make_request(c, r, g);
+    c->requests[rid] = make_request(c, r, g, seq);
     /* the lookup comes a few hundred events later: start the index load now */
     if (gr->pop != NO_ID && !gr->unroutable) cache_prefetch(c->pops[gr->pop].cache, c->requests[rid].key);
     sim_at(c->sim, at, on_client_arrival, c, rid);
@@ -388,7 +480,7 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
     int n = 0;
     do {
         request_spec_t r = c->next;
-        send_one(c, &r);
+        send_one(c, &r, c->next_seq);
     } while (read_next(c) && c->next.time < horizon && ++n < SEND_BATCH_MAX);
     if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
 }

@@ -178,7 +178,6 @@ static void fetch_done(cdn_t *c, uint32_t fid)
 {
     fetch_t *f = &c->fetches[fid];
     pop_t *p = &c->pops[f->pop];
-    simtime_t now = sim_now(c->sim);
     if (f->store) {
         /* the entry the fetch was started for, unless eviction took it */
         cache_entry_t *e = f->entry && f->entry->key == f->key ? f->entry : cache_find(p->cache, f->key);
@@ -250,7 +249,9 @@ static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
     uint32_t rid = request_new(c);
     if (rid == NO_ID) return;
     c->requests[rid] = (request_t){ .sent = f->sent, .key = f->key, .object = f->object,
-                                    .next_access = f->next_access,
+                                    .next_access = state_next_access(c, f->seq, f->tier + 1u,
+                                                                     f->next_access),
+                                    .seq = f->seq,
                                     .size = f->size, .who = (uint32_t)fid, .kind = WAIT_FETCH,
                                     .cls = f->cls, .dynamic = !f->store };
     uint32_t shield = c->pops[f->pop].upstream;
@@ -293,7 +294,8 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
     c->fetches[fid] = (fetch_t){ .key = r->key, .object = r->object, .size = r->size,
                                  .next_access = r->next_access,
                                  .pop = pi, .first = NO_ID, .last = NO_ID, .store = store,
-                                 .cls = r->cls, .conditional = cond,
+                                 .cls = r->cls, .conditional = cond, .seq = r->seq,
+                                 .tier = r->kind == WAIT_CLIENT ? 0 : c->fetches[r->who].tier + 1,
                                  .cond_version = stale ? tag_version(stale->tag) : 0,
                                  .sent = r->sent, .measured = r->sent >= c->sc->warmup,
                                  .expires = NOT_AGED };
@@ -356,6 +358,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
         }
         /* the copy stored on completion is next wanted after the latest waiter */
         c->fetches[fid].next_access = r->next_access;
+        c->fetches[fid].seq = r->seq;
         if (r->kind == WAIT_FETCH && e) p->tier_hits += c->fetches[r->who].measured;
         add_waiter(c, fid, rid);
         return;

@@ -46,6 +46,7 @@ typedef struct request {
     uint8_t status;        /* req_status_t the client will see */
     uint8_t cls;           /* content class */
     bool dynamic;          /* uncacheable: passes through to the origin */
+    uint32_t seq;          /* the workload request's index (per-PoP next access) */
 } request_t;
 
 /* One PoP's upstream fetch of one object; its waiters in arrival order. */
@@ -71,6 +72,8 @@ typedef struct fetch {
                               this fetch's own delay (RFC 9111 4.2.3); NOT_AGED else */
     simtime_t requested;   /* request_time (RFC 9111 4.2.3): when the request left
                               this PoP, handshakes done; freshness counts from it */
+    uint32_t seq;          /* the workload request that started it (per-PoP next access) */
+    uint8_t tier;          /* hops from the client's edge PoP: 0 at the edge */
 } fetch_t;
 
 typedef struct group {
@@ -129,6 +132,15 @@ struct cdn {
     fetch_t *fetches;      /* pool */
     uint32_t nfetches, fetches_cap, fetches_free;
 
+    /* belady with several client groups: each request's group drawn before
+     * the run (the same draws, in the same order, as at its send), so the
+     * next access of its object at each PoP of its path is known: next_at
+     * [seq * depth + tier], 1-based request number, 0 never again. */
+    uint32_t *pre_group;   /* per request: its group, NO_ID when thinned; NULL unused */
+    uint32_t *next_at;
+    uint32_t depth;        /* PoPs on the longest client path */
+    uint32_t next_seq;     /* index of `next` */
+    uint64_t nread;        /* requests read so far */
     request_spec_t next;   /* the next request, read ahead */
     bool have_next;
     uint64_t sent;
@@ -149,6 +161,16 @@ struct cdn {
  * after its own send time, so batching only saves events. */
 #define SEND_BATCH_SPAN SIM_NS_PER_MS
 #define SEND_BATCH_MAX 256
+
+/* The next access of request seq's object at the tier-th PoP of its path:
+ * per PoP when next_at is there, else `whole` (the trace's own). */
+static inline int64_t state_next_access(const cdn_t *c, uint32_t seq, unsigned tier, int64_t whole)
+{
+    if (!c->next_at) return whole;
+    if (tier >= c->depth) return -1;
+    uint32_t v = c->next_at[(size_t)seq * c->depth + tier];
+    return v ? (int64_t)v : -1;
+}
 
 /* "file: path: msg \"id\"", returning -2 (bad input). */
 int state_fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
