@@ -44,9 +44,16 @@ int catchment_map(const cJSON *doc, const char *out_dir, plot_format_t f, int *i
     /* index 0: PoPs; index 1: group dots and their lines to the PoP, with the
      * colour the PoP's position in the list */
     strbuf_t data = { 0 }, gp = { 0 };
+    /* the PoPs as an array, walked once: cJSON_GetArrayItem(pops, i) inside
+     * the loop over groups was groups x PoPs^2 */
     int n = cJSON_GetArraySize(pops);
+    const cJSON **pv = malloc(((size_t)n + 1) * sizeof *pv);
+    if (!pv) { snprintf(err, errlen, "out of memory"); return -1; }
+    n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, pops) pv[n++] = it;
     for (int i = 0; i < n; i++) {
-        const cJSON *p = cJSON_GetArrayItem(pops, i);
+        const cJSON *p = pv[i];
         strbuf_printf(&data, "%.4f %.4f %d\n", num(p, "lon"), num(p, "lat"), i);
     }
     strbuf_printf(&data, "\n\n");
@@ -56,7 +63,7 @@ int catchment_map(const cJSON *doc, const char *out_dir, plot_format_t f, int *i
         const cJSON *to = cJSON_GetObjectItemCaseSensitive(g, "anycast_pop");
         if (!cJSON_IsString(to)) continue;
         for (int i = 0; i < n; i++) {
-            const cJSON *p = cJSON_GetArrayItem(pops, i);
+            const cJSON *p = pv[i];
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
             if (!cJSON_IsString(id) || strcmp(id->valuestring, to->valuestring) != 0) continue;
             /* a two-point segment, group first */
@@ -65,6 +72,7 @@ int catchment_map(const cJSON *doc, const char *out_dir, plot_format_t f, int *i
             break;
         }
     }
+    free(pv);
     plot_terminal(&gp, f, "catchments", 1400, 760);
     strbuf_printf(&gp, "set title 'Anycast catchments: each client group joined to the PoP BGP picks'\n"
                        "set xrange [-180:180]\nset yrange [-60:80]\nset size ratio -1\n"

@@ -216,11 +216,14 @@ static int run_timeseries(figs_t *g, const cJSON *res, const char *title, char *
     double step = num_at(ts, "interval_s", 60), end = num_at(res, "duration_s", NAN);
     double warm = num_at(res, "warmup_s", 0);
     strbuf_printf(&d, "# t_s requests_per_s hit_ratio origin_rps (rates over each interval)\n");
-    int n = cJSON_GetArraySize(t);
     double last[4] = { 0 };
-    for (int i = 0; i < n; i++) {
-        const cJSON *a = cJSON_GetArrayItem(req, i), *b = cJSON_GetArrayItem(hr, i), *c = cJSON_GetArrayItem(orps, i);
-        double t0 = cJSON_GetArrayItem(t, i)->valuedouble, len = step;
+    /* four cursors in step (cJSON_GetArrayItem(x, i) would walk from the head
+     * each time); a shorter series reads as missing from its end on */
+    const cJSON *a = cJSON_IsArray(req) ? req->child : NULL, *b = cJSON_IsArray(hr) ? hr->child : NULL;
+    const cJSON *c = cJSON_IsArray(orps) ? orps->child : NULL;
+    for (const cJSON *ti = t->child; ti; ti = ti->next, a = a ? a->next : NULL, b = b ? b->next : NULL,
+                                         c = c ? c->next : NULL) {
+        double t0 = ti->valuedouble, len = step;
         if (isfinite(end) && end - t0 < len && end > t0) len = end - t0;
         last[0] = t0 + len;
         last[1] = cJSON_IsNumber(a) ? a->valuedouble / len : NAN;
@@ -343,6 +346,7 @@ typedef struct sweepfig {
     const cJSON *sum;
     const cJSON *params;     /* name -> list of values */
     const cJSON *points;
+    const cJSON **pt;        /* the points as an array: figures index them often */
     int npoints;
     const char *x;           /* the swept numeric parameter; NULL: none */
     series_t s[MAX_SERIES];
@@ -351,7 +355,7 @@ typedef struct sweepfig {
     char title[1024];
 } sweepfig_t;
 
-static const cJSON *point_at(const sweepfig_t *w, int i) { return cJSON_GetArrayItem(w->points, i); }
+static const cJSON *point_at(const sweepfig_t *w, int i) { return w->pt[i]; }
 
 static double point_x(const sweepfig_t *w, int i)
 {
@@ -727,6 +731,12 @@ static int plot_sweep(figs_t *g, const cJSON *sum, const char *file, char *err, 
         snprintf(err, errlen, "%s: $.parameters: expected the sweep's parameter lists", file);
         return -2;
     }
+    /* one walk of the list: cJSON_GetArrayItem(points, i) in the figures'
+     * loops walked it from its head each time, quadratic in the points */
+    w.pt = malloc(((size_t)w.npoints + 1) * sizeof *w.pt);
+    if (!w.pt) { snprintf(err, errlen, "%s: out of memory", file); return -1; }
+    int np = 0;
+    for (const cJSON *p = w.points ? w.points->child : NULL; p && np < w.npoints; p = p->next) w.pt[np++] = p;
     w.x = choose_x(w.params);
     if (w.x) {
         double lo = INFINITY, hi = -INFINITY;
@@ -755,6 +765,7 @@ static int plot_sweep(figs_t *g, const cJSON *sum, const char *file, char *err, 
     for (int m = 0; rc == 0 && metrics[m]; m++) rc = sweep_metric(g, &w, metrics[m], err, errlen);
     if (rc == 0) rc = sweep_latency_cdf(g, &w, err, errlen);
     free_series(&w);
+    free(w.pt);
     return rc;
 }
 

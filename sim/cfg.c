@@ -3,6 +3,7 @@
 #include "sim/textfile.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,31 @@ void cfg_init(cfg_t *c, const char *file)
 }
 
 bool cfg_failed(const cfg_t *c) { return c->failed; }
+bool cfg_oom(const cfg_t *c) { return c->failed && c->oom; }
+
+void cfg_nomem(cfg_t *c, const char *path)
+{
+    if (c->failed) return;
+    cfg_fail(c, path, "out of memory");
+    c->oom = true;
+}
+
+/* cJSON's allocations, counted as failed per thread: cJSON reports a
+ * failed allocation and malformed text alike (NULL), and only this tells
+ * them apart. The hooks are installed once, before any parse. */
+static _Thread_local bool alloc_failed;
+static void *counted_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p) alloc_failed = true;
+    return p;
+}
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+static void install_hooks(void)
+{
+    cJSON_Hooks h = { counted_malloc, free };
+    cJSON_InitHooks(&h);
+}
 
 void cfg_fail(cfg_t *c, const char *path, const char *fmt, ...)
 {
@@ -33,6 +59,9 @@ void cfg_fail(cfg_t *c, const char *path, const char *fmt, ...)
 /* A short rendering of a JSON value for "got ..." in messages. */
 static const char *shown(const cJSON *v, char *buf, size_t len)
 {
+    /* cJSON reads 1e400 as infinity and prints it as null */
+    if (cJSON_IsNumber(v) && !isfinite(v->valuedouble))
+        return "a number out of range (beyond a double's 1.8e308)";
     char *s = cJSON_PrintUnformatted(v);
     if (!s) return "?";
     if (strlen(s) >= len && len > 4) { memcpy(buf, s, len - 4); strcpy(buf + len - 4, "..."); }
@@ -41,19 +70,58 @@ static const char *shown(const cJSON *v, char *buf, size_t len)
     return buf;
 }
 
+static void line_col(const char *text, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n') { (*line)++; *col = 1; } else (*col)++;
+    }
+}
+
+/* The first escaped NUL (\u0000) of valid JSON text, or NULL. Backslashes
+ * appear only inside strings there, each starting an escape, so pairs are
+ * skipped and "\\u0000" (an escaped backslash, then text) is no NUL. */
+static const char *escaped_nul(const char *text, size_t len)
+{
+    for (const char *p = memchr(text, '\\', len), *end = text + len; p && p + 1 < end; ) {
+        if (p[1] == 'u' && end - p >= 6 && memcmp(p + 2, "0000", 4) == 0) return p;
+        p += 2;
+        p = p < end ? memchr(p, '\\', (size_t)(end - p)) : NULL;
+    }
+    return NULL;
+}
+
 cJSON *cfg_parse(cfg_t *c, const char *text, size_t len)
 {
-    cJSON *j = cJSON_ParseWithLength(text, len);
+    pthread_once(&hooks_once, install_hooks);
+    alloc_failed = false;
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    int line, col;
     if (!j) {
+        if (alloc_failed) { cfg_nomem(c, NULL); return NULL; }
         const char *at = cJSON_GetErrorPtr();
-        int line = 1, col = 1;
-        if (at && at >= text && at <= text + len)
-            for (const char *p = text; p < at; p++) {
-                if (*p == '\n') { line++; col = 1; } else col++;
-            }
+        line = col = 1;
+        if (at && at >= text && at <= text + len) line_col(text, at, &line, &col);
         cfg_fail(c, NULL, "line %d, column %d: malformed JSON", line, col);
+        return NULL;
     }
-    return j;
+    const char *rest = end && end >= text && end <= text + len ? end : text + len;
+    while (rest < text + len && (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')) rest++;
+    const char *nul = escaped_nul(text, len);
+    if (rest < text + len) {
+        line_col(text, rest, &line, &col);
+        cfg_fail(c, NULL, "line %d, column %d: text after the end of the JSON value", line, col);
+    } else if (nul) {
+        line_col(text, nul, &line, &col);
+        cfg_fail(c, NULL, "line %d, column %d: an escaped NUL (\\u0000) in a string: "
+                 "no key or value may hold one", line, col);
+    } else {
+        return j;
+    }
+    cJSON_Delete(j);
+    return NULL;
 }
 
 cJSON *cfg_load_file(cfg_t *c, const char *filename)
@@ -101,6 +169,40 @@ static bool expected(cfg_obj_t *o, const char *key, const cJSON *v, const char *
     return false;
 }
 
+static const char NOMEM[] = "";
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* A key that appears twice in object json (the first in file order among
+ * the few; any of them when there are many), NULL, or NOMEM. Pairwise for
+ * small objects; sorted for large ones, so a map of 200,000 keys costs
+ * n log n, not n^2 comparisons. */
+static const char *duplicate_key(const cJSON *json)
+{
+    size_t n = 0;
+    for (const cJSON *a = json->child; a; a = a->next) n++;
+    if (n <= 32) {
+        for (const cJSON *a = json->child; a; a = a->next)
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (a->string && b->string && strcmp(a->string, b->string) == 0) return a->string;
+        return NULL;
+    }
+    const cJSON **v = malloc(n * sizeof *v);
+    if (!v) return NOMEM;
+    size_t k = 0;
+    for (const cJSON *a = json->child; a; a = a->next)
+        if (a->string) v[k++] = a;
+    qsort(v, k, sizeof *v, by_key);
+    const char *dup = NULL;
+    for (size_t i = 1; i < k && !dup; i++)
+        if (strcmp(v[i - 1]->string, v[i]->string) == 0) dup = v[i]->string;
+    free(v);
+    return dup;
+}
+
 bool cfg_view(cfg_t *c, const cJSON *json, const char *path, cfg_obj_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -113,15 +215,14 @@ bool cfg_view(cfg_t *c, const cJSON *json, const char *path, cfg_obj_t *out)
         return false;
     }
     out->json = json;
-    /* Duplicate keys would make one of the two values silently win. */
-    for (const cJSON *a = json ? json->child : NULL; a; a = a->next)
-        for (const cJSON *b = a->next; b; b = b->next)
-            if (a->string && b->string && strcmp(a->string, b->string) == 0) {
-                char p[CFG_PATH_MAX];
-                join(p, path, a->string);
-                cfg_fail(c, p, "key appears twice");
-                return false;
-            }
+    const char *dup = json ? duplicate_key(json) : NULL;
+    if (dup == NOMEM) { cfg_nomem(c, path); return false; }
+    if (dup) { /* one of the two values would silently win */
+        char p[CFG_PATH_MAX];
+        join(p, path, dup);
+        cfg_fail(c, p, "key appears twice");
+        return false;
+    }
     return true;
 }
 
@@ -148,7 +249,14 @@ bool cfg_elem(cfg_obj_t *o, const char *key, const cJSON *arr, int i, cfg_obj_t 
 {
     char p[CFG_PATH_MAX];
     snprintf(p, sizeof p, "%s.%s[%d]", o->path, key, i);
-    const cJSON *v = cJSON_GetArrayItem(arr, i);
+    cfg_t *c = o->c;
+    const cJSON *v;
+    if (arr == c->elem_arr && c->elem_at && i == c->elem_i + 1) v = c->elem_at->next;
+    else if (arr == c->elem_arr && c->elem_at && i == c->elem_i) v = c->elem_at;
+    else v = cJSON_GetArrayItem(arr, i);
+    c->elem_arr = arr;
+    c->elem_at = v;
+    c->elem_i = i;
     if (!v && !o->c->failed) { cfg_fail(o->c, p, "no such element"); return false; }
     return cfg_view(o->c, v, p, out) && v;
 }
@@ -306,7 +414,14 @@ int cfg_apply_set(cJSON *root, const char *assignment, char *err, size_t errlen)
     memcpy(path, assignment, plen);
     path[plen] = 0;
     const char *text = eq + 1;
-    cJSON *value = cJSON_Parse(text);
+    /* all of VALUE must be the JSON ("1 x" is the string "1 x", not 1) */
+    pthread_once(&hooks_once, install_hooks);
+    cJSON *value = cJSON_ParseWithOpts(text, NULL, true);
+    if (value && escaped_nul(text, strlen(text))) {
+        snprintf(err, errlen, "--set %s: an escaped NUL (\\u0000) in a string", assignment);
+        cJSON_Delete(value);
+        return -1;
+    }
     if (!value) value = cJSON_CreateString(text);
     if (!value) { snprintf(err, errlen, "--set: out of memory"); return -1; }
 

@@ -22,7 +22,12 @@
 typedef struct cfg {
     const char *file;    /* named in every message */
     bool failed;
+    bool oom;            /* the failure is running out of memory, not bad input */
     char err[1024];      /* the first error, complete with file and path */
+    /* cfg_elem's cursor: element elem_i of elem_arr is elem_at, so walking
+     * an array in order costs one step an element, not a walk from its head */
+    const cJSON *elem_arr, *elem_at;
+    int elem_i;
 } cfg_t;
 
 typedef struct cfg_obj {
@@ -41,12 +46,18 @@ enum {
 void cfg_init(cfg_t *c, const char *file);
 bool cfg_failed(const cfg_t *c);
 void cfg_fail(cfg_t *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Fails with "out of memory" at path and marks the failure as one (exit 1,
+ * a runtime failure, where bad input is exit 2). */
+void cfg_nomem(cfg_t *c, const char *path);
+bool cfg_oom(const cfg_t *c);
 
 /* Reads (sim/textfile.h: no NUL bytes, bounded) and parses a JSON file; on
  * failure sets the error (with line and column for syntax errors) and
  * returns NULL. */
 cJSON *cfg_load_file(cfg_t *c, const char *filename);
-/* Parses JSON text; `what` names it in messages. */
+/* Parses JSON text: one value, nothing but white space after it, and no
+ * escaped NUL (\u0000) in any string or key (C strings would silently end
+ * there: "lru\u0000x" read as "lru"). Running out of memory is cfg_oom. */
 cJSON *cfg_parse(cfg_t *c, const char *text, size_t len);
 
 /* A view of `json` (which must be an object) at `path`. */
@@ -56,7 +67,8 @@ bool cfg_view(cfg_t *c, const cJSON *json, const char *path, cfg_obj_t *out);
 bool cfg_child(cfg_obj_t *o, const char *key, cfg_obj_t *out, int flags);
 /* Array `key`; *out is NULL when absent. */
 bool cfg_array(cfg_obj_t *o, const char *key, const cJSON **out, int flags);
-/* View of element i of array `key`, which must be an object. */
+/* View of element i of array `key`, which must be an object. Walking i = 0,
+ * 1, 2, ... in order costs O(1) an element (a cursor in the cfg_t). */
 bool cfg_elem(cfg_obj_t *o, const char *key, const cJSON *arr, int i, cfg_obj_t *out);
 
 /* Scalar getters: return true when the key is present and valid (then *out

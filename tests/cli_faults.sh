@@ -137,5 +137,72 @@ else
     echo "cli_faults: /dev/full absent, standard-output failures not tested" >&2
 fi
 
+# --- 8: long arrays and big objects are read in one pass ---------------------
+# 200,000 operations took over 30 s to validate (each element was found by
+# a walk from the array's head); a 200,000-key object took as long in the
+# duplicate-key check. The timeout is a hang guard, not a measure.
+awk 'BEGIN { printf "{\"duration_s\": 20, \"workload\": {\"type\": \"zipf\", \"objects\": 10, \"rate_rps\": 5},"
+             printf " \"operations\": ["
+             for (i = 0; i < 200000; i++) printf "%s{\"at_s\": %.5f, \"purge\": \"all\"}", i ? "," : "", 1 + i / 100000
+             printf "]}\n" }' > "$dir/ops.json"
+timeout 120 "$CDNSIM" validate "$dir/ops.json" > "$dir/out" 2> "$dir/err"
+rc=$?; [ $rc -eq 0 ] || fail "validate 200,000 operations: exit $rc: $(cat "$dir/err")"
+awk 'BEGIN { printf "{\"duration_s\": 20, \"workload\": {\"type\": \"zipf\", \"objects\": 10, \"rate_rps\": 5},"
+             printf " \"shield\": {\"map\": {"
+             for (i = 0; i < 200000; i++) printf "%s\"E%d\": \"S\"", i ? "," : "", i
+             printf ", \"E7\": \"T\"}}}\n" }' > "$dir/map.json"
+timeout 120 "$CDNSIM" validate "$dir/map.json" > "$dir/out" 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -qF '$.shield.map.E7: key appears twice' "$dir/err" ||
+    fail "a 200,000-key object with a duplicate: exit $rc: $(cat "$dir/err")"
+
+# --- 11: one JSON value, and no escaped NUL ------------------------------------
+# expect_json_bad NAME TEXT 'substring': validate, run, report, compare and
+# sweep all refuse it with exit 2
+expect_json_bad() {
+    name=$1
+    printf '%s' "$2" > "$dir/$name.json"
+    for c in validate run report sweep; do
+        $T "$CDNSIM" $c "$dir/$name.json" > /dev/null 2> "$dir/err"
+        rc=$?
+        [ $rc -eq 2 ] && grep -qF -- "$3" "$dir/err" && grep -qF "$name.json" "$dir/err" ||
+            fail "$c $name: exit $rc, want 2 with '$3': $(cat "$dir/err")"
+    done
+}
+expect_json_bad trailing "$good garbage" 'text after the end of the JSON value'
+expect_json_bad twovalues "$good {}" 'line 3, column'
+expect_json_bad nul "$(echo "$good" | sed 's/"lru"/"lru\\u0000x"/')" 'escaped NUL'
+expect_json_bad nulkey "$(echo "$good" | sed 's/"seed"/"se\\u0000ed"/')" 'escaped NUL'
+cp "$dir/r.json" "$dir/rt.json"; echo '[]' >> "$dir/rt.json"
+$T "$CDNSIM" compare "$dir/r.json" "$dir/rt.json" > /dev/null 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -q 'text after the end' "$dir/err" || fail "compare a result with trailing text: exit $rc"
+# an escaped backslash before "u0000" is no NUL: the policy is then unknown
+printf '%s' "$(echo "$good" | sed 's/"lru"/"lru\\\\u0000"/')" > "$dir/bs.json"
+$T "$CDNSIM" validate "$dir/bs.json" > /dev/null 2> "$dir/err"
+grep -q 'cache.policy: expected one of' "$dir/err" || fail "an escaped backslash read as a NUL: $(cat "$dir/err")"
+# white space after the value is fine
+printf '%s\n\n  \t\n' "$good" > "$dir/ws.json"
+$T "$CDNSIM" validate "$dir/ws.json" > /dev/null 2> "$dir/err" || fail "trailing white space refused: $(cat "$dir/err")"
+# --set VALUE is JSON only when all of it is: "1 x" is a string
+$T "$CDNSIM" validate "$dir/good.json" --set 'cache.policy=1 x' > /dev/null 2> "$dir/err"
+grep -qF 'got "1 x"' "$dir/err" || fail "--set cache.policy='1 x': $(cat "$dir/err")"
+$T "$CDNSIM" validate "$dir/good.json" --set 'cache.policy="lru\u0000x"' > /dev/null 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -q 'escaped NUL' "$dir/err" || fail "--set with an escaped NUL: exit $rc: $(cat "$dir/err")"
+
+# --- 14: clear messages ---------------------------------------------------------
+echo "$good" | sed 's/"duration_s":20/"duration_s":1e400/' > "$dir/huge.json"
+$T "$CDNSIM" validate "$dir/huge.json" > /dev/null 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -q '\$.duration_s: .*got a number out of range' "$dir/err" && ! grep -q 'got null' "$dir/err" ||
+    fail "duration_s 1e400: exit $rc: $(cat "$dir/err")"
+printf '<?xml version="1.0"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns"></graphml>\n' > "$dir/nog.graphml"
+$T "$CDNSIM" routes --topology "$dir/nog.graphml" --announce 1 > /dev/null 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -q 'nog.graphml: no <graph> element' "$dir/err" && ! grep -q 'index was too large' "$dir/err" ||
+    fail "GraphML without <graph>: exit $rc: $(cat "$dir/err")"
+# bytes that are not UTF-8 are escaped (\xff); well-formed UTF-8 (é) is kept
+printf '%s' "$(echo "$good" | sed 's/"capacity_objects":100/"capacity_objects":100,"p\xffx\xc3\xa9":1/')" > "$dir/utf.json"
+$T "$CDNSIM" validate "$dir/utf.json" > /dev/null 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -qF '$.cache.p\xffx' "$dir/err" || fail "non-UTF-8 key: exit $rc: $(cat "$dir/err")"
+LC_ALL=C grep -q "$(printf '\377')" "$dir/err" && fail "a raw 0xff byte was echoed: $(cat "$dir/err")"
+LC_ALL=C grep -q "$(printf 'x\303\251')" "$dir/err" || fail "UTF-8 in a key was not kept: $(cat "$dir/err")"
+
 if [ $fails -ne 0 ]; then echo "cli_faults: $fails failure(s)" >&2; exit 1; fi
 echo "cli_faults: ok"

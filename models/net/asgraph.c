@@ -747,8 +747,12 @@ asg_t *asg_load_graphml(const char *path, char *err, size_t errlen)
     igraph_error_t rc = igraph_read_graph_graphml(&g, f, 0);
     fclose(f);
     if (rc != IGRAPH_SUCCESS) {
-        snprintf(err, errlen, "%s: not a GraphML graph igraph can read: %s", path,
-                 igraph_reason[0] ? igraph_reason : igraph_strerror(rc));
+        /* igraph says a file with no <graph> asks for a graph past the last */
+        if (strstr(igraph_reason, "Graph index was too large"))
+            snprintf(err, errlen, "%s: no <graph> element: a GraphML file holds the topology in one", path);
+        else
+            snprintf(err, errlen, "%s: not a GraphML graph igraph can read: %s", path,
+                     igraph_reason[0] ? igraph_reason : igraph_strerror(rc));
         return NULL;
     }
     asg_t *out = NULL;

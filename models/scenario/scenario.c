@@ -115,8 +115,8 @@ static void read_strings(cfg_obj_t *o, const char *key, char ***out, int *n)
     if (!cfg_array(o, key, &arr, 0)) return;
     int len = cJSON_GetArraySize(arr);
     *out = calloc((size_t)len + 1, sizeof **out);
-    for (int i = 0; *out && i < len; i++) {
-        const cJSON *v = cJSON_GetArrayItem(arr, i);
+    const cJSON *v = arr->child; /* a cursor: cJSON_GetArrayItem(arr, i) is a walk from the head */
+    for (int i = 0; *out && i < len; i++, v = v->next) {
         if (!cJSON_IsString(v) || !v->valuestring[0]) {
             char p[CFG_PATH_MAX];
             snprintf(p, sizeof p, "%s.%s[%d]", o->path, key, i);
