@@ -18,8 +18,9 @@
  * field are version 1). `cdnsim export` refuses to mix versions. */
 #define PROVENANCE_RESULT_VERSION 2
 
-/* Adds result_version, config, overrides, program and (when the model did
- * not write it) `operations` from the scenario's operations to res. */
+/* Adds result_version, config, overrides, program, (when the model did not
+ * write it) `operations` from the scenario's operations, and `warnings`
+ * (analysis/steady.h's check among them) to res. */
 void provenance_add(cJSON *res, const scenario_t *sc);
 
 /* The program block alone ({"name", "version", "git", "build": {...}}). */

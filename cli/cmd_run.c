@@ -84,6 +84,9 @@ int cmd_run(int argc, char **argv)
     res = cdn_results(cdn);
     if (!res) { snprintf(err, sizeof err, "out of memory"); rc = 1; goto fail; }
     provenance_add(res, sc);
+    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(res, "warnings");
+    for (const cJSON *m = warnings ? warnings->child : NULL; m; m = m->next)
+        if (cJSON_IsString(m)) fprintf(stderr, "cdnsim run: warning: %s\n", m->valuestring);
     cJSON_AddNumberToObject(res, "wall_s", wallclock_s() - start);
     if (output_write_json(a.out, res, err, sizeof err) != 0) { rc = 1; goto fail; }
     rc = 0;

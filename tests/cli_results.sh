@@ -111,6 +111,63 @@ BASELINE_DIR="$dir/leftover" sh "$dir/ci.sh" > /dev/null 2> "$dir/err"
 [ $? -eq 2 ] || fail "CI recipe with a leftover worktree: not exit 2"
 grep -q 'already exists' "$dir/err" || fail "CI recipe does not say why: $(cat "$dir/err")"
 
+# ---- over time ----
+# a hand-made world of three PoPs (tests/cli_catchments.sh's): CCC withdrawn
+# at 20 s and announced again at 40 s
+printf 'iata,city,country,continent,lat,lon\nAAA,Alpha,XX,EU,0,0\nBBB,Beta,XX,EU,0,10\nCCC,Gamma,XX,EU,0,20\n' > "$dir/pops.csv"
+printf 'name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,3\nMB,XX,EU,0,10,1\nMC,XX,EU,0,20,2\n' > "$dir/metros.csv"
+printf '100|200|0\n100|150|-1\n100|300|-1\n200|1001|-1\n100|1003|-1\n200|1003|-1\n' > "$dir/g.txt"
+cat > "$dir/geo.json" <<'G'
+{"metros": ["MA", "MB", "MC"], "ases": [
+{"asn": 100, "tier": "tier1", "metro": 0}, {"asn": 200, "tier": "tier1", "metro": 2},
+{"asn": 150, "tier": "transit", "metro": 1}, {"asn": 300, "tier": "regional", "metro": 0},
+{"asn": 1001, "tier": "stub", "metro": 1}, {"asn": 1003, "tier": "stub", "metro": 0}]}
+G
+cat > "$dir/w.json" <<'S'
+{"name": "hand", "seed": 1, "duration_s": 60, "warmup_s": 5,
+ "workload": {"type": "zipf", "objects": 100, "alpha": 0.8, "rate_rps": 200, "size_bytes": 1},
+ "cache": {"policy": "lru", "capacity_objects": 20}, "stats": {"interval_s": 5},
+ "topology": {"pops_file": "pops.csv", "metros_file": "metros.csv",
+              "as_rel_file": "g.txt", "as_geo_file": "geo.json"},
+ "operations": [{"at_s": 20, "withdraw": "CCC"}, {"at_s": 40, "announce": "CCC"}]}
+S
+"$CDNSIM" run "$dir/w.json" --quiet --out "$dir/w.out" || fail "world run exit $?"
+# every request is served by some PoP: the PoPs' series add up to the whole's
+[ "$(jq '[.timeseries.pops[].requests] | transpose | map(add)' "$dir/w.out" | tr -d ' \n')" = \
+  "$(jq '.timeseries.requests' "$dir/w.out" | tr -d ' \n')" ] || fail "per-PoP series do not add up"
+[ "$(j "$dir/w.out" '[.timeseries.pops[] | .requests | length] | unique | .[0]')" = \
+  "$(j "$dir/w.out" '.timeseries.t_s | length')" ] || fail "per-PoP series not aligned with t_s"
+j "$dir/w.out" '.timeseries.pops[0] | keys | join(" ")' | grep -qx 'hit_ratio id latency_mean_ms latency_p99_ms origin_rps requests' ||
+    fail "per-PoP series fields: $(j "$dir/w.out" '.timeseries.pops[0] | keys')"
+# the catchment timeline: start, after the withdrawal (no CCC), after the
+# announcement (as at the start, and as the end state says)
+[ "$(j "$dir/w.out" '[.catchments.timeline[] | .kind] | join(" ")')" = "start withdraw announce" ] ||
+    fail "timeline kinds: $(j "$dir/w.out" '[.catchments.timeline[] | .kind]')"
+[ "$(j "$dir/w.out" '.catchments.timeline[1].shares.CCC // "none"')" = none ] || fail "CCC still has a share after its withdrawal"
+[ "$(j "$dir/w.out" '.catchments.timeline[1] | .at_s, .target' | tr '\n' ' ')" = "20 CCC " ] || fail "withdrawal's time and target"
+[ "$(j "$dir/w.out" '.catchments.timeline[0].shares == .catchments.timeline[2].shares')" = true ] ||
+    fail "the announcement does not restore the start's shares"
+[ "$(j "$dir/w.out" '.catchments.timeline[2].shares as $s | [.catchments.pops[] | select(.anycast.weight > 0) | {(.id): .anycast.weight}] | add == $s')" = true ] ||
+    fail "the last snapshot differs from the end state's anycast weights"
+[ "$(j "$dir/w.out" '[.operations[] | .kind] | join(" ")')" = "withdraw announce" ] || fail "operations array"
+# stats.pops picks the series; an unknown PoP is exit 2 with its path
+"$CDNSIM" run "$dir/w.json" --quiet --set 'stats.pops=["BBB"]' --out "$dir/w2.out" || fail "stats.pops run"
+[ "$(j "$dir/w2.out" '[.timeseries.pops[] | .id] | join(" ")')" = BBB ] || fail "stats.pops not honoured"
+"$CDNSIM" run "$dir/w.json" --quiet --set 'stats.pops=["ZZZ"]' 2> "$dir/err" > /dev/null
+[ $? -eq 2 ] && grep -q '$.stats.pops\[0\]: no PoP with id "ZZZ"' "$dir/err" || fail "unknown stats.pops: $(cat "$dir/err")"
+# the steady-state warning: an unbounded cache filling from cold all run
+# long rises to the end; the same catalog, warmed and small, does not
+cat > "$dir/cold.json" <<'J'
+{"name": "cold", "seed": 2, "duration_s": 600, "workload": {"type": "zipf", "objects": 200000,
+ "alpha": 0.9, "rate_rps": 300}, "stats": {"interval_s": 10}}
+J
+"$CDNSIM" run "$dir/cold.json" --quiet --out "$dir/cold.out" 2> "$dir/err" || fail "cold run exit $?"
+grep -q 'warning: not in steady state: the hit ratio still rises' "$dir/err" || fail "no steady-state warning: $(cat "$dir/err")"
+[ "$(j "$dir/cold.out" '.warnings | length')" = 1 ] || fail "the warning is not in the result"
+"$CDNSIM" run "$dir/cold.json" --quiet --set workload.objects=50 --set warmup_s=300 --out "$dir/warm.out" 2> "$dir/err" ||
+    fail "warm run exit $?"
+[ "$(j "$dir/warm.out" '.warnings | length')" = 0 ] || fail "a warm run warned: $(cat "$dir/err")"
+
 # ---- export ----
 "$CDNSIM" export "$dir/sweep" --sqlite "$dir/r.db" --csv "$dir/csv" --quiet || fail "export exit $?"
 q() { sqlite3 "$dir/r.db" "$1"; }

@@ -267,6 +267,44 @@ done:
     return rc;
 }
 
+/* The PoPs that keep a time series of their own: those stats.pops names,
+ * else the stats.top_pops busiest by the client traffic their catchments
+ * draw at the start (ties to the lower index); an operation moving traffic
+ * later does not change the choice, so the series cover the whole run. */
+static int pick_series_pops(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    for (int k = 0; k < sc->nstats_pops; k++) {
+        int pi = state_pop_index(c, sc->stats_pops[k]);
+        if (pi < 0) {
+            char path[64];
+            snprintf(path, sizeof path, "$.stats.pops[%d]", k);
+            return state_fail_input(err, errlen, sc->file, path, "no PoP with id", sc->stats_pops[k]);
+        }
+        if (!c->pops[pi].series && !(c->pops[pi].series = calloc(1, sizeof(series_t)))) goto oom;
+        series_init(c->pops[pi].series, sc->interval, SCENARIO_MAX_INTERVALS);
+    }
+    if (sc->nstats_pops) return 0;
+    double *load = calloc((size_t)c->npops + 1, sizeof *load);
+    if (!load) goto oom;
+    for (uint32_t g = 0; g < c->ngroups; g++)
+        if (c->groups[g].pop != NO_ID && !c->groups[g].unroutable)
+            load[c->groups[g].pop] += c->world ? c->world->groups[g].weight : 1.0;
+    for (int n = 0; n < sc->top_pops; n++) {
+        uint32_t best = NO_ID;
+        for (uint32_t i = 0; i < c->npops; i++)
+            if (!c->pops[i].series && load[i] > 0 && (best == NO_ID || load[i] > load[best])) best = i;
+        if (best == NO_ID) break;
+        if (!(c->pops[best].series = calloc(1, sizeof(series_t)))) { free(load); goto oom; }
+        series_init(c->pops[best].series, sc->interval, SCENARIO_MAX_INTERVALS);
+    }
+    free(load);
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
 int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -302,7 +340,10 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     }
     int rc = sc->has_topology ? build_world(c, err, errlen) : build_single(c, err, errlen);
     if (rc == 0) rc = ops_prepare(c, err, errlen);
+    if (rc == 0) rc = pick_series_pops(c, err, errlen);
     if (rc != 0) { cdn_destroy(c); return rc; }
+    if (c->world && (c->catch_timeline = cJSON_CreateArray()))
+        state_catchment_snapshot(c, 0, "start", NULL);
 
     double *weights = malloc(c->ngroups * sizeof *weights);
     for (uint32_t g = 0; weights && g < c->ngroups; g++)
@@ -344,6 +385,8 @@ void cdn_destroy(cdn_t *c)
     for (uint32_t i = 0; c->pops && i < c->npops; i++) {
         cache_destroy(c->pops[i].cache);
         u64map_free(&c->pops[i].inflight);
+        if (c->pops[i].series) series_free(c->pops[i].series);
+        free(c->pops[i].series);
     }
     free(c->pops);
     free(c->groups);
@@ -354,6 +397,7 @@ void cdn_destroy(cdn_t *c)
     free(c->requests);
     free(c->fetches);
     series_free(&c->series);
+    cJSON_Delete(c->catch_timeline);
     workload_destroy(c->workload);
     free(c->pre_group);
     free(c->next_at);
@@ -596,6 +640,8 @@ cJSON *cdn_results(const cdn_t *c)
             tally_to_json(&c->continent[i], co);
         }
         cJSON *catch = catchments_json(c->world, false);
+        if (catch && c->catch_timeline)
+            cJSON_AddItemToObject(catch, "timeline", cJSON_Duplicate(c->catch_timeline, 1));
         if (catch) cJSON_AddItemToObject(o, "catchments", catch);
     }
     if (c->nbots) ops_attack_json(c, o);
@@ -628,7 +674,14 @@ cJSON *cdn_results(const cdn_t *c)
                             simtime_to_s(sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration));
     cJSON_AddNumberToObject(o, "warmup_s", simtime_to_s(sc->warmup));
     simtime_t end = sc->duration == SIMTIME_MAX ? c->last_sent : sc->duration;
-    cJSON_AddItemToObject(o, "timeseries", series_to_json(&c->series, end));
+    cJSON *ts = series_to_json(&c->series, end);
+    cJSON *tpops = ts ? cJSON_AddArrayToObject(ts, "pops") : NULL;
+    for (uint32_t i = 0; tpops && i < c->npops; i++) {
+        if (!c->pops[i].series) continue;
+        cJSON *p = series_pop_json(c->pops[i].series, &c->series, end, c->pops[i].id);
+        if (p) cJSON_AddItemToArray(tpops, p);
+    }
+    cJSON_AddItemToObject(o, "timeseries", ts);
     json_add_count(o, "events", sim_events(c->sim));
     return o;
 }

@@ -219,7 +219,7 @@ static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
 {
     f->version = content_version(&c->content, f->cls, f->object, t);
     f->not_modified = f->conditional && f->cond_version == f->version;
-    state_count_origin(c, f->sent, f->not_modified ? 0 : f->size);
+    state_count_origin(c, f->pop, f->sent, f->not_modified ? 0 : f->size);
 }
 
 static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
@@ -231,7 +231,7 @@ static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
         origin_serves(c, f, now);
     } else { /* refused with a 503: it reached the origin, but no body left */
         f->failed = true;
-        state_count_origin(c, f->sent, 0);
+        state_count_origin(c, f->pop, f->sent, 0);
         if (f->measured) c->origin_errors++;
         ready = now;
     }
@@ -441,7 +441,7 @@ void edge_origin_direct(cdn_t *c, uint32_t rid)
     simtime_t ready, now = sim_now(c->sim);
     req_status_t st = r->dynamic ? ST_BYPASS : ST_MISS;
     bool served = server_take(&c->origin, now, &ready);
-    state_count_origin(c, r->sent, served ? r->size : 0);
+    state_count_origin(c, NO_ID, r->sent, served ? r->size : 0);
     if (!served) {
         st = ST_ERROR;
         ready = now;

@@ -119,25 +119,41 @@ series_point_t *series_at(series_t *s, simtime_t t)
     return &s->points[i];
 }
 
-cJSON *series_to_json(const series_t *s, simtime_t end)
+/* The arrays of s over n intervals (those past s->n empty); t_s with times. */
+static void series_arrays(cJSON *o, const series_t *s, uint64_t n, simtime_t end, bool times)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "interval_s", simtime_to_s(s->interval));
-    cJSON *t = cJSON_AddArrayToObject(o, "t_s"), *req = cJSON_AddArrayToObject(o, "requests");
+    static const series_point_t empty;
+    cJSON *t = times ? cJSON_AddArrayToObject(o, "t_s") : NULL, *req = cJSON_AddArrayToObject(o, "requests");
     cJSON *hr = cJSON_AddArrayToObject(o, "hit_ratio"), *orr = cJSON_AddArrayToObject(o, "origin_rps");
     cJSON *lat = cJSON_AddArrayToObject(o, "latency_mean_ms");
     cJSON *p99 = cJSON_AddArrayToObject(o, "latency_p99_ms");
-    for (uint64_t i = 0; i < s->n; i++) {
-        const series_point_t *p = &s->points[i];
+    for (uint64_t i = 0; i < n; i++) {
+        const series_point_t *p = i < s->n ? &s->points[i] : &empty;
         simtime_t start = (simtime_t)i * s->interval, stop = start + s->interval;
         if (end > start && end < stop) stop = end; /* a short last interval */
         double secs = simtime_to_s(stop - start);
-        cJSON_AddItemToArray(t, cJSON_CreateNumber(simtime_to_s(start)));
+        if (t) cJSON_AddItemToArray(t, cJSON_CreateNumber(simtime_to_s(start)));
         cJSON_AddItemToArray(req, cJSON_CreateNumber((double)p->requests));
         cJSON_AddItemToArray(hr, cJSON_CreateNumber(p->requests ? (double)p->hits / (double)p->requests : 0));
         cJSON_AddItemToArray(orr, cJSON_CreateNumber((double)p->origin_requests / secs));
         cJSON_AddItemToArray(lat, cJSON_CreateNumber(p->requests ? p->latency_sum_ns / (double)p->requests / 1e6 : 0));
         cJSON_AddItemToArray(p99, cJSON_CreateNumber(hist_small_quantile(&p->latency, 0.99) / 1e6));
     }
+}
+
+cJSON *series_to_json(const series_t *s, simtime_t end)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "interval_s", simtime_to_s(s->interval));
+    series_arrays(o, s, s->n, end, true);
+    return o;
+}
+
+cJSON *series_pop_json(series_t *s, const series_t *all, simtime_t end, const char *id)
+{
+    while (s->interval < all->interval) series_coarsen(s);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", id);
+    if (o) series_arrays(o, s, all->n, end, false);
     return o;
 }

@@ -60,5 +60,9 @@ void series_free(series_t *s);
 series_point_t *series_at(series_t *s, simtime_t t);
 /* end: the virtual time the last interval stops at (it may be short). */
 cJSON *series_to_json(const series_t *s, simtime_t end);
+/* A PoP's series s as arrays aligned with the whole CDN's `all` (s is first
+ * coarsened to all's interval, and padded with empty intervals to its
+ * length): requests, hit_ratio, origin_rps, latency_mean_ms, latency_p99_ms. */
+cJSON *series_pop_json(series_t *s, const series_t *all, simtime_t end, const char *id);
 
 #endif

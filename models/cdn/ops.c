@@ -175,6 +175,8 @@ static void on_operation(sim_t *s, void *ctx, uint64_t k)
     if (world_announce(c->world, (int)pi, op->kind == OP_ANNOUNCE, err, sizeof err) != 0 ||
         state_route_groups(c, false, err, sizeof err) != 0)
         sim_fail(s, "%s: $.operations[%llu]: %s", c->sc->file, (unsigned long long)k, err);
+    else
+        state_catchment_snapshot(c, sim_now(s), op_names[op->kind], op->pop);
 }
 
 void ops_schedule(cdn_t *c)

@@ -7,7 +7,9 @@
  * and all three use this one; nothing here calls back up. */
 #include "models/cdn/state.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int state_fail_input(char *err, size_t errlen, const char *file, const char *path, const char *msg,
@@ -73,6 +75,12 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
         pt->latency_sum_ns += (double)(at - sent);
         hist_small_record(&pt->latency, at - sent);
     }
+    if (pop != NO_ID && c->pops[pop].series && (pt = series_at(c->pops[pop].series, sent))) {
+        pt->requests++;
+        pt->hits += status_is_hit(st);
+        pt->latency_sum_ns += (double)(at - sent);
+        hist_small_record(&pt->latency, at - sent);
+    }
     if (sent < c->sc->warmup) return;
     /* with a world, the total is the continents' sum, made at the end */
     if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
@@ -80,12 +88,37 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
     if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
 }
 
-void state_count_origin(cdn_t *c, simtime_t sent, uint32_t size)
+void state_count_origin(cdn_t *c, uint32_t pop, simtime_t sent, uint32_t size)
 {
     series_point_t *pt = series_at(&c->series, sent);
     if (pt) pt->origin_requests++;
+    if (pop != NO_ID && c->pops[pop].series && (pt = series_at(c->pops[pop].series, sent)))
+        pt->origin_requests++;
     if (sent < c->sc->warmup) return;
     c->origin_requests++;
     c->origin_bytes += size;
 }
 
+
+void state_catchment_snapshot(cdn_t *c, simtime_t at, const char *kind, const char *target)
+{
+    if (!c->world || !c->catch_timeline) return;
+    double *w = calloc((size_t)c->npops + 1, sizeof *w), unrouted = 0;
+    cJSON *e = cJSON_CreateObject();
+    if (!w || !e) { free(w); cJSON_Delete(e); return; }
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        double gw = c->world->groups[g].weight;
+        if (c->groups[g].unroutable) unrouted += gw;
+        else if (c->groups[g].pop != NO_ID) w[c->groups[g].pop] += gw;
+    }
+    cJSON_AddNumberToObject(e, "at_s", simtime_to_s(at));
+    cJSON_AddStringToObject(e, "kind", kind);
+    if (target) cJSON_AddStringToObject(e, "target", target);
+    /* rounded like the catchments report, so sums of float weights print stably */
+    cJSON_AddNumberToObject(e, "unrouted_share", round(unrouted * 1e9) / 1e9);
+    cJSON *sh = cJSON_AddObjectToObject(e, "shares");
+    for (uint32_t i = 0; i < c->npops; i++)
+        if (w[i] > 0) cJSON_AddNumberToObject(sh, c->pops[i].id, round(w[i] * 1e9) / 1e9);
+    cJSON_AddItemToArray(c->catch_timeline, e);
+    free(w);
+}

@@ -98,6 +98,8 @@ typedef struct pop {
     uint64_t tier_bytes;   /* bodies sent to the level below, as a shield */
     uint8_t level;         /* 0: an edge; k: on shield level k (fills from level k+1) */
     bool is_shield;        /* level > 0 */
+    series_t *series;      /* its own time series, or NULL (only the PoPs of
+                              stats.pops, or the busiest stats.top_pops) */
 } pop_t;
 
 struct cdn {
@@ -152,6 +154,8 @@ struct cdn {
     uint64_t origin_requests, origin_bytes, origin_errors;
     uint64_t shield_bytes; /* bodies shields sent to edges */
     series_t series;
+    cJSON *catch_timeline; /* catchment shares at the start and after each
+                              withdrawal or announcement (world runs only) */
     int input_error;
     char err[512];
 };
@@ -183,7 +187,11 @@ int state_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen);
 /* a client request's first byte reaches the client at `at`. */
 void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,
                     req_status_t st, simtime_t at);
-/* an origin fetch started for a request sent at `sent`. */
-void state_count_origin(cdn_t *c, simtime_t sent, uint32_t size);
+/* an origin fetch by PoP pop (NO_ID: a client straight to the origin)
+ * started for a request sent at `sent`. */
+void state_count_origin(cdn_t *c, uint32_t pop, simtime_t sent, uint32_t size);
+/* Appends the client-traffic share of every PoP under the current routing
+ * to the catchment timeline: kind "start", "withdraw" or "announce". */
+void state_catchment_snapshot(cdn_t *c, simtime_t at, const char *kind, const char *target);
 
 #endif

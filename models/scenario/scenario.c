@@ -532,6 +532,10 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
 
     cfg_child(root, "stats", &stats, 0);
     read_seconds(&stats, "interval_s", &s->interval, CFG_LO_OPEN);
+    read_strings(&stats, "pops", &s->stats_pops, &s->nstats_pops);
+    int64_t top = 8;
+    cfg_int(&stats, "top_pops", &top, 0, 1000, 0);
+    s->top_pops = (int)top;
     cfg_done(&stats);
     cfg_done(root);
 
@@ -624,6 +628,7 @@ static void fill_config(cJSON *j, const scenario_t *s)
     }
     conf_num(net, "last_mile_ms", (double)(s->last_mile_rtt) / 1e6);
     conf_num(conf_obj(j, "stats"), "interval_s", simtime_to_s(s->interval));
+    if (!s->nstats_pops) conf_num(conf_obj(j, "stats"), "top_pops", s->top_pops);
     static const char *const modes[] = { "anycast", "geo", "origin" };
     conf_str(conf_obj(j, "routing"), "mode", modes[s->routing]);
     conf_bool(conf_obj(j, "shield"), "enabled", s->shield_enabled);
@@ -711,6 +716,7 @@ void scenario_free(scenario_t *s)
     free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);
     free(s->ops);
+    free_strings(s->stats_pops, s->nstats_pops);
     free_strings(s->attack.metros, s->attack.nmetros);
     cJSON_Delete(s->config);
     cJSON_Delete(s->overrides);

@@ -96,6 +96,9 @@ typedef struct scenario {
     simtime_t client_rtt;    /* network.client_rtt_ms */
     simtime_t origin_rtt;    /* network.origin_rtt_ms */
     simtime_t interval;      /* stats.interval_s: time-series bucket */
+    char **stats_pops;       /* stats.pops: PoPs that get their own time series */
+    int nstats_pops;
+    int top_pops;            /* stats.top_pops: else the busiest this many (default 8) */
 
     bool has_topology;       /* "topology" given: the world model */
     world_spec_t world;
