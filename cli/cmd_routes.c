@@ -2,9 +2,13 @@
  *
  * Reads an as-rel file, lets the --announce ASes originate one prefix, runs
  * models/bgp and writes the JSON of CONTRACT.md. The output can be tens of
- * megabytes for the whole Internet, so it is written by a small streaming
- * writer into one growing buffer (no tree of JSON objects), then handed to
- * output_write_atomic so no partial file is ever left. */
+ * megabytes for the whole Internet, and its size is the sum of the path
+ * lengths, quadratic in the depth of the graph (a 100,000-AS provider chain
+ * has 5e9 path entries): so the total is counted before anything is written
+ * and refused past ROUTES_MAX_PATH_ASNS (--no-paths writes path lengths
+ * instead, in linear space), and the JSON is streamed through a small
+ * buffer into output_begin's temporary file, so no partial file is ever
+ * left and memory stays flat whatever the output's size. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,11 @@
 #include "sim/output.h"
 #include "sim/wallclock.h"
 
+/* The most path entries (ASNs in all the routes' paths) written: 50 million
+ * is about 350 MB of JSON, a hundred times the whole Internet's routes
+ * (75,000 ASes with paths of 4 to 5). Past it the paths are refused. */
+#define ROUTES_MAX_PATH_ASNS 50000000
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -28,33 +37,38 @@ static void usage(FILE *f)
         "  --as-rel FILE    AS relationships: 'a|b|-1' (a provider of b), 'a|b|0' (peers)\n"
         "  --topology FILE  instead of --as-rel: a GraphML (Topology Zoo style) or JSON\n"
         "                   topology, by extension (docs/routes.md)\n"
-        "  --announce LIST  comma-separated originating ASNs; repeatable\n"
+        "  --announce LIST  comma-separated originating ASNs, each ASN or ASN:N to prepend\n"
+        "                   N extra copies of the ASN (0 to 255); repeatable\n"
         "  --out FILE       write the JSON here (atomically) instead of standard output\n"
+        "  --no-paths       write each route's \"path_len\" instead of its \"path\" (for graphs\n"
+        "                   whose paths hold more than %d ASes in all)\n"
         "  --timing         print parse, compute and write times to standard error\n\n"
         "Output: {\"routes\": {\"ASN\": {\"origin\", \"next_hop\", \"path\", \"relationship\"}},\n"
         "         \"unreachable\": [ASN, ...]}\n"
-        "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n");
+        "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n", ROUTES_MAX_PATH_ASNS);
 }
 
-/* ---- a growing text buffer --------------------------------------------- */
+/* ---- a buffered writer ---------------------------------------------------- */
 
 typedef struct buf {
-    char *p;
-    size_t n, cap;
-    bool oom;
+    char p[1 << 16];
+    size_t n;
+    FILE *f;
+    bool failed;          /* a write failed: the rest is dropped */
 } buf_t;
 
 static bool reserve(buf_t *b, size_t more)
 {
-    if (b->oom) return false;
-    if (b->n + more + 1 <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 1 << 16;
-    while (cap < b->n + more + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) { b->oom = true; return false; }
-    b->p = p;
-    b->cap = cap;
-    return true;
+    if (b->failed) return false;
+    if (b->n + more <= sizeof b->p) return true;
+    if (fwrite(b->p, 1, b->n, b->f) != b->n) { b->failed = true; return false; }
+    b->n = 0;
+    return more <= sizeof b->p;
+}
+
+static bool flush(buf_t *b)
+{
+    return reserve(b, sizeof b->p) && fflush(b->f) == 0;
 }
 
 static void put(buf_t *b, const char *s, size_t len)
@@ -78,8 +92,9 @@ static void put_u32(buf_t *b, uint32_t v)
 
 /* ---- the command ------------------------------------------------------- */
 
-/* Adds the ASNs of one --announce value; -1 with a message on a bad one. */
-static int parse_announce(const char *s, uint32_t **list, int *n, int *cap)
+/* Adds the ASNs of one --announce value (ASN or ASN:PREPEND, comma
+ * separated); -1 with a message on a bad one. */
+static int parse_announce(const char *s, uint32_t **list, int **prep, int *n, int *cap)
 {
     const char *p = s;
     for (;;) {
@@ -88,32 +103,53 @@ static int parse_announce(const char *s, uint32_t **list, int *n, int *cap)
         int digits = 0;
         while (*p == ' ' || *p == '\t') p++;
         while (*p >= '0' && *p <= '9' && v <= 0xffffffffULL) { v = v * 10 + (unsigned)(*p++ - '0'); digits++; }
-        while (*p == ' ' || *p == '\t') p++;
-        if (!digits || v > 0xffffffffULL || (*p && *p != ',')) {
+        long pre = 0;
+        int pdigits = 1;
+        if (*p == ':') {
+            pdigits = 0;
+            for (p++; *p >= '0' && *p <= '9' && pre <= 255; p++, pdigits++) pre = pre * 10 + (*p - '0');
+            while (*p == ' ' || *p == '\t') p++;
+        }
+        if (!digits || v > 0xffffffffULL || !pdigits || pre > 255 || (*p && *p != ',')) {
             const char *end = strchr(start, ',');
             int len = end ? (int)(end - start) : (int)strlen(start);
             fprintf(stderr, "cdnsim routes: --announce: expected an ASN (a number up to "
-                    "4294967295), got '%.*s'\n", len, start);
+                    "4294967295), or ASN:N with N prepends from 0 to 255, got '%.*s'\n", len, start);
             return -1;
         }
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             uint32_t *l = realloc(*list, (size_t)*cap * sizeof *l);
-            if (!l) { fprintf(stderr, "cdnsim routes: out of memory\n"); return -1; }
-            *list = l;
+            if (l) *list = l;
+            int *q = l ? realloc(*prep, (size_t)*cap * sizeof *q) : NULL;
+            if (q) *prep = q;
+            if (!l || !q) { fprintf(stderr, "cdnsim routes: out of memory\n"); return -1; }
         }
+        (*prep)[*n] = (int)pre;
         (*list)[(*n)++] = (uint32_t)v;
         if (!*p) return 0;
         p++;
     }
 }
 
-/* Writes the contract's JSON for every node into out. */
-static void write_json(buf_t *out, const asg_t *g, const bgp_t *b)
+/* The ASNs in all the routes' paths, prepends counted: the output's size. */
+static uint64_t path_entries(const asg_t *g, const bgp_t *b)
 {
-    int n = asg_node_count(g);
-    uint32_t *path = malloc(((size_t)n + 2) * sizeof *path);
-    if (!path) { out->oom = true; return; }
+    uint64_t total = 0;
+    for (int v = 0; v < asg_node_count(g); v++) {
+        bgp_route_t r = bgp_route(b, v);
+        if (r.rel != BGP_REL_NONE) total += (uint64_t)r.len;
+    }
+    return total;
+}
+
+/* Streams the contract's JSON for every node into out; with paths false
+ * each route has "path_len" instead of "path". -1 when out of memory. */
+static int write_json(buf_t *out, const asg_t *g, const bgp_t *b, bool paths)
+{
+    int n = asg_node_count(g), maxlen = n + 2 + 255; /* a path of every AS, plus prepends */
+    uint32_t *path = paths ? malloc((size_t)maxlen * sizeof *path) : NULL;
+    if (paths && !path) return -1;
     PUTS(out, "{\"routes\": {");
     bool first = true;
     for (int v = 0; v < n; v++) {
@@ -127,13 +163,19 @@ static void write_json(buf_t *out, const asg_t *g, const bgp_t *b)
         PUTS(out, ", \"next_hop\": ");
         if (r.next_hop == BGP_NONE) PUTS(out, "null");
         else put_u32(out, bgp_asn_of(b, r.next_hop));
-        PUTS(out, ", \"path\": [");
-        int k = bgp_path(b, v, path, n + 2);
-        for (int i = 0; i < k && i < n + 2; i++) {
-            if (i) PUTS(out, ", ");
-            put_u32(out, path[i]);
+        if (paths) {
+            PUTS(out, ", \"path\": [");
+            int k = bgp_as_path(b, v, path, maxlen);
+            for (int i = 0; i < k && i < maxlen; i++) {
+                if (i) PUTS(out, ", ");
+                put_u32(out, path[i]);
+            }
+            PUTS(out, "], \"relationship\": \"");
+        } else {
+            PUTS(out, ", \"path_len\": ");
+            put_u32(out, (uint32_t)r.len);
+            PUTS(out, ", \"relationship\": \"");
         }
-        PUTS(out, "], \"relationship\": \"");
         const char *rel = bgp_rel_name(r.rel);
         put(out, rel, strlen(rel));
         PUTS(out, "\"}");
@@ -148,20 +190,20 @@ static void write_json(buf_t *out, const asg_t *g, const bgp_t *b)
         put_u32(out, asg_asn(g, v));
     }
     PUTS(out, "]}\n");
-    if (reserve(out, 0)) out->p[out->n] = 0;
     free(path);
+    return 0;
 }
 
 int cmd_routes(int argc, char **argv)
 {
     const char *asrel = NULL, *topo = NULL, *outpath = NULL;
     uint32_t *ann = NULL;
-    int nann = 0, cann = 0, rc = 2;
-    bool timing = false;
+    int *prep = NULL, nann = 0, cann = 0, rc = 2;
+    bool timing = false, paths = true;
     asg_t *g = NULL;
     bgp_t *b = NULL;
-    buf_t out = { 0 };
-    char err[1024];
+    buf_t *out = NULL;
+    char err[1024], *tmp = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -172,6 +214,7 @@ int cmd_routes(int argc, char **argv)
 #define IS(opt) (keylen == sizeof(opt) - 1 && strncmp(a, opt, keylen) == 0)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); rc = 0; goto done; }
         if (IS("--timing") && !has_eq) { timing = true; continue; }
+        if (IS("--no-paths") && !has_eq) { paths = false; continue; }
         if (IS("--as-rel") || IS("--topology") || IS("--announce") || IS("--out")) {
             if (has_eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
@@ -183,7 +226,7 @@ int cmd_routes(int argc, char **argv)
             if (IS("--as-rel")) asrel = val;
             else if (IS("--topology")) topo = val;
             else if (IS("--out")) outpath = val;
-            else if (parse_announce(val, &ann, &nann, &cann) != 0) goto done;
+            else if (parse_announce(val, &ann, &prep, &nann, &cann) != 0) goto done;
             continue;
         }
 #undef IS
@@ -219,7 +262,7 @@ int cmd_routes(int argc, char **argv)
             fprintf(stderr, "cdnsim routes: --announce: AS %u does not appear in %s\n", ann[i], input);
             goto done;
         }
-        if (bgp_announce(b, v, 0, err, sizeof err) != 0) {
+        if (bgp_announce(b, v, prep[i], err, sizeof err) != 0) {
             cli_error("routes", err);
             goto done;
         }
@@ -231,11 +274,27 @@ int cmd_routes(int argc, char **argv)
         goto done;
     }
     double t3 = wallclock_s();
-    write_json(&out, g, b);
-    if (out.oom) { fprintf(stderr, "cdnsim routes: out of memory writing the result\n"); rc = 1; goto done; }
-    if (output_write_atomic(outpath, out.p, err, sizeof err) != 0) {
-        cli_error("routes", err);
-        rc = 1;
+    uint64_t entries = paths ? path_entries(g, b) : 0;
+    if (entries > ROUTES_MAX_PATH_ASNS) {
+        fprintf(stderr, "cdnsim routes: %s: the routes' paths hold %llu ASes in all, more than the "
+                "%d written at most (the output would be about %.0f GB); --no-paths writes each "
+                "route's length instead\n", input, (unsigned long long)entries, ROUTES_MAX_PATH_ASNS,
+                (double)entries * 7 / 1e9);
+        goto done;
+    }
+    rc = 1;
+    out = calloc(1, sizeof *out);
+    if (!out) { fprintf(stderr, "cdnsim routes: out of memory\n"); goto done; }
+    out->f = output_begin(outpath, &tmp, err, sizeof err);
+    if (!out->f) { cli_error("routes", err); goto done; }
+    int wst = write_json(out, g, b, paths);
+    bool ok = wst == 0 && flush(out);
+    if (wst != 0) snprintf(err, sizeof err, "out of memory writing the result");
+    else if (!ok) snprintf(err, sizeof err, "%s: cannot write: %s", outpath ? outpath : "standard output",
+                           strerror(errno));
+    char cerr[1024];
+    if (output_commit(out->f, tmp, outpath, ok, cerr, sizeof cerr) != 0 || !ok) {
+        cli_error("routes", ok ? cerr : err);
         goto done;
     }
     double t4 = wallclock_s();
@@ -245,8 +304,9 @@ int cmd_routes(int argc, char **argv)
                 t1 - t0, t3 - t2, t4 - t3, t4 - t0);
     rc = 0;
 done:
-    free(out.p);
+    free(out);
     free(ann);
+    free(prep);
     bgp_free(b);
     asg_free(g);
     return rc;

@@ -128,5 +128,39 @@ rm -f "$dir/t3.txt"
 "$CDNSIM" tracegen --objects 10 --requests 10 --alpha 1 --format csv --out "$dir/folder" 2> "$dir/err.txt"
 [ $? -eq 2 ] && grep -q 'folder: is a directory' "$dir/err.txt" || fail "tracegen --out FOLDER: $(cat "$dir/err.txt")"
 
+# prepends are part of the path: 5 announces with 2 extra copies of its ASN,
+# so 7's route has length 4 and shows 4 ASNs (it showed [7, 5]); with a
+# second origin 6 unprepended, 1 prefers 6's shorter path
+printf '7|5|-1\n1|5|-1\n1|6|-1\n' > "$dir/pre.txt"
+"$CDNSIM" routes --as-rel "$dir/pre.txt" --announce 5:2 > "$dir/pre.json" 2> "$dir/err.txt" || fail "routes --announce 5:2: $(cat "$dir/err.txt")"
+grep -qF '"7": {"origin": 5, "next_hop": 5, "path": [7, 5, 5, 5], "relationship": "customer"}' "$dir/pre.json" ||
+    fail "prepended path of 7: $(grep '"7"' "$dir/pre.json")"
+grep -qF '"5": {"origin": 5, "next_hop": null, "path": [5, 5, 5], "relationship": "origin"}' "$dir/pre.json" ||
+    fail "prepended origin 5: $(grep '"5"' "$dir/pre.json")"
+"$CDNSIM" routes --as-rel "$dir/pre.txt" --announce 5:2,6 > "$dir/pre.json" 2> "$dir/err.txt" || fail "routes --announce 5:2,6"
+grep -qF '"1": {"origin": 6, "next_hop": 6, "path": [1, 6], "relationship": "customer"}' "$dir/pre.json" ||
+    fail "1 should prefer the unprepended origin: $(grep '"1"' "$dir/pre.json")"
+"$CDNSIM" routes --as-rel "$dir/pre.txt" --announce 5:2 --no-paths > "$dir/pre.json" 2> "$dir/err.txt" || fail "--no-paths"
+grep -qF '"7": {"origin": 5, "next_hop": 5, "path_len": 4, "relationship": "customer"}' "$dir/pre.json" ||
+    fail "--no-paths: $(grep '"7"' "$dir/pre.json")"
+for bad in 5:256 5: 5:x :2; do
+    "$CDNSIM" routes --as-rel "$dir/pre.txt" --announce "$bad" > /dev/null 2> "$dir/err.txt"
+    [ $? -eq 2 ] && grep -q 'ASN:N' "$dir/err.txt" || fail "--announce $bad: $(cat "$dir/err.txt")"
+done
+
+# the output is bounded: a 30,000-AS provider chain's paths hold 450 million
+# ASes (2.8 GB of JSON, built in memory before); refused at once, exit 2,
+# with the way out named, and nothing written. --no-paths is linear.
+awk 'BEGIN { for (i = 1; i < 30000; i++) print i + 1 "|" i "|-1" }' > "$dir/chain.txt"
+rm -f "$dir/chain.json"
+timeout 120 "$CDNSIM" routes --as-rel "$dir/chain.txt" --announce 1 --out "$dir/chain.json" 2> "$dir/err.txt"
+rc=$?; [ $rc -eq 2 ] && grep -q 'chain.txt: the routes.* paths hold 450015000 ASes in all.*--no-paths' "$dir/err.txt" ||
+    fail "30,000-AS chain: exit $rc: $(cat "$dir/err.txt")"
+[ ! -e "$dir/chain.json" ] || fail "the refused chain left an output file"
+timeout 120 "$CDNSIM" routes --as-rel "$dir/chain.txt" --announce 1 --no-paths --out "$dir/chain.json" 2> "$dir/err.txt" ||
+    fail "30,000-AS chain --no-paths: $(cat "$dir/err.txt")"
+grep -qF '"30000": {"origin": 1, "next_hop": 29999, "path_len": 30000, "relationship": "customer"}' "$dir/chain.json" ||
+    fail "--no-paths on the chain: $(grep '"30000"' "$dir/chain.json")"
+
 if [ $fails -ne 0 ]; then echo "cli_routes: $fails failure(s)" >&2; exit 1; fi
 echo "cli_routes: ok"

@@ -482,6 +482,17 @@ int bgp_path(const bgp_t *b, int v, uint32_t *out, int max)
     return k;
 }
 
+int bgp_as_path(const bgp_t *b, int v, uint32_t *out, int max)
+{
+    int k = bgp_path(b, v, out, max);
+    if (k == 0) return 0;
+    /* every hop adds one to len; what is left over is the origin's prepends */
+    uint32_t origin = bgp_asn_of(b, b->org[v]);
+    int len = b->len[v] > k ? b->len[v] : k;
+    for (int i = k; i < len && i < max; i++) out[i] = origin;
+    return len;
+}
+
 const char *bgp_rel_name(bgp_rel_t rel)
 {
     static const char *const names[] = { "origin", "customer", "peer", "provider", "none" };

@@ -131,6 +131,12 @@ bgp_route_t bgp_route(const bgp_t *b, int v);
  * unreachable). */
 int bgp_path(const bgp_t *b, int v, uint32_t *out, int max);
 
+/* The AS path of v's route as BGP compares it: bgp_path with the origin's
+ * ASN (or the CDN's, for a site's route) repeated once per prepend, so the
+ * length is the route's len. Writes up to max entries, returns the full
+ * length (0 when unreachable). */
+int bgp_as_path(const bgp_t *b, int v, uint32_t *out, int max);
+
 /* The ASN of a next hop or origin value (BGP_CDN gives the CDN's ASN). */
 uint32_t bgp_asn_of(const bgp_t *b, int node);
 
