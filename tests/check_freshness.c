@@ -240,6 +240,180 @@ START_TEST(cache_keys_multiply_entries)
 }
 END_TEST
 
+/* A class given as JSON, on the trace `trace` (a csv body after the header);
+ * content_extra after the classes, extra at the top level. */
+static cJSON *run_trace(const char *trace, const char *cls, const char *content_extra, const char *extra)
+{
+    char t[4096];
+    snprintf(t, sizeof t, "time,key,size\n%s", trace);
+    test_put("t.csv", t);
+    char scen[2048];
+    snprintf(scen, sizeof scen,
+             "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+             "\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+             "\"content\":{\"classes\":[%s]%s}%s}", cls, content_extra, extra);
+    return test_result(scen);
+}
+
+START_TEST(expires_gives_the_lifetime)
+{
+    /* RFC 9111 4.2.1: without s-maxage or max-age the lifetime is Expires
+     * - Date. expires_s=30: 0 MISS; 20 HIT; 31 stale: 304, REVALIDATED. */
+    expect(run_class("0 20 31", "{\"share\":1,\"cache_control\":\"public\",\"expires_s\":30}", ""),
+           1, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* max-age wins over Expires: fresh 10 s only, 20 is stale */
+    expect(run_class("0 20", "{\"share\":1,\"cache_control\":\"max-age=10\",\"expires_s\":30}", ""),
+           0, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* Expires not after Date (or invalid, "0"): already expired; 1 revalidates */
+    expect(run_class("0 1", "{\"share\":1,\"cache_control\":\"public\",\"expires_s\":-5}", ""),
+           0, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* and it wins over content.ttl_s, the scenario's default */
+    expect(run_class_content("0 20 31", "{\"share\":1,\"cache_control\":\"public\",\"expires_s\":30}",
+                             ",\"ttl_s\":1000", ""), 1, 1, 0, 1, 0, 0, 0, 2, 100);
+}
+END_TEST
+
+START_TEST(heuristic_freshness_from_last_modified)
+{
+    /* RFC 9111 4.2.2: no explicit expiration, Last-Modified 1000 s before
+     * Date: 10% of it, 100 s. 0 MISS; 99 HIT; 101 REVALIDATED. */
+    const char *cls = "{\"share\":1,\"cache_control\":\"public\",\"last_modified_age_s\":1000}";
+    expect(run_class("0 99 101", cls, ""), 1, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* content.heuristic_fraction 0.5: 500 s; 101 and 499 HIT, 501 REVALIDATED */
+    expect(run_class_content("0 101 499 501", cls, ",\"heuristic_fraction\":0.5", ""),
+           2, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* the heuristic applies instead of content.ttl_s (5 s): 50 is a HIT */
+    expect(run_class_content("0 50", cls, ",\"ttl_s\":5", ""), 1, 1, 0, 0, 0, 0, 0, 1, 100);
+    /* "MUST NOT use heuristics when an explicit expiration time is present":
+     * Expires 10 s after Date beats the 100 s heuristic: 20 REVALIDATED */
+    expect(run_class("0 20", "{\"share\":1,\"cache_control\":\"public\",\"last_modified_age_s\":1000,"
+                             "\"expires_s\":10}", ""), 0, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* nor beside max-age */
+    expect(run_class("0 20", "{\"share\":1,\"cache_control\":\"max-age=10\",\"last_modified_age_s\":1000}", ""),
+           0, 1, 0, 1, 0, 0, 0, 2, 100);
+}
+END_TEST
+
+START_TEST(request_no_cache_forces_revalidation)
+{
+    /* RFC 9111 5.2.1.4: a request's no-cache forbids using a stored response
+     * without validating it. Every client sends it: max-age=100, 0 MISS; 1
+     * and 2 find a fresh copy but revalidate it: 304s, REVALIDATED. */
+    test_put("t.csv", "time,key,size\n0,A,100\n1,A,100\n2,A,100\n");
+    cJSON *r = test_result("{\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                           "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=100\"}]}"
+                           ",\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\","
+                           "\"request_no_cache_share\":1}}");
+    expect(r, 0, 1, 0, 2, 0, 0, 0, 3, 100);
+    /* without a validator the copy cannot be revalidated: full bodies */
+    r = test_result("{\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                    "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=100\",\"validators\":false}]}"
+                    ",\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\","
+                    "\"request_no_cache_share\":1}}");
+    expect(r, 0, 1, 2, 0, 0, 0, 0, 3, 300);
+    /* nor may a stale copy be served while revalidating: with
+     * stale-while-revalidate=30, 15 is a REVALIDATED, not a STALE */
+    test_put("t.csv", "time,key,size\n0,A,100\n15,A,100\n");
+    r = test_result("{\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                    "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"max-age=10, stale-while-revalidate=30\"}]}"
+                    ",\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\","
+                    "\"request_no_cache_share\":1}}");
+    expect(r, 0, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* half the clients: over 2,000 requests for one fresh object about
+     * half revalidate (binomial: 1000 +- 5 standard deviations of 22) */
+    char *t = malloc(40000);
+    strcpy(t, "time,key,size\n");
+    for (int i = 0; i < 2000; i++) snprintf(t + strlen(t), 40000 - strlen(t), "%d,A,100\n", i);
+    test_put("t.csv", t);
+    free(t);
+    r = test_result("{\"network\":{\"client_rtt_ms\":0,\"origin_rtt_ms\":0},"
+                    "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"public\"}]}"
+                    ",\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\","
+                    "\"request_no_cache_share\":0.5}}");
+    ck_assert_double_eq_tol(test_num(r, "status", "REVALIDATED"), 1000, 110);
+    ck_assert_double_eq(test_num(r, "status", "REVALIDATED") + test_num(r, "status", "HIT") + 1, 2000);
+    cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(errors_are_cached_for_error_ttl)
+{
+    /* The origin serves one request per 1000 s and queues none. B@0 takes
+     * it. A@1 is refused (503): ERROR, and with error_ttl_s=5 the error is
+     * kept until 6 (aged from its request at 1). A@3: the cached error
+     * answers, no origin request. A@7: expired, fetched again, refused:
+     * ERROR. Origin: B, A@1, A@7. Without error_ttl_s A@3 reached it too. */
+    const char *origin = ",\"origin\":{\"capacity_rps\":0.001,\"max_wait_ms\":0}";
+    expect(run_trace("0,B,100\n1,A,100\n3,A,100\n7,A,100\n",
+                     "{\"share\":1,\"cache_control\":\"max-age=100\",\"error_ttl_s\":5}", "", origin),
+           0, 1, 0, 0, 0, 0, 3, 3, 100);
+    expect(run_trace("0,B,100\n1,A,100\n3,A,100\n7,A,100\n",
+                     "{\"share\":1,\"cache_control\":\"max-age=100\"}", "", origin),
+           0, 1, 0, 0, 0, 0, 3, 4, 100);
+}
+END_TEST
+
+START_TEST(s_maxage_revalidate_switch)
+{
+    /* s-maxage=10, stale-while-revalidate=30: at 15 the copy is 5 s stale.
+     * CDN practice (the default): served STALE while a background 304
+     * refreshes it. content.s_maxage_revalidate: RFC 9111 5.2.2.10 read to
+     * the letter, s-maxage implies proxy-revalidate: no stale copy, a
+     * blocking revalidation (REVALIDATED). */
+    const char *cls = CLASS("s-maxage=10, stale-while-revalidate=30");
+    expect(run_class("0 15", cls, ""), 0, 1, 0, 0, 1, 0, 0, 2, 100);
+    expect(run_class_content("0 15", cls, ",\"s_maxage_revalidate\":true", ""), 0, 1, 0, 1, 0, 0, 0, 2, 100);
+    /* max-age alone is not touched by the switch */
+    expect(run_class_content("0 15", CLASS("max-age=10, stale-while-revalidate=30"),
+                             ",\"s_maxage_revalidate\":true", ""), 0, 1, 0, 0, 1, 0, 0, 2, 100);
+    /* and stale-if-error: the origin refuses at 20 (see stale_if_error) */
+    const char *origin = ",\"origin\":{\"capacity_rps\":0.001,\"max_wait_ms\":0}";
+    expect(run_class("0 20", CLASS("s-maxage=10, stale-if-error=60"), origin), 0, 1, 0, 0, 1, 0, 0, 2, 100);
+    expect(run_class_content("0 20", CLASS("s-maxage=10, stale-if-error=60"), ",\"s_maxage_revalidate\":true",
+                             origin), 0, 1, 0, 0, 0, 0, 1, 2, 100);
+}
+END_TEST
+
+/* Scenario text that must be refused, with the file and path named. */
+static void refused(const char *scenario, const char *path)
+{
+    char err[1024] = "";
+    const char *file = test_put("s.json", scenario);
+    scenario_t *sc = scenario_load(file, NULL, 0, false, 0, err, sizeof err);
+    ck_assert_msg(sc == NULL, "accepted: %s", scenario);
+    ck_assert_msg(strstr(err, path) && strstr(err, "s.json"), "%s", err);
+}
+
+START_TEST(new_keys_are_checked)
+{
+    test_put("t.csv", "time,key,size\n0,A,1\n");
+    static const struct { const char *content, *workload, *path; } bad[] = {
+        { ",\"heuristic_fraction\":2", "", "$.content.heuristic_fraction" },
+        { ",\"s_maxage_revalidate\":\"yes\"", "", "$.content.s_maxage_revalidate" },
+        { "", ",\"request_no_cache_share\":1.5", "$.workload.request_no_cache_share" },
+    };
+    char scen[1024];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(scen, sizeof scen,
+                 "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"%s},"
+                 "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"public\"}]%s}}",
+                 bad[i].workload, bad[i].content);
+        refused(scen, bad[i].path);
+    }
+    static const char *const cls[][2] = {
+        { "\"expires_s\":\"soon\"", "$.content.classes[0].expires_s" },
+        { "\"last_modified_age_s\":-1", "$.content.classes[0].last_modified_age_s" },
+        { "\"error_ttl_s\":-1", "$.content.classes[0].error_ttl_s" },
+    };
+    for (size_t i = 0; i < sizeof cls / sizeof cls[0]; i++) {
+        snprintf(scen, sizeof scen,
+                 "{\"workload\":{\"type\":\"trace\",\"path\":\"t.csv\",\"format\":\"csv\"},"
+                 "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"public\",%s}]}}", cls[i][0]);
+        refused(scen, cls[i][1]);
+    }
+}
+END_TEST
+
 START_TEST(malformed_header_is_bad_input)
 {
     test_put("t.csv", "time,key,size\n0,A,1\n");
@@ -272,6 +446,12 @@ int main(void)
     tcase_add_test(tc, bypass_failure_is_an_error);
     tcase_add_test(tc, cache_keys_multiply_entries);
     tcase_add_test(tc, malformed_header_is_bad_input);
+    tcase_add_test(tc, expires_gives_the_lifetime);
+    tcase_add_test(tc, heuristic_freshness_from_last_modified);
+    tcase_add_test(tc, request_no_cache_forces_revalidation);
+    tcase_add_test(tc, errors_are_cached_for_error_ttl);
+    tcase_add_test(tc, s_maxage_revalidate_switch);
+    tcase_add_test(tc, new_keys_are_checked);
     suite_add_tcase(su, tc);
     return test_main(su);
 }

@@ -194,6 +194,41 @@ START_TEST(storability)
 }
 END_TEST
 
+START_TEST(freshness_lifetime_order)
+{
+    /* RFC 9111 4.2.1: s-maxage, then max-age, then Expires - Date; 4.2.2:
+     * a heuristic only with no explicit expiration; no-cache: 0. */
+    http_dates_t d = { .has_expires = true, .expires_after_date_s = 30, .has_last_modified = true,
+                       .last_modified_age_s = 1000, .heuristic_fraction = 0.1 };
+    http_cc_t cc = parse_ok("max-age=5, s-maxage=7");
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), 7);
+    cc = parse_ok("max-age=5");
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), 5);
+    cc = parse_ok("public");
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), 30);
+    d.expires_after_date_s = -3;                 /* Expires before Date: expired */
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), 0);
+    d.has_expires = false;
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), 100);
+    d.has_last_modified = false;
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), -1);   /* none: the default */
+    ck_assert_double_eq(http_freshness_lifetime(&cc, NULL), -1);
+    cc = parse_ok("no-cache, max-age=60");
+    ck_assert_double_eq(http_freshness_lifetime(&cc, &d), 0);
+    /* 5.2.2.10: s-maxage implies proxy-revalidate only when asked to */
+    cc = parse_ok("s-maxage=10, stale-while-revalidate=30, stale-if-error=60");
+    ck_assert(http_cc_shared_may_serve_stale(&cc, 20, false, false));
+    ck_assert(!http_cc_shared_may_serve_stale(&cc, 20, false, true));
+    ck_assert(http_cc_shared_may_serve_stale(&cc, 50, true, false));
+    ck_assert(!http_cc_shared_may_serve_stale(&cc, 50, true, true));
+    cc = parse_ok("max-age=10, stale-while-revalidate=30");
+    ck_assert(http_cc_shared_may_serve_stale(&cc, 20, false, true));
+    /* proxy-revalidate and must-revalidate forbid stale either way */
+    cc = parse_ok("max-age=10, proxy-revalidate, stale-while-revalidate=30");
+    ck_assert(!http_cc_shared_may_serve_stale(&cc, 20, false, false));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("http_cc");
@@ -211,6 +246,7 @@ static Suite *suite(void)
     tcase_add_test(t, malformed_syntax_reported);
     tcase_add_test(t, stale_rules);
     tcase_add_test(t, storability);
+    tcase_add_test(t, freshness_lifetime_order);
     suite_add_tcase(s, t);
     return s;
 }

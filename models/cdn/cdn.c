@@ -333,7 +333,8 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     /* candidates thinned away need no object */
     if (sc->diurnal > 0) workload_defer_objects(c->workload);
     char cerr[512];
-    if (content_init(&c->content, sc->classes, sc->nclasses, sc->ttl, sc->seed, cerr, sizeof cerr) != 0) {
+    if (content_init(&c->content, sc->classes, sc->nclasses, sc->ttl, &sc->content_opts, sc->seed,
+                     cerr, sizeof cerr) != 0) {
         snprintf(err, errlen, "%s: %s", sc->file, cerr);
         cdn_destroy(c);
         return -2;
@@ -355,6 +356,11 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     c->r_dynamic = rng_stream_create(sc->seed, "clients.dynamic");
     c->r_diurnal = rng_stream_create(sc->seed, "clients.diurnal");
     c->r_variants = rng_stream_create(sc->seed, "clients.variants");
+    if (sc->no_cache_share > 0 && !(c->r_directives = rng_stream_create(sc->seed, "clients.directives"))) {
+        snprintf(err, errlen, "out of memory building the model");
+        cdn_destroy(c);
+        return -1;
+    }
     if (!c->group_pick || !c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal ||
         !c->r_variants) {
         snprintf(err, errlen, "out of memory building the model");
@@ -408,6 +414,7 @@ void cdn_destroy(cdn_t *c)
     if (c->r_dynamic) gsl_rng_free(c->r_dynamic);
     if (c->r_diurnal) gsl_rng_free(c->r_diurnal);
     if (c->r_variants) gsl_rng_free(c->r_variants);
+    if (c->r_directives) gsl_rng_free(c->r_directives);
     free(c);
 }
 
@@ -445,6 +452,7 @@ static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g, uin
                         .object = r->key, .size = r->size,
                         .next_access = state_next_access(c, seq, 0, r->next_access),
                         .who = g, .kind = WAIT_CLIENT, .seq = seq,
+                        .revalidate = c->r_directives && rng_uniform(c->r_directives) < c->sc->no_cache_share,
                         .cls = (uint8_t)k, .dynamic = dynamic };
 }
 

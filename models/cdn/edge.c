@@ -45,11 +45,15 @@
 #include <stdlib.h>
 
 #define TAG_VERSION_MASK CONTENT_VERSION_MASK
+/* A cached error (negative caching), not a copy of the object: bit 31 of
+ * the tag, above the class (CONTENT_MAX_CLASSES fits in 7 bits). */
+#define TAG_NEGATIVE 0x80000000u
 static inline uint32_t make_tag(uint8_t cls, uint32_t version)
 {
     return (uint32_t)cls << 24 | (version & TAG_VERSION_MASK);
 }
-static inline uint8_t tag_class(uint32_t tag) { return (uint8_t)(tag >> 24); }
+static inline uint8_t tag_class(uint32_t tag) { return (uint8_t)((tag >> 24) & 0x7f); }
+static inline bool tag_negative(uint32_t tag) { return (tag & TAG_NEGATIVE) != 0; }
 static inline uint32_t tag_version(uint32_t tag) { return tag & TAG_VERSION_MASK; }
 
 /* Freshness lifetime of class k (the scenario's ttl without classes). */
@@ -142,8 +146,10 @@ static req_status_t on_failure(cdn_t *c, uint32_t pi, const request_t *r)
     const cache_entry_t *e = cache_find(c->pops[pi].cache, r->key);
     simtime_t now = sim_now(c->sim);
     /* stale for less than the window; as a difference, since expires may be
-     * SIMTIME_MAX (never expires) and expires + window would overflow */
-    return e && now - e->expires < c->content.cls[r->cls].sie ? ST_STALE : ST_ERROR;
+     * SIMTIME_MAX (never expires) and expires + window would overflow; a
+     * cached error is no copy to stand in */
+    return e && !tag_negative(e->tag) && now - e->expires < c->content.cls[r->cls].sie ? ST_STALE
+                                                                                       : ST_ERROR;
 }
 
 /* Answers waiter rid at PoP pi now. */
@@ -181,7 +187,13 @@ static void fetch_done(cdn_t *c, uint32_t fid)
     if (f->store) {
         /* the entry the fetch was started for, unless eviction took it */
         cache_entry_t *e = f->entry && f->entry->key == f->key ? f->entry : cache_find(p->cache, f->key);
-        if (f->failed) {
+        simtime_t neg = c->content.ncls ? c->content.cls[f->cls].error_ttl : 0;
+        if (f->failed && e && e->expires == PENDING && neg > 0) {
+            /* negative caching: the error is kept, aged from the request as
+             * any response, and answers requests until it expires */
+            e->expires = f->requested + neg;
+            e->tag = make_tag(f->cls, 0) | TAG_NEGATIVE;
+        } else if (f->failed) {
             if (e && e->expires == PENDING) cache_remove(p->cache, f->key); /* nothing came */
         } else if (e) {
             /* the reservation, or the stale copy, now holds this answer: fresh
@@ -253,7 +265,8 @@ static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
                                                                      f->next_access),
                                     .seq = f->seq,
                                     .size = f->size, .who = (uint32_t)fid, .kind = WAIT_FETCH,
-                                    .cls = f->cls, .dynamic = !f->store };
+                                    .cls = f->cls, .dynamic = !f->store,
+                                    .revalidate = f->revalidate };
     uint32_t shield = c->pops[f->pop].upstream;
     c->pops[shield].tier_requests += f->measured;
     if (serves_at_once(&c->pops[shield])) pop_lookup(c, shield, rid);
@@ -295,6 +308,7 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
                                  .next_access = r->next_access,
                                  .pop = pi, .first = NO_ID, .last = NO_ID, .store = store,
                                  .cls = r->cls, .conditional = cond, .seq = r->seq,
+                                 .revalidate = r->revalidate,
                                  .tier = r->kind == WAIT_CLIENT ? 0 : c->fetches[r->who].tier + 1,
                                  .cond_version = stale ? tag_version(stale->tag) : 0,
                                  .sent = r->sent, .measured = r->sent >= c->sc->warmup,
@@ -328,13 +342,27 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
     }
     simtime_t now = sim_now(c->sim);
     cache_entry_t *e = cache_find(p->cache, r->key);
+    if (e && tag_negative(e->tag)) {
+        if (now < e->expires) { /* a cached error answers: no upstream request */
+            cache_req_t cr = { r->key, r->size, now, r->next_access };
+            cache_touch(p->cache, e, &cr);
+            r->status = ST_ERROR;
+            answer(c, pi, rid, (outcome_t){ .failed = true, .expires = NOT_AGED });
+            return;
+        }
+        cache_remove(p->cache, r->key); /* expired: as if never cached */
+        e = NULL;
+    }
     if (e) { /* fresh, stale or on its way: a use of the cached object */
         cache_req_t cr = { r->key, r->size, now, r->next_access };
         cache_touch(p->cache, e, &cr);
     }
     uint32_t fid;
-    if (e && (now < e->expires ||
-              now < e->expires + (c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0))) {
+    /* a request's no-cache (or max-age=0) forbids serving a stored copy,
+     * fresh or stale, without validating it first (RFC 9111 5.2.1.4) */
+    if (e && !r->revalidate &&
+        (now < e->expires ||
+         now < e->expires + (c->content.ncls ? c->content.cls[tag_class(e->tag)].swr : 0))) {
         bool fresh = now < e->expires;
         r->status = fresh ? ST_HIT : ST_STALE;
         if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
@@ -418,9 +446,9 @@ void edge_arrival_fields(cdn_t *c, const request_t *req)
     pop_t *p = &c->pops[pi];
     simtime_t now = sim_now(c->sim);
     bool at_once = serves_at_once(p);
-    if (!req->dynamic && at_once) { /* a fresh hit needs no record */
+    if (!req->dynamic && !req->revalidate && at_once) { /* a fresh hit needs no record */
         cache_entry_t *e = cache_find(p->cache, req->key);
-        if (e && now < e->expires) {
+        if (e && now < e->expires && !tag_negative(e->tag)) {
             cache_req_t cr = { req->key, req->size, now, req->next_access };
             cache_touch(p->cache, e, &cr);
             state_complete(c, req->who, pi, req->sent, e->size, ST_HIT, now + c->groups[req->who].oneway);

@@ -46,6 +46,7 @@ typedef struct request {
     uint8_t status;        /* req_status_t the client will see */
     uint8_t cls;           /* content class */
     bool dynamic;          /* uncacheable: passes through to the origin */
+    bool revalidate;       /* Cache-Control: no-cache (or max-age=0) on the request */
     uint32_t seq;          /* the workload request's index (per-PoP next access) */
 } request_t;
 
@@ -67,6 +68,7 @@ typedef struct fetch {
     bool store;            /* cache the object when it arrives */
     bool failed;           /* upstream refused (503) */
     bool measured;         /* sent >= warm-up: counts in results */
+    bool revalidate;       /* forwards its request's no-cache upstream */
     simtime_t sent;        /* the triggering client request's send time */
     simtime_t expires;     /* a shield's answer: its copy's freshness end, aged by
                               this fetch's own delay (RFC 9111 4.2.3); NOT_AGED else */
@@ -122,6 +124,7 @@ struct cdn {
     uint32_t ngroups;
     gsl_ran_discrete_t *group_pick;
     gsl_rng *r_groups, *r_conn, *r_dynamic, *r_diurnal, *r_variants;
+    gsl_rng *r_directives; /* request Cache-Control; NULL when no client sends any */
     content_t content;
     server_t origin;
     int upstream_handshake_rtts;  /* 0 with warm pools */

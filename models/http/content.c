@@ -22,7 +22,7 @@ static double unit(uint64_t h) { return (double)(h >> 11) / 9007199254740992.0; 
 static simtime_t seconds(int64_t s) { return s < 0 ? 0 : (simtime_t)s * 1000000000LL; }
 
 int content_init(content_t *c, const content_class_spec_t *specs, int ncls, simtime_t default_ttl,
-                 uint64_t seed, char *err, size_t errlen)
+                 const content_opts_t *opts, uint64_t seed, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     c->seed = rng_stream_seed(seed, "content.classes");
@@ -43,15 +43,20 @@ int content_init(content_t *c, const content_class_spec_t *specs, int ncls, simt
             return -1;
         }
         k->storable = http_cc_storable(&cc);
-        /* no max-age: the scenario's content.ttl_s as given, fractions and
-         * all (whole seconds would make a ttl_s of 0.5 a TTL of 0) */
-        int64_t ttl = http_cc_cdn_ttl(&cc, HTTP_CC_ABSENT);
-        k->ttl = ttl == HTTP_CC_ABSENT ? default_ttl : seconds(ttl);
+        /* no explicit or heuristic lifetime: the scenario's content.ttl_s
+         * as given, fractions and all (whole seconds would make a ttl_s of
+         * 0.5 a TTL of 0) */
+        http_dates_t d = specs[i].dates;
+        d.heuristic_fraction = opts ? opts->heuristic_fraction : 0.1;
+        double life = http_freshness_lifetime(&cc, &d);
+        k->ttl = life < 0 ? default_ttl : simtime_from_s(life);
         /* stale serving is allowed only where the header permits it */
-        k->swr = http_cc_may_serve_stale(&cc, 0, false) && cc.stale_while_revalidate > 0
+        bool strict = opts && opts->s_maxage_revalidates;
+        k->swr = http_cc_shared_may_serve_stale(&cc, 0, false, strict) && cc.stale_while_revalidate > 0
                      ? seconds(cc.stale_while_revalidate) : 0;
-        k->sie = http_cc_may_serve_stale(&cc, 0, true) && cc.stale_if_error > 0
+        k->sie = http_cc_shared_may_serve_stale(&cc, 0, true, strict) && cc.stale_if_error > 0
                      ? seconds(cc.stale_if_error) : 0;
+        k->error_ttl = specs[i].error_ttl_s > 0 ? simtime_from_s(specs[i].error_ttl_s) : 0;
         const content_class_spec_t *s = &specs[i];
         uint64_t v = s->vary_variants ? s->vary_variants : 1;
         if (s->query == QUERY_KEEP) v *= s->query_variants ? s->query_variants : 1;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
+#include "models/http/http_cc.h"
 #include "sim/simtime.h"
 
 #define CONTENT_MAX_CLASSES 16
@@ -38,13 +39,22 @@ typedef struct content_class_spec {
     uint32_t vary_variants;  /* Vary: e.g. Accept-Language with 5 languages */
     bool cookie_in_key;
     uint32_t cookie_cardinality; /* distinct cookie values (users) */
+    http_dates_t dates;      /* expires_s, last_modified_age_s (fraction: content's) */
+    double error_ttl_s;      /* negative caching of a failed fetch; 0 none */
 } content_class_spec_t;
+
+/* Content-wide choices (content.heuristic_fraction, content.s_maxage_revalidate). */
+typedef struct content_opts {
+    double heuristic_fraction;   /* RFC 9111 4.2.2; 0.1 */
+    bool s_maxage_revalidates;   /* RFC 9111 5.2.2.10 to the letter; false: CDN practice */
+} content_opts_t;
 
 typedef struct content_class {
     content_class_spec_t spec;
     bool storable;           /* not no-store, not private */
     simtime_t ttl;           /* freshness lifetime at the CDN; SIMTIME_MAX never expires */
     simtime_t swr, sie;      /* stale-while-revalidate / stale-if-error windows; 0 none */
+    simtime_t error_ttl;     /* how long a failed fetch's error is cached; 0 not at all */
     uint32_t variants;       /* cache entries one object can become */
     double rate_per_ns;      /* versions per nanosecond */
 } content_class_t;
@@ -61,7 +71,7 @@ typedef struct content {
  * when a Cache-Control header is malformed; `path_of` names the JSON path of
  * class i's header in messages. */
 int content_init(content_t *c, const content_class_spec_t *specs, int ncls, simtime_t default_ttl,
-                 uint64_t seed, char *err, size_t errlen);
+                 const content_opts_t *opts, uint64_t seed, char *err, size_t errlen);
 
 /* The class index of object `object` (0 when there are no classes). */
 int content_class_of(const content_t *c, uint64_t object);

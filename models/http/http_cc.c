@@ -148,6 +148,24 @@ int64_t http_cc_cdn_ttl(const http_cc_t *cc, int64_t default_ttl_s)
     return default_ttl_s;
 }
 
+bool http_cc_shared_may_serve_stale(const http_cc_t *cc, int64_t stale_for_s, bool origin_failed,
+                                    bool s_maxage_revalidates)
+{
+    if (s_maxage_revalidates && cc->s_maxage != HTTP_CC_ABSENT) return false;
+    return http_cc_may_serve_stale(cc, stale_for_s, origin_failed);
+}
+
+double http_freshness_lifetime(const http_cc_t *cc, const http_dates_t *d)
+{
+    if (cc->no_cache) return 0;
+    if (cc->s_maxage != HTTP_CC_ABSENT) return (double)cc->s_maxage;
+    if (cc->max_age != HTTP_CC_ABSENT) return (double)cc->max_age;
+    if (d && d->has_expires) return d->expires_after_date_s > 0 ? d->expires_after_date_s : 0;
+    if (d && d->has_last_modified)
+        return d->heuristic_fraction * (d->last_modified_age_s > 0 ? d->last_modified_age_s : 0);
+    return -1;
+}
+
 bool http_cc_may_serve_stale(const http_cc_t *cc, int64_t stale_for_s, bool origin_failed)
 {
     /* RFC 9111 5.2.2.10 lets s-maxage imply proxy-revalidate; CDNs do honour

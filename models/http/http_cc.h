@@ -58,4 +58,30 @@ int64_t http_cc_cdn_ttl(const http_cc_t *cc, int64_t default_ttl_s);
  * must-revalidate forbids both (RFC 9111 5.2.2.2), as does no-cache. */
 bool http_cc_may_serve_stale(const http_cc_t *cc, int64_t stale_for_s, bool origin_failed);
 
+/* The same, with the choice RFC 9111 5.2.2.10 leaves to deployments made
+ * explicit: s-maxage "incorporates the semantics of proxy-revalidate", so a
+ * shared cache that follows the letter (s_maxage_revalidates) serves no
+ * stale copy of a response carrying s-maxage; CDN practice (false) honours
+ * stale-while-revalidate and stale-if-error beside it. */
+bool http_cc_shared_may_serve_stale(const http_cc_t *cc, int64_t stale_for_s, bool origin_failed,
+                                    bool s_maxage_revalidates);
+
+/* The date fields of a response besides Cache-Control, as differences from
+ * its Date (the sim has one clock, so no skew): Expires - Date, and
+ * Date - Last-Modified, each only when the field is present. */
+typedef struct http_dates {
+    bool has_expires;
+    double expires_after_date_s;      /* <= 0: already expired (also an invalid Expires) */
+    bool has_last_modified;
+    double last_modified_age_s;       /* Date - Last-Modified, >= 0 */
+    double heuristic_fraction;        /* of last_modified_age_s; RFC 9111 4.2.2 suggests 10% */
+} http_dates_t;
+
+/* The freshness lifetime at a shared cache in seconds, RFC 9111 4.2.1 in its
+ * order: bare no-cache 0; s-maxage; max-age; Expires - Date (0 when not
+ * after Date); else, with no explicit expiration at all, the heuristic
+ * fraction x (Date - Last-Modified) of 4.2.2 (a 200 is heuristically
+ * cacheable); else -1: no lifetime, the caller's default applies. */
+double http_freshness_lifetime(const http_cc_t *cc, const http_dates_t *d);
+
 #endif

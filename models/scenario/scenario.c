@@ -62,6 +62,7 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
         cfg_enum(&w, "format", &ws->trace_format, trace_format_names, CFG_REQUIRED);
         if (!cfg_failed(root->c)) ws->trace_path = resolve_path(s->file, path);
     }
+    cfg_num(&w, "request_no_cache_share", &s->no_cache_share, 0, 1, 0);
     ws->size_dist = (size_dist_t)dist;
     cfg_done(&w);
 }
@@ -236,7 +237,7 @@ static uint32_t read_count(cfg_obj_t *o, const char *key)
 }
 
 /* content.classes: [{name, share, cache_control, validators, change_per_hour,
- * cache_key: {query, query_variants, listed_variants, vary_variants,
+ * expires_s, last_modified_age_s, error_ttl_s, cache_key: {query, query_variants, listed_variants, vary_variants,
  * cookies, cookie_cardinality}}] */
 static void read_classes(cfg_obj_t *content, scenario_t *s)
 {
@@ -268,6 +269,12 @@ static void read_classes(cfg_obj_t *content, scenario_t *s)
         cs->validators = true;
         cfg_bool(&k, "validators", &cs->validators, 0);
         cfg_num(&k, "change_per_hour", &cs->change_per_hour, 0, 3.6e6, 0);
+        /* Expires and Last-Modified as offsets from the response's Date */
+        cs->dates.has_expires = cfg_num(&k, "expires_s", &cs->dates.expires_after_date_s,
+                                        -MAX_SECONDS, MAX_SECONDS, 0);
+        cs->dates.has_last_modified = cfg_num(&k, "last_modified_age_s", &cs->dates.last_modified_age_s,
+                                              0, MAX_SECONDS, 0);
+        cfg_num(&k, "error_ttl_s", &cs->error_ttl_s, 0, MAX_SECONDS, 0);
         cfg_child(&k, "cache_key", &key, 0);
         int q = QUERY_IGNORE;
         cfg_enum(&key, "query", &q, query_rules, 0);
@@ -503,6 +510,8 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     cfg_obj_t content, net, stats;
     cfg_child(root, "content", &content, 0);
     read_seconds(&content, "ttl_s", &s->ttl, 0);
+    cfg_num(&content, "heuristic_fraction", &s->content_opts.heuristic_fraction, 0, 1, 0);
+    cfg_bool(&content, "s_maxage_revalidate", &s->content_opts.s_maxage_revalidates, 0);
     read_classes(&content, s);
     cfg_done(&content);
 
@@ -620,6 +629,10 @@ static void fill_config(cJSON *j, const scenario_t *s)
         conf_num(w, "diurnal", s->diurnal);
         conf_num(w, "dynamic_share", s->dynamic_share);
     }
+    conf_num(w, "request_no_cache_share", s->no_cache_share);
+    cJSON *ct = conf_obj(j, "content");
+    conf_num(ct, "heuristic_fraction", s->content_opts.heuristic_fraction);
+    conf_bool(ct, "s_maxage_revalidate", s->content_opts.s_maxage_revalidates);
     conf_str(conf_obj(j, "cache"), "policy", s->cache.policy);
     cJSON *net = conf_obj(j, "network");
     if (!s->has_topology) {
@@ -660,6 +673,7 @@ scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool h
     s->seed = 1;
     s->duration = SIMTIME_MAX;
     s->ttl = SIMTIME_MAX;
+    s->content_opts.heuristic_fraction = 0.1;  /* RFC 9111 4.2.2's "such as 10%" */
     s->client_rtt = simtime_from_ms(10);  /* a metro user to a nearby PoP */
     s->origin_rtt = simtime_from_ms(80);  /* a PoP to an origin a continent away */
     s->interval = simtime_from_s(60);

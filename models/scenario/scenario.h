@@ -119,6 +119,9 @@ typedef struct scenario {
     conn_spec_t conn;
     double diurnal;          /* workload.diurnal: amplitude of the daily cycle, 0..1 */
     double dynamic_share;    /* workload.dynamic_share: uncacheable requests */
+    double no_cache_share;   /* workload.request_no_cache_share: requests sending
+                                Cache-Control: no-cache (or max-age=0): revalidate */
+    content_opts_t content_opts; /* content.heuristic_fraction, content.s_maxage_revalidate */
     simtime_t last_mile_rtt; /* network.last_mile_ms: access network round trip */
     attack_spec_t attack;    /* a DDoS flood; rate 0: none */
     op_spec_t *ops;          /* operations, in the file's order */
