@@ -111,19 +111,25 @@ END_TEST
 
 START_TEST(age_through_every_level)
 {
-    /* ttl 10 s: A at 0 reaches the origin at 63 x 1.090 = 68.68 ms and CCC
-     * gets the answer 43 x 1.090 = 46.88 ms later, at 115.55 ms: CCC's copy
-     * is fresh until 10.1156 s, and so (carrying its Age) are BBB's and
-     * AAA's. A second A sent at 10.12 s reaches AAA at 10.1211: expired there
-     * and at both levels, so the origin sees it again. Without the Age
-     * carried down, AAA's copy (received at 0.1363 s) would still be fresh. */
-    test_put("t.csv", "time,key,size\n0,A,100\n10.12,A,100\n");
+    /* ttl 10 s; a copy's age counts from its request's send time at each
+     * level and a lower level's copy loses its own response delay (RFC 9111
+     * 4.2.3). With u = 1.090148 ms: A sent at 0 reaches AAA at 1u, BBB at
+     * 10u, CCC at 20u, the origin at 63u; the answer is back at CCC at 106u,
+     * BBB 116u, AAA 125u. CCC's copy expires at 10 s + 20u; BBB's, 106u of
+     * delay later, at 10 s - 86u = 9.9062 s; AAA's, 124u later, at
+     * 10 s - 210u = 9.7711 s. So A at 9.7 s is a HIT at AAA; A at 9.8 s is
+     * EXPIRED at AAA and a hit at BBB (9.8109 s < 9.9062 s); A at 9.95 s is
+     * expired at AAA and BBB (9.9609 s) and a hit at CCC (9.9718 s <
+     * 10.0218 s). One origin request in all. */
+    test_put("t.csv", "time,key,size\n0,A,100\n9.7,A,100\n9.8,A,100\n9.95,A,100\n");
     cJSON *r = test_result(WORLD(TWO_TIERS ",\"content\":{\"ttl_s\":10}"));
-    ck_assert_double_eq(test_num(r, "status", "HIT"), 0);
-    ck_assert_double_eq(test_num(r, "status", "EXPIRED"), 1);
-    ck_assert_double_eq(test_num(r, "origin", "requests"), 2);
+    ck_assert_double_eq(test_num(r, "status", "HIT"), 1);
+    ck_assert_double_eq(test_num(r, "status", "EXPIRED"), 2);
+    ck_assert_double_eq(test_num(r, "origin", "requests"), 1);
+    ck_assert_double_eq(test_num(tier(r, 1), "requests", NULL), 3);
+    ck_assert_double_eq(test_num(tier(r, 1), "hits", NULL), 1);
     ck_assert_double_eq(test_num(tier(r, 2), "requests", NULL), 2);
-    ck_assert_double_eq(test_num(tier(r, 2), "hits", NULL), 0);
+    ck_assert_double_eq(test_num(tier(r, 2), "hits", NULL), 1);
     cJSON_Delete(r);
 
     /* collapsing: two requests 1 ms apart for a new object make one fetch
