@@ -138,6 +138,39 @@ static int link_tiers(cdn_t *c, simtime_t hop, char *err, size_t errlen)
     return 0;
 }
 
+/* DNS mapping: where each population's resolver is (the ISP's in the
+ * client's metro; a public one at the operator's site nearest the client,
+ * from dns.resolvers_file) and where the mapping sees it (the resolver, or
+ * the client itself through ECS). */
+static int dns_prepare(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    const world_t *w = c->world;
+    world_pop_t *sites = NULL;
+    char msg[512];
+    int n = world_load_pops(sc->dns.resolvers_file, &sites, msg, sizeof msg);
+    if (n < 0) {
+        snprintf(err, errlen, "%s: $.dns.resolvers_file: %s", sc->file, msg);
+        return -2;
+    }
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        group_t *gr = &c->groups[g];
+        geo_point_t at = w->groups[gr->wg].point;
+        gr->public_resolver = g >= (uint32_t)w->ngroups;
+        gr->seen_at = at;
+        if (gr->public_resolver && !sc->dns.ecs) {
+            double best = 0;
+            for (int i = 0; i < n; i++) {
+                double d = geo_distance_km(at, sites[i].point);
+                if (i == 0 || d < best) { best = d; gr->seen_at = sites[i].point; }
+            }
+        }
+    }
+    free(sites);
+    c->dns_lookup = sc->dns.lookup;
+    return 0;
+}
+
 static int build_world(cdn_t *c, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
@@ -145,7 +178,10 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     if (!c->world) return -2;
     const world_t *w = c->world;
     c->npops = (uint32_t)w->npops;
-    c->ngroups = (uint32_t)w->ngroups;
+    /* DNS mapping splits each world group: its ISP resolver's clients, then
+     * (from ngroups on) its public resolver's */
+    bool dns = sc->routing == ROUTE_DNS;
+    c->ngroups = (uint32_t)w->ngroups * (dns ? 2 : 1);
     c->pops = calloc(c->npops, sizeof *c->pops);
     c->groups = calloc(c->ngroups, sizeof *c->groups);
     if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
@@ -177,12 +213,15 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
         c->pops[i].up_oneway = world_oneway(w, w->pops[i].point, origin) + hop;
     if ((rc = link_tiers(c, hop, err, errlen)) != 0) return rc;
     for (uint32_t g = 0; g < c->ngroups; g++) {
-        c->groups[g].lon = w->groups[g].point.lon;
-        c->groups[g].continent = continent_index(w->groups[g].continent);
+        c->groups[g].wg = g % (uint32_t)w->ngroups;
+        c->groups[g].lon = w->groups[c->groups[g].wg].point.lon;
+        c->groups[g].continent = continent_index(w->groups[c->groups[g].wg].continent);
     }
     c->origin_point = origin;
+    if (dns && (rc = dns_prepare(c, err, errlen)) != 0) return rc;
     return state_route_groups(c, true, err, errlen);
 }
+
 
 static void diurnal_update(cdn_t *c, int64_t minute);
 
@@ -289,7 +328,7 @@ static int pick_series_pops(cdn_t *c, char *err, size_t errlen)
     if (!load) goto oom;
     for (uint32_t g = 0; g < c->ngroups; g++)
         if (c->groups[g].pop != NO_ID && !c->groups[g].unroutable)
-            load[c->groups[g].pop] += c->world ? c->world->groups[g].weight : 1.0;
+            load[c->groups[g].pop] += state_group_weight(c, g);
     for (int n = 0; n < sc->top_pops; n++) {
         uint32_t best = NO_ID;
         for (uint32_t i = 0; i < c->npops; i++)
@@ -348,7 +387,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
 
     double *weights = malloc(c->ngroups * sizeof *weights);
     for (uint32_t g = 0; weights && g < c->ngroups; g++)
-        weights[g] = c->world ? c->world->groups[g].weight : 1.0;
+        weights[g] = state_group_weight(c, g);
     c->group_pick = weights ? gsl_ran_discrete_preproc(c->ngroups, weights) : NULL;
     free(weights);
     c->r_groups = rng_stream_create(sc->seed, "clients.groups");
@@ -508,13 +547,17 @@ static void send_one(cdn_t *c, const request_spec_t *r, uint32_t seq)
         g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
         if (!diurnal_keeps(c, r, g)) return;
     }
-    const group_t *gr = &c->groups[g];
+    group_t *gr = &c->groups[g];
+    /* DNS: the group's resolver asks again once its cached answer expired */
+    if (c->sc->routing == ROUTE_DNS && r->time >= gr->dns_expires) state_dns_resolve(c, gr, r->time);
     request_spec_t kept = *r;
     workload_object(c->workload, &kept); /* drawn only for the candidates kept */
     r = &kept;
     c->sent++;
     c->last_sent = r->time;
-    simtime_t at = r->time + handshake_rtts(c) * 2 * gr->oneway + gr->oneway;
+    int hs = handshake_rtts(c);
+    /* a new connection first looks the name up (dns.lookup_ms) */
+    simtime_t at = r->time + hs * 2 * gr->oneway + gr->oneway + (hs ? c->dns_lookup : 0);
     uint32_t rid = request_new(c);
     if (rid == NO_ID) return;
     c->requests[rid] = make_request(c, r, g, seq);
@@ -617,6 +660,36 @@ static void add_tiers(const cdn_t *c, const tally_t *total, cJSON *o)
     add_tier(arr, "origin", 1, c->origin_requests, 0, c->origin_bytes);
 }
 
+/* The catchment figures of the mode in use (geo, dns, origin) at the end of
+ * the run, as anycast's are reported, so the modes compare. */
+static cJSON *mapped_catchments(const cdn_t *c, const char *mode)
+{
+    const world_t *w = c->world;
+    catchments_map_t *m = malloc(((size_t)c->ngroups + 1) * sizeof *m);
+    if (!m) return NULL;
+    int n = 0;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const group_t *gr = &c->groups[g];
+        const world_group_t *wg = &w->groups[gr->wg];
+        if (state_group_weight(c, g) == 0) continue; /* an empty half of a DNS split */
+        catchments_map_t *x = &m[n++];
+        *x = (catchments_map_t){ (int)gr->wg, state_group_weight(c, g), 0, 0 };
+        if (gr->pop == NO_ID) {
+            x->pop = CATCHMENTS_ORIGIN;
+            x->oneway = world_oneway(w, wg->point, c->origin_point);
+        } else if (gr->unroutable) {
+            x->pop = -1;
+        } else {
+            x->pop = (int)gr->pop;
+            x->oneway = (int)gr->pop == wg->nearest_pop ? wg->nearest_oneway
+                                                         : world_oneway(w, wg->point, w->pops[gr->pop].point);
+        }
+    }
+    cJSON *j = catchments_json_map(w, m, n, mode);
+    free(m);
+    return j;
+}
+
 cJSON *cdn_results(const cdn_t *c)
 {
     const scenario_t *sc = c->sc;
@@ -639,7 +712,7 @@ cJSON *cdn_results(const cdn_t *c)
                             total->requests ? 1 - (double)c->origin_requests / (double)total->requests : 0);
     add_pops(c, o);
     if (c->world) {
-        static const char *const modes[] = { "anycast", "geo", "origin" };
+        static const char *const modes[] = { "anycast", "geo", "origin", "dns" };
         cJSON_AddStringToObject(o, "routing", modes[sc->routing]);
         cJSON *cont = cJSON_AddObjectToObject(o, "continents");
         for (int i = 0; i < NCONTINENTS; i++) {
@@ -647,7 +720,8 @@ cJSON *cdn_results(const cdn_t *c)
             cJSON *co = cJSON_AddObjectToObject(cont, continent_codes[i]);
             tally_to_json(&c->continent[i], co);
         }
-        cJSON *catch = catchments_json(c->world, false);
+        cJSON *catch = sc->routing == ROUTE_ANYCAST ? catchments_json(c->world, false)
+                                                    : mapped_catchments(c, modes[sc->routing]);
         if (catch && c->catch_timeline)
             cJSON_AddItemToObject(catch, "timeline", cJSON_Duplicate(c->catch_timeline, 1));
         if (catch) cJSON_AddItemToObject(o, "catchments", catch);

@@ -91,7 +91,7 @@ static int pick_bots(cdn_t *c, char *err, size_t errlen)
         size_t len = strlen(a->metros[m]);
         bool found = false;
         for (uint32_t g = 0; g < c->ngroups; g++) {
-            const char *name = c->world->groups[g].name; /* "metro/ASn" */
+            const char *name = c->world->groups[c->groups[g].wg].name; /* "metro/ASn" */
             if (strncmp(name, a->metros[m], len) != 0 || name[len] != '/') continue;
             found = true;
             bool listed = false; /* a metro named twice adds its groups once */

@@ -19,6 +19,54 @@ int state_fail_input(char *err, size_t errlen, const char *file, const char *pat
     return -2;
 }
 
+/* The announced PoP nearest point p (lowest index among equals): what a
+ * DNS mapping answers for a resolver, or a client with ECS, at p. */
+static uint32_t dns_nearest(const world_t *w, geo_point_t p)
+{
+    uint32_t best = 0;
+    simtime_t bd = SIMTIME_MAX;
+    for (int i = 0; i < w->npops; i++) {
+        if (!w->pops[i].announced) continue;
+        simtime_t d = world_oneway(w, p, w->pops[i].point);
+        if (d < bd) { bd = d; best = (uint32_t)i; }
+    }
+    return best;
+}
+
+static simtime_t group_last_mile(const cdn_t *c, const world_group_t *wg)
+{
+    simtime_t hop = c->world->fiber.per_hop_ns;
+    return c->sc->last_mile_rtt / 2 + hop * (wg->as_path_len > 1 ? wg->as_path_len : 1);
+}
+
+static void dns_point_to(cdn_t *c, group_t *gr, uint32_t pop)
+{
+    const world_t *w = c->world;
+    gr->pop = pop;
+    gr->oneway = world_oneway(w, w->groups[gr->wg].point, w->pops[pop].point) +
+                 group_last_mile(c, &w->groups[gr->wg]);
+    gr->unroutable = !w->pops[pop].announced;
+}
+
+/* DNS mapping of group g at the build, or when the mapping changes (a
+ * withdrawal or an announcement): the new answer is what the group's
+ * resolver will get when its cached one expires (state_dns_resolve); until
+ * then it keeps going to the old PoP, and its requests fail while that PoP
+ * is down. */
+static void dns_route(cdn_t *c, uint32_t g, bool at_build)
+{
+    group_t *gr = &c->groups[g];
+    gr->next_pop = dns_nearest(c->world, gr->seen_at);
+    if (at_build) dns_point_to(c, gr, gr->next_pop);
+    else gr->unroutable = !c->world->pops[gr->pop].announced;
+}
+
+void state_dns_resolve(cdn_t *c, group_t *gr, simtime_t now)
+{
+    if (gr->pop != gr->next_pop) dns_point_to(c, gr, gr->next_pop);
+    gr->dns_expires = now + c->sc->dns.ttl;
+}
+
 /* Each client group's PoP and one-way latency from the world's current
  * catchments and the routing mode. At build, a group BGP cannot route is bad
  * input; after a withdrawal it is a group whose requests fail. */
@@ -26,12 +74,12 @@ int state_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
     const world_t *w = c->world;
-    simtime_t hop = w->fiber.per_hop_ns;
     for (uint32_t g = 0; g < c->ngroups; g++) {
-        const world_group_t *wg = &w->groups[g];
         group_t *gr = &c->groups[g];
+        const world_group_t *wg = &w->groups[gr->wg];
         /* topology.per_hop_ms: one hop per AS on a client's leg */
-        simtime_t last_mile = sc->last_mile_rtt / 2 + hop * (wg->as_path_len > 1 ? wg->as_path_len : 1);
+        simtime_t last_mile = group_last_mile(c, wg);
+        if (sc->routing == ROUTE_DNS) { dns_route(c, g, at_build); continue; }
         gr->unroutable = false;
         switch (sc->routing) {
         case ROUTE_ANYCAST:
@@ -52,6 +100,8 @@ int state_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen)
         case ROUTE_ORIGIN:
             gr->pop = NO_ID;
             gr->oneway = world_oneway(w, wg->point, c->origin_point) + last_mile;
+            break;
+        case ROUTE_DNS: /* above */
             break;
         }
     }
@@ -99,6 +149,16 @@ void state_count_origin(cdn_t *c, uint32_t pop, simtime_t sent, uint32_t size)
     c->origin_bytes += size;
 }
 
+/* A population's share of the clients: its world group's, split under DNS
+ * mapping between the ISP's resolver and a public one. */
+double state_group_weight(const cdn_t *c, uint32_t g)
+{
+    if (!c->world) return 1.0;
+    double w = c->world->groups[c->groups[g].wg].weight;
+    if (c->sc->routing != ROUTE_DNS) return w;
+    double share = c->sc->dns.public_share;
+    return c->groups[g].public_resolver ? w * share : w * (1 - share);
+}
 
 void state_catchment_snapshot(cdn_t *c, simtime_t at, const char *kind, const char *target)
 {
@@ -107,7 +167,7 @@ void state_catchment_snapshot(cdn_t *c, simtime_t at, const char *kind, const ch
     cJSON *e = cJSON_CreateObject();
     if (!w || !e) { free(w); cJSON_Delete(e); return; }
     for (uint32_t g = 0; g < c->ngroups; g++) {
-        double gw = c->world->groups[g].weight;
+        double gw = state_group_weight(c, g);
         if (c->groups[g].unroutable) unrouted += gw;
         else if (c->groups[g].pop != NO_ID) w[c->groups[g].pop] += gw;
     }

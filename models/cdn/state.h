@@ -78,12 +78,21 @@ typedef struct fetch {
     uint8_t tier;          /* hops from the client's edge PoP: 0 at the edge */
 } fetch_t;
 
+/* A client population: a world group, or under DNS mapping one of its two
+ * halves (clients of the ISP's resolver, clients of a public resolver). */
 typedef struct group {
     uint32_t pop;          /* NO_ID in origin mode: clients go to the origin */
-    bool unroutable;       /* BGP gives it no route to the CDN (after a withdrawal) */
+    bool unroutable;       /* no route to the CDN (after a withdrawal), or, under DNS
+                              mapping, a cached answer naming a PoP that is down */
     simtime_t oneway;      /* client <-> PoP (or origin), last mile included */
     double lon;            /* for the local-time diurnal cycle */
     uint8_t continent;
+    uint32_t wg;           /* its world group (world->groups index) */
+    /* DNS mapping only */
+    bool public_resolver;  /* asks a public resolver, not its ISP's */
+    geo_point_t seen_at;   /* where the mapping sees it: its resolver, or itself with ECS */
+    simtime_t dns_expires; /* its resolver's cached answer (pop) expires; 0 before the first */
+    uint32_t next_pop;     /* the PoP the mapping names now: its next answer */
 } group_t;
 
 typedef struct pop {
@@ -128,6 +137,7 @@ struct cdn {
     content_t content;
     server_t origin;
     int upstream_handshake_rtts;  /* 0 with warm pools */
+    simtime_t dns_lookup;  /* dns.lookup_ms on a new connection; 0 in other modes */
     bool fixed_delay;      /* one group, no handshakes: arrivals go straight to the PoP */
     double *diurnal_keep;  /* per group: this minute's rate over the peak rate */
     int64_t diurnal_minute; /* the minute diurnal_keep is for, -1 before the first */
@@ -186,6 +196,13 @@ int state_fail_input(char *err, size_t errlen, const char *file, const char *pat
 int state_pop_index(const cdn_t *c, const char *id);
 /* each group's PoP and latency from the world's current catchments. */
 int state_route_groups(cdn_t *c, bool at_build, char *err, size_t errlen);
+
+/* Group g's share of all clients (1 without a world). */
+double state_group_weight(const cdn_t *c, uint32_t g);
+
+/* DNS mapping: group gr's resolver, its cached answer expired, asks again
+ * at `now`: it gets the current mapping, cached for dns.ttl_s. */
+void state_dns_resolve(cdn_t *c, group_t *gr, simtime_t now);
 
 /* a client request's first byte reaches the client at `at`. */
 void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,

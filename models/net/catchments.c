@@ -35,28 +35,30 @@ static double weighted_quantile(const wx_t *v, int n, double q)
     return n ? v[n - 1].x : 0;
 }
 
-int catchments_summarise(const world_t *w, const char *continent, catchments_summary_t *out)
+int catchments_summarise_map(const world_t *w, const catchments_map_t *m, int nm, const char *continent,
+                             catchments_summary_t *out)
 {
     catchments_summary_t s;
     memset(&s, 0, sizeof s);
-    wx_t *v = malloc(((size_t)w->ngroups + 1) * sizeof *v);
+    wx_t *v = malloc(((size_t)nm + 1) * sizeof *v);
     if (!v) return -1;
     int n = 0;
-    for (int i = 0; i < w->ngroups; i++) {
-        const world_group_t *g = &w->groups[i];
+    for (int i = 0; i < nm; i++) {
+        const world_group_t *g = &w->groups[m[i].group];
+        double gw = m[i].weight;
         if (continent && strcmp(g->continent, continent)) continue;
         s.groups++;
-        s.weight += g->weight;
-        if (g->anycast_pop < 0) { s.unrouted++; s.unrouted_w += g->weight; continue; }
+        s.weight += gw;
+        if (m[i].pop == -1) { s.unrouted++; s.unrouted_w += gw; continue; }
         s.routed++;
-        s.routed_w += g->weight;
-        if (g->anycast_pop != g->nearest_pop) { s.not_nearest++; s.not_nearest_w += g->weight; }
-        double x = catchments_extra_ms(g);
-        s.extra_mean_ms += g->weight * x;
-        s.anycast_rtt_mean_ms += g->weight * 2 * simtime_to_ms(g->anycast_oneway);
-        s.nearest_rtt_mean_ms += g->weight * 2 * simtime_to_ms(g->nearest_oneway);
+        s.routed_w += gw;
+        if (m[i].pop != g->nearest_pop) { s.not_nearest++; s.not_nearest_w += gw; }
+        double x = 2 * simtime_to_ms(m[i].oneway - g->nearest_oneway);
+        s.extra_mean_ms += gw * x;
+        s.anycast_rtt_mean_ms += gw * 2 * simtime_to_ms(m[i].oneway);
+        s.nearest_rtt_mean_ms += gw * 2 * simtime_to_ms(g->nearest_oneway);
         if (x > s.extra_max_ms) s.extra_max_ms = x;
-        v[n++] = (wx_t){ x, g->weight };
+        v[n++] = (wx_t){ x, gw };
     }
     if (s.routed_w > 0) {
         s.not_nearest_share = s.not_nearest_w / s.routed_w;
@@ -69,6 +71,26 @@ int catchments_summarise(const world_t *w, const char *continent, catchments_sum
     free(v);
     *out = s;
     return 0;
+}
+
+/* The anycast mapping of the world's groups, as the map form. */
+static catchments_map_t *anycast_map(const world_t *w)
+{
+    catchments_map_t *m = malloc(((size_t)w->ngroups + 1) * sizeof *m);
+    for (int i = 0; m && i < w->ngroups; i++) {
+        const world_group_t *g = &w->groups[i];
+        m[i] = (catchments_map_t){ i, g->weight, g->anycast_pop, g->anycast_pop >= 0 ? g->anycast_oneway : 0 };
+    }
+    return m;
+}
+
+int catchments_summarise(const world_t *w, const char *continent, catchments_summary_t *out)
+{
+    catchments_map_t *m = anycast_map(w);
+    if (!m) return -1;
+    int rc = catchments_summarise_map(w, m, w->ngroups, continent, out);
+    free(m);
+    return rc;
 }
 
 void catchments_loads(const world_t *w, catchments_load_t *load)
@@ -87,7 +109,7 @@ void catchments_loads(const world_t *w, catchments_load_t *load)
     }
 }
 
-static cJSON *summary_json(const catchments_summary_t *s)
+static cJSON *summary_json_named(const catchments_summary_t *s, const char *rtt_name)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "groups", s->groups);
@@ -100,10 +122,12 @@ static cJSON *summary_json(const catchments_summary_t *s)
     cJSON_AddNumberToObject(x, "mean", ms3(s->extra_mean_ms));
     cJSON_AddNumberToObject(x, "p90", ms3(s->extra_p90_ms));
     cJSON_AddNumberToObject(x, "max", ms3(s->extra_max_ms));
-    cJSON_AddNumberToObject(o, "anycast_rtt_ms_mean", ms3(s->anycast_rtt_mean_ms));
+    cJSON_AddNumberToObject(o, rtt_name, ms3(s->anycast_rtt_mean_ms));
     cJSON_AddNumberToObject(o, "nearest_rtt_ms_mean", ms3(s->nearest_rtt_mean_ms));
     return o;
 }
+
+static cJSON *summary_json(const catchments_summary_t *s) { return summary_json_named(s, "anycast_rtt_ms_mean"); }
 
 static cJSON *group_json(const world_t *w, const world_group_t *g)
 {
@@ -167,6 +191,54 @@ cJSON *catchments_json(const world_t *w, bool with_groups)
         cJSON_AddNumberToObject(gj, "weight", r9(load[p].geo_weight));
         cJSON_AddItemToArray(pops, o);
     }
+    free(load);
+    return root;
+oom:
+    free(load);
+    cJSON_Delete(root);
+    return NULL;
+}
+
+cJSON *catchments_json_map(const world_t *w, const catchments_map_t *m, int n, const char *mode)
+{
+    cJSON *root = cJSON_CreateObject();
+    catchments_load_t *load = calloc((size_t)w->npops + 1, sizeof *load);
+    catchments_summary_t s;
+    if (!root || !load || catchments_summarise_map(w, m, n, NULL, &s) < 0) goto oom;
+    cJSON_AddStringToObject(root, "mode", mode);
+    cJSON_AddItemToObject(root, "summary", summary_json_named(&s, "mapped_rtt_ms_mean"));
+    cJSON *conts = cJSON_AddObjectToObject(root, "continents");
+    static const char *const cn[] = { "AF", "AS", "EU", "NA", "OC", "SA" };
+    for (int c = 0; c < 6; c++) {
+        if (catchments_summarise_map(w, m, n, cn[c], &s) < 0) goto oom;
+        if (s.groups) cJSON_AddItemToObject(conts, cn[c], summary_json_named(&s, "mapped_rtt_ms_mean"));
+    }
+    catchments_loads(w, load);
+    double *mw = calloc((size_t)w->npops + 1, sizeof *mw);
+    int *mg = calloc((size_t)w->npops + 1, sizeof *mg);
+    if (!mw || !mg) { free(mw); free(mg); goto oom; }
+    for (int i = 0; i < n; i++)
+        if (m[i].pop >= 0) { mw[m[i].pop] += m[i].weight; mg[m[i].pop]++; }
+    cJSON *pops = cJSON_AddArrayToObject(root, "pops");
+    for (int p = 0; p < w->npops; p++) {
+        const world_pop_t *pp = &w->pops[p];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", pp->id);
+        cJSON_AddStringToObject(o, "city", pp->city);
+        cJSON_AddStringToObject(o, "continent", pp->continent);
+        cJSON_AddNumberToObject(o, "lat", pp->point.lat);
+        cJSON_AddNumberToObject(o, "lon", pp->point.lon);
+        cJSON_AddBoolToObject(o, "announced", pp->announced);
+        cJSON *a = cJSON_AddObjectToObject(o, "mapped");
+        cJSON_AddNumberToObject(a, "groups", mg[p]);
+        cJSON_AddNumberToObject(a, "weight", r9(mw[p]));
+        cJSON *gj = cJSON_AddObjectToObject(o, "geo");
+        cJSON_AddNumberToObject(gj, "groups", load[p].geo_groups);
+        cJSON_AddNumberToObject(gj, "weight", r9(load[p].geo_weight));
+        cJSON_AddItemToArray(pops, o);
+    }
+    free(mw);
+    free(mg);
     free(load);
     return root;
 oom:

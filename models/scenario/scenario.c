@@ -452,7 +452,33 @@ static void check_tiers(cfg_obj_t *root, scenario_t *s)
     }
 }
 
-static const char *const routing_modes[] = { "anycast", "geo", "origin", NULL };
+/* dns: {"public_resolver_share", "ecs", "ttl_s", "lookup_ms", "resolvers_file"},
+ * only with routing.mode = "dns" */
+static void read_dns(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t d;
+    dns_spec_t *ds = &s->dns;
+    ds->ttl = simtime_from_s(60);
+    bool given = cfg_child(root, "dns", &d, 0);
+    if (given && s->routing != ROUTE_DNS && d.json && d.json->child) {
+        char p[CFG_PATH_MAX];
+        snprintf(p, sizeof p, "$.dns.%s", d.json->child->string);
+        cfg_fail(root->c, p, "applies only with routing.mode = \"dns\"");
+        return;
+    }
+    cfg_num(&d, "public_resolver_share", &ds->public_share, 0, 1, 0);
+    cfg_bool(&d, "ecs", &ds->ecs, 0);
+    read_seconds(&d, "ttl_s", &ds->ttl, 0);
+    read_ms(&d, "lookup_ms", &ds->lookup);
+    const char *str = "../topologies/footprints/googlecdn.csv";
+    cfg_str(&d, "resolvers_file", &str, 0);
+    if (s->routing == ROUTE_DNS && !cfg_failed(root->c)) ds->resolvers_file = resolve_path(s->file, str);
+    cfg_done(&d);
+    if (s->routing == ROUTE_DNS && !s->has_topology && !cfg_failed(root->c))
+        cfg_fail(root->c, "$.routing.mode", "DNS mapping needs a topology (PoPs and client metros)");
+}
+
+static const char *const routing_modes[] = { "anycast", "geo", "origin", "dns", NULL };
 
 static void read_routing(cfg_obj_t *root, scenario_t *s)
 {
@@ -462,6 +488,7 @@ static void read_routing(cfg_obj_t *root, scenario_t *s)
     cfg_enum(&r, "mode", &mode, routing_modes, 0);
     s->routing = (routing_mode_t)mode;
     cfg_done(&r);
+    read_dns(root, s);
     cfg_child(root, "shield", &sh, 0);
     bool enabled_given = cfg_bool(&sh, "enabled", &s->shield_enabled, 0);
     read_strings(&sh, "pops", &s->shields, &s->nshields);
@@ -729,6 +756,7 @@ void scenario_free(scenario_t *s)
     free_strings(s->shields, s->nshields);
     free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);
+    free(s->dns.resolvers_file);
     free(s->ops);
     free_strings(s->stats_pops, s->nstats_pops);
     free_strings(s->attack.metros, s->attack.nmetros);

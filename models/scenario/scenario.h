@@ -16,7 +16,21 @@
 #include "models/net/world.h"
 #include "sim/simtime.h"
 
-typedef enum routing_mode { ROUTE_ANYCAST, ROUTE_GEO, ROUTE_ORIGIN } routing_mode_t;
+typedef enum routing_mode { ROUTE_ANYCAST, ROUTE_GEO, ROUTE_ORIGIN, ROUTE_DNS } routing_mode_t;
+
+/* routing.mode = "dns": unicast mapping by the resolver's place. A client
+ * asks its ISP's resolver (in its metro) or, for public_share of clients, a
+ * public resolver at the operator's site nearest the client; the CDN answers
+ * with the PoP nearest the resolver (the client itself with ECS). An answer
+ * is cached ttl; after a mapping change a client keeps the old PoP until its
+ * cached answer expires. */
+typedef struct dns_spec {
+    double public_share;     /* dns.public_resolver_share */
+    bool ecs;                /* dns.ecs: public resolvers pass the client's subnet */
+    simtime_t ttl;           /* dns.ttl_s */
+    simtime_t lookup;        /* dns.lookup_ms: paid on every new connection */
+    char *resolvers_file;    /* dns.resolvers_file: the public resolver's sites (PoP format) */
+} dns_spec_t;
 
 /* Client connections to the PoP (or the origin in origin mode) and the
  * PoP's connections upstream. Defaults: every request finds a kept-alive
@@ -103,6 +117,7 @@ typedef struct scenario {
     bool has_topology;       /* "topology" given: the world model */
     world_spec_t world;
     routing_mode_t routing;
+    dns_spec_t dns;          /* with routing = ROUTE_DNS */
     bool shield_enabled;
     char **shields;          /* shield PoP ids */
     int nshields;
