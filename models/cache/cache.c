@@ -242,6 +242,21 @@ void cache_clear(cache_t *c)
     c->absent_valid = false;
 }
 
+uint64_t cache_sweep(cache_t *c, cache_visit_fn *fn, void *ctx)
+{
+    /* slots never move, so removing one leaves the scan's later slots as they are */
+    uint64_t removed = 0;
+    for (uint32_t s = 0; s < c->fresh; s++) {
+        cache_entry_t *e = cache_entry_at(c, s);
+        if (e->key == FREE_KEY || !fn(e, ctx)) continue;
+        remove_slot(c, s);
+        removed++;
+    }
+    c->found = NULL;
+    c->absent_valid = false;
+    return removed;
+}
+
 static uint32_t alloc_slot(cache_t *c)
 {
     if (c->free_head == CACHE_NO_SLOT && c->fresh == c->nslots) {

@@ -61,6 +61,11 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
 bool cache_remove(cache_t *c, uint64_t key);
 /* Removes every object (a purge); the policy sees each removal. */
 void cache_clear(cache_t *c);
+/* Visits every entry (in slot order); fn may change its expiry or tag but
+ * not its key or size, and returns true to have it removed (the policy sees
+ * the removal). Returns the number removed. */
+typedef bool cache_visit_fn(cache_entry_t *e, void *ctx);
+uint64_t cache_sweep(cache_t *c, cache_visit_fn *fn, void *ctx);
 
 uint64_t cache_objects(const cache_t *c);
 uint64_t cache_bytes(const cache_t *c);

@@ -408,7 +408,21 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     }
     c->diurnal_keep = calloc(c->ngroups, sizeof *c->diurnal_keep);
     c->diurnal_minute = -1;
-    if (!c->diurnal_keep) {
+    /* classes signed or computed at the edge: their streams and isolates */
+    bool compute = false;
+    for (int k = 0; k < sc->nclasses; k++) {
+        c->cls_flags[k] = (uint8_t)((sc->edge[k].is_signed ? CLS_SIGNED : 0) |
+                                    (sc->edge[k].compute ? CLS_COMPUTE : 0));
+        compute |= sc->edge[k].compute;
+    }
+    c->r_signed = rng_stream_create(sc->seed, "clients.signatures");
+    c->r_subrequest = rng_stream_create(sc->seed, "edge_compute.subrequests");
+    if (compute) {
+        size_t n = (size_t)c->npops * CONTENT_MAX_CLASSES;
+        c->isolate_idle_since = malloc(n * sizeof *c->isolate_idle_since);
+        for (size_t i = 0; c->isolate_idle_since && i < n; i++) c->isolate_idle_since[i] = ISOLATE_NEVER;
+    }
+    if (!c->diurnal_keep || !c->r_signed || !c->r_subrequest || (compute && !c->isolate_idle_since)) {
         snprintf(err, errlen, "out of memory building the model");
         cdn_destroy(c);
         return -1;
@@ -436,9 +450,13 @@ void cdn_destroy(cdn_t *c)
     free(c->pops);
     free(c->groups);
     free(c->diurnal_keep);
-    free(c->op_pop);
+    ops_free(c);
+    free(c->isolate_idle_since);
     free(c->bots);
     if (c->r_attack) gsl_rng_free(c->r_attack);
+    if (c->r_scrub) gsl_rng_free(c->r_scrub);
+    if (c->r_signed) gsl_rng_free(c->r_signed);
+    if (c->r_subrequest) gsl_rng_free(c->r_subrequest);
     free(c->requests);
     free(c->fetches);
     series_free(&c->series);
@@ -487,12 +505,15 @@ static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g, uin
     int k = content_class_of(&c->content, r->key);
     bool dynamic = c->sc->dynamic_share > 0 && rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
     if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;
-    return (request_t){ .sent = r->time, .key = content_request_key(&c->content, k, r->key, c->r_variants),
+    uint64_t key = content_request_key(&c->content, k, r->key, c->r_variants);
+    bool invalid = c->cls_flags[k] & CLS_SIGNED &&
+                   rng_uniform(c->r_signed) < c->sc->edge[k].invalid_share;
+    return (request_t){ .sent = r->time, .key = state_gen_key(key, c->class_gen[k]),
                         .object = r->key, .size = r->size,
                         .next_access = state_next_access(c, seq, 0, r->next_access),
                         .who = g, .kind = WAIT_CLIENT, .seq = seq,
                         .revalidate = c->r_directives && rng_uniform(c->r_directives) < c->sc->no_cache_share,
-                        .cls = (uint8_t)k, .dynamic = dynamic };
+                        .cls = (uint8_t)k, .dynamic = dynamic, .invalid = invalid };
 }
 
 /* Fast path: one group at a fixed distance, no handshakes. The arrival event
@@ -727,10 +748,12 @@ cJSON *cdn_results(const cdn_t *c)
         if (catch) cJSON_AddItemToObject(o, "catchments", catch);
     }
     if (c->nbots) ops_attack_json(c, o);
+    ops_json(c, o);
     cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
     cJSON_AddNumberToObject(tiers, "to_clients", (double)total->bytes);
     cJSON_AddNumberToObject(tiers, "shields_to_edges", (double)c->shield_bytes);
     cJSON_AddNumberToObject(tiers, "origin_to_cdn", (double)c->origin_bytes);
+    cJSON_AddNumberToObject(tiers, "pushed", (double)c->pushed_bytes);
     add_tiers(c, total, o);
     free(merged);
     if (sc->workload.type == WORKLOAD_TRACE) {

@@ -44,17 +44,18 @@
 
 #include <stdlib.h>
 
-#define TAG_VERSION_MASK CONTENT_VERSION_MASK
+#include "sim/rng.h"
+
 /* A cached error (negative caching), not a copy of the object: bit 31 of
- * the tag, above the class (CONTENT_MAX_CLASSES fits in 7 bits). */
-#define TAG_NEGATIVE 0x80000000u
-static inline uint32_t make_tag(uint8_t cls, uint32_t version)
+ * the tag, above the class (state_tag's layout). */
+#define TAG_NEGATIVE STATE_TAG_NEGATIVE
+static inline uint32_t make_tag(uint8_t cls, uint8_t epoch, uint32_t version)
 {
-    return (uint32_t)cls << 24 | (version & TAG_VERSION_MASK);
+    return state_tag(cls, epoch, version);
 }
-static inline uint8_t tag_class(uint32_t tag) { return (uint8_t)((tag >> 24) & 0x7f); }
+static inline uint8_t tag_class(uint32_t tag) { return state_tag_class(tag); }
+static inline uint32_t tag_version(uint32_t tag) { return state_tag_version(tag); }
 static inline bool tag_negative(uint32_t tag) { return (tag & TAG_NEGATIVE) != 0; }
-static inline uint32_t tag_version(uint32_t tag) { return tag & TAG_VERSION_MASK; }
 
 /* Freshness lifetime of class k (the scenario's ttl without classes). */
 static inline simtime_t class_ttl(const cdn_t *c, int k)
@@ -64,7 +65,7 @@ static inline simtime_t class_ttl(const cdn_t *c, int k)
 
 /* `expires` of an entry reserved at a miss, before its body arrives: far
  * enough in the past that no stale window reaches it. */
-#define PENDING (INT64_MIN / 2)
+#define PENDING ENTRY_PENDING
 /* fetch_t.expires of a fetch answered by the origin: its copy is new */
 #define NOT_AGED INT64_MIN
 
@@ -135,6 +136,8 @@ typedef struct outcome {
     bool failed, not_modified;
     uint32_t version;
     simtime_t expires;     /* when the copy served stops being fresh (its Age) */
+    bool stale;            /* a stale copy served because upstream failed */
+    uint8_t epoch;         /* the copy's purge epoch */
 } outcome_t;
 
 /* The status a client sees for a failed fetch: a stale copy inside the
@@ -152,6 +155,17 @@ static req_status_t on_failure(cdn_t *c, uint32_t pi, const request_t *r)
                                                                                        : ST_ERROR;
 }
 
+/* A lower tier's failed fetch at PoP pi: RFC 5861 lets this PoP's own stale
+ * copy inside stale-if-error answer it, as it would a client. */
+static bool stale_for_child(cdn_t *c, uint32_t pi, const request_t *r, outcome_t *o)
+{
+    if (on_failure(c, pi, r) != ST_STALE) return false;
+    const cache_entry_t *e = cache_find(c->pops[pi].cache, r->key);
+    *o = (outcome_t){ .version = tag_version(e->tag), .expires = e->expires, .stale = true,
+                      .epoch = state_tag_epoch(e->tag) };
+    return true;
+}
+
 /* Answers waiter rid at PoP pi now. */
 static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
 {
@@ -160,11 +174,16 @@ static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
     if (r->kind == WAIT_CLIENT) {
         req_status_t st = (req_status_t)r->status;
         if (o.failed) st = on_failure(c, pi, r);
+        else if (o.stale) st = ST_STALE;
         else if (o.not_modified && st == ST_EXPIRED) st = ST_REVALIDATED;
+        if (!o.failed && c->purges_issued) state_note_old_copy(c, pi, r->key, r->cls, o.epoch);
         state_complete(c, r->who, pi, r->sent, r->size, st, now + c->groups[r->who].oneway);
     } else {
         fetch_t *child = &c->fetches[r->who];
+        if (o.failed) stale_for_child(c, pi, r, &o);
         child->failed = o.failed;
+        child->stale = o.stale;
+        child->epoch = o.epoch;
         child->version = o.version;
         /* a shield's copy arrives aged: Age plus this fetch's response delay */
         child->expires = o.failed || o.expires == SIMTIME_MAX ? o.expires
@@ -192,7 +211,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
             /* negative caching: the error is kept, aged from the request as
              * any response, and answers requests until it expires */
             e->expires = f->requested + neg;
-            e->tag = make_tag(f->cls, 0) | TAG_NEGATIVE;
+            e->tag = make_tag(f->cls, 0, 0) | TAG_NEGATIVE;
         } else if (f->failed) {
             if (e && e->expires == PENDING) cache_remove(p->cache, f->key); /* nothing came */
         } else if (e) {
@@ -200,7 +219,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
              * for the class's TTL from the origin, or for what a shield's copy
              * had left */
             e->expires = f->expires != NOT_AGED ? f->expires : expiry(f->requested, class_ttl(c, f->cls));
-            e->tag = make_tag(f->cls, f->version);
+            e->tag = make_tag(f->cls, f->epoch, f->version);
         } else {
             /* evicted while in flight: the cache let it go, as it would have
              * had the fetch been instant; the waiters still get the body */
@@ -212,7 +231,8 @@ static void fetch_done(cdn_t *c, uint32_t fid)
     outcome_t o = { f->failed, f->not_modified, f->version,
                     held && held->key == f->key ? held->expires
                                                 : f->expires != NOT_AGED ? f->expires
-                                                                         : expiry(f->requested, class_ttl(c, f->cls)) };
+                                                                         : expiry(f->requested, class_ttl(c, f->cls)),
+                    f->stale, f->epoch };
     for (uint32_t rid = f->first; rid != NO_ID;) {
         uint32_t next = c->requests[rid].next;
         answer(c, f->pop, rid, o);
@@ -229,9 +249,19 @@ static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid) { fetch_done(ctx, (
  * the fetch's stale copy is still current (a 304). */
 static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
 {
-    f->version = content_version(&c->content, f->cls, f->object, t);
+    /* deploys in place add to every object's version of their class */
+    f->version = content_version(&c->content, f->cls, f->object, t) + c->class_bump[f->cls];
+    f->version &= CONTENT_VERSION_MASK;
+    f->epoch = (uint8_t)(c->purges_issued % STATE_EPOCHS);
     f->not_modified = f->conditional && f->cond_version == f->version;
     state_count_origin(c, f->pop, f->sent, f->not_modified ? 0 : f->size);
+}
+
+/* The origin refuses while an operation holds it down (as a 503). */
+static bool origin_take(cdn_t *c, simtime_t now, simtime_t *ready)
+{
+    if (c->origin_down) { c->origin_down_refused++; return false; }
+    return server_take(&c->origin, now, ready);
 }
 
 static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
@@ -239,7 +269,7 @@ static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
     cdn_t *c = ctx;
     fetch_t *f = &c->fetches[fid];
     simtime_t ready, now = sim_now(s);
-    if (server_take(&c->origin, now, &ready)) {
+    if (origin_take(c, now, &ready)) {
         origin_serves(c, f, now);
     } else { /* refused with a 503: it reached the origin, but no body left */
         f->failed = true;
@@ -286,7 +316,7 @@ static void fetch_send(cdn_t *c, uint32_t fid)
         sim_at(c->sim, arrive, on_shield_arrival, c, fid);
         return;
     }
-    if (!server_unlimited(&c->origin)) {
+    if (!server_unlimited(&c->origin) || c->origin_by_event) {
         sim_at(c->sim, arrive, on_origin_arrival, c, fid);
         return;
     }
@@ -322,7 +352,7 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
          * does: it counts against capacity and takes part in eviction while
          * in flight, so the cache evolves as if fetches were instant. */
         cache_req_t cr = { r->key, r->size, sim_now(c->sim), r->next_access };
-        c->fetches[fid].entry = cache_put(c->pops[pi].cache, &cr, PENDING, make_tag(r->cls, 0));
+        c->fetches[fid].entry = cache_put(c->pops[pi].cache, &cr, PENDING, make_tag(r->cls, 0, 0));
     } else {
         c->fetches[fid].entry = stale;
     }
@@ -330,11 +360,70 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
     fetch_send(c, fid);
 }
 
+/* An edge-compute subrequest reaches the origin (arg: PoP << 32 | request):
+ * the origin's server takes it, and the answer goes back through the PoP. */
+static void on_subrequest_arrival(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    uint32_t pi = (uint32_t)(arg >> 32), rid = (uint32_t)arg;
+    request_t *r = &c->requests[rid];
+    simtime_t ready, now = sim_now(s);
+    bool served = origin_take(c, now, &ready);
+    state_count_origin(c, pi, r->sent, served ? r->size : 0);
+    if (!served) {
+        ready = now;
+        if (r->sent >= c->sc->warmup) c->origin_errors++;
+    }
+    simtime_t back = ready + c->pops[pi].origin_oneway + c->groups[r->who].oneway;
+    state_complete(c, r->who, pi, r->sent, r->size, served ? ST_COMPUTED : ST_ERROR, back);
+    request_free(c, rid);
+}
+
+/* A client request of an edge_compute class: the PoP's isolate for the class
+ * runs it (a cold start first when it has been idle longer than
+ * isolate_idle_s, or never ran), and a share of requests then makes one
+ * subrequest to the origin over the warm pool; the cache is not consulted. */
+static void compute_at_pop(cdn_t *c, uint32_t pi, uint32_t rid)
+{
+    request_t *r = &c->requests[rid];
+    const class_edge_spec_t *ec = &c->sc->edge[r->cls];
+    simtime_t now = sim_now(c->sim);
+    simtime_t *idle_since = &c->isolate_idle_since[(size_t)pi * CONTENT_MAX_CLASSES + r->cls];
+    bool cold = *idle_since == ISOLATE_NEVER || (now > *idle_since && now - *idle_since > ec->isolate_idle);
+    simtime_t done = now + (cold ? ec->cold_start : 0) + ec->compute_time;
+    if (done > *idle_since) *idle_since = done;
+    if (ec->subrequest_share > 0 && rng_uniform(c->r_subrequest) < ec->subrequest_share) {
+        sim_at(c->sim, done + c->pops[pi].origin_oneway, on_subrequest_arrival, c,
+               (uint64_t)pi << 32 | rid);
+        return;
+    }
+    state_complete(c, r->who, pi, r->sent, r->size, ST_COMPUTED, done + c->groups[r->who].oneway);
+    request_free(c, rid);
+}
+
+/* A client request of a class with edge features: DENIED for a bad
+ * signature (nothing goes upstream), computed at the edge, or (false) on
+ * to the cache. */
+static bool edge_features(cdn_t *c, uint32_t pi, uint32_t rid)
+{
+    request_t *r = &c->requests[rid];
+    if (r->invalid) {
+        state_complete(c, r->who, pi, r->sent, r->size, ST_DENIED,
+                       sim_now(c->sim) + c->groups[r->who].oneway);
+        request_free(c, rid);
+        return true;
+    }
+    if (!(c->cls_flags[r->cls] & CLS_COMPUTE)) return false;
+    compute_at_pop(c, pi, rid);
+    return true;
+}
+
 /* Request rid (a client's, or a lower tier's fetch) is looked up at PoP pi now. */
 static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
 {
     pop_t *p = &c->pops[pi];
     request_t *r = &c->requests[rid];
+    if (c->cls_flags[r->cls] && r->kind == WAIT_CLIENT && edge_features(c, pi, rid)) return;
     if (r->dynamic) {
         r->status = ST_BYPASS;
         start_fetch(c, pi, r, rid, false, NULL);
@@ -366,7 +455,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
         bool fresh = now < e->expires;
         r->status = fresh ? ST_HIT : ST_STALE;
         if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
-        outcome_t o = { false, false, tag_version(e->tag), e->expires };
+        outcome_t o = { false, false, tag_version(e->tag), e->expires, false, state_tag_epoch(e->tag) };
         request_t copy = *r;
         answer(c, pi, rid, o);
         if (!fresh && !u64map_get(&p->inflight, copy.key, &fid))
@@ -382,7 +471,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
         r->status = e ? ST_COLLAPSED : ST_MISS;
         if (!e) {
             cache_req_t cr = { r->key, r->size, now, r->next_access };
-            c->fetches[fid].entry = cache_put(p->cache, &cr, PENDING, make_tag(r->cls, 0));
+            c->fetches[fid].entry = cache_put(p->cache, &cr, PENDING, make_tag(r->cls, 0, 0));
         }
         /* the copy stored on completion is next wanted after the latest waiter */
         c->fetches[fid].next_access = r->next_access;
@@ -421,7 +510,14 @@ static void queue_at_pop(cdn_t *c, uint32_t rid)
     request_t *r = &c->requests[rid];
     uint32_t pi = request_pop(c, r);
     simtime_t ready, now = sim_now(c->sim);
-    if (server_take(&c->pops[pi].server, now, &ready)) {
+    server_t *sv = &c->pops[pi].server;
+    if (server_take(sv, now, &ready)) {
+        if (c->cls_flags[r->cls] & CLS_SIGNED && r->kind == WAIT_CLIENT) {
+            /* checking the signature is work of the PoP's server */
+            simtime_t v = c->sc->edge[r->cls].verify;
+            ready += v;
+            if (!server_unlimited(sv)) sv->busy_until += v;
+        }
         sim_at(c->sim, ready, on_pop_serve, c, (uint64_t)pi << 32 | rid);
         return;
     }
@@ -433,10 +529,17 @@ static void queue_at_pop(cdn_t *c, uint32_t rid)
     request_free(c, rid);
 }
 
+/* A client request can skip the PoP's server when the server neither queues
+ * nor takes time and no signature needs checking. */
+static bool client_at_once(const cdn_t *c, const pop_t *p, uint8_t cls)
+{
+    return serves_at_once(p) && !(c->cls_flags[cls] & CLS_SIGNED && c->sc->edge[cls].verify > 0);
+}
+
 void edge_arrival(cdn_t *c, uint32_t rid)
 {
     uint32_t pi = c->groups[c->requests[rid].who].pop;
-    if (serves_at_once(&c->pops[pi])) pop_lookup(c, pi, rid);
+    if (client_at_once(c, &c->pops[pi], c->requests[rid].cls)) pop_lookup(c, pi, rid);
     else queue_at_pop(c, rid);
 }
 
@@ -445,12 +548,13 @@ void edge_arrival_fields(cdn_t *c, const request_t *req)
     uint32_t pi = c->groups[req->who].pop;
     pop_t *p = &c->pops[pi];
     simtime_t now = sim_now(c->sim);
-    bool at_once = serves_at_once(p);
-    if (!req->dynamic && !req->revalidate && at_once) { /* a fresh hit needs no record */
+    bool at_once = client_at_once(c, p, req->cls);
+    if (!req->dynamic && !req->revalidate && at_once && !c->cls_flags[req->cls]) { /* a fresh hit needs no record */
         cache_entry_t *e = cache_find(p->cache, req->key);
         if (e && now < e->expires && !tag_negative(e->tag)) {
             cache_req_t cr = { req->key, req->size, now, req->next_access };
             cache_touch(p->cache, e, &cr);
+            if (c->purges_issued) state_note_old_copy(c, pi, e->key, tag_class(e->tag), state_tag_epoch(e->tag));
             state_complete(c, req->who, pi, req->sent, e->size, ST_HIT, now + c->groups[req->who].oneway);
             return;
         }
@@ -468,7 +572,7 @@ void edge_origin_direct(cdn_t *c, uint32_t rid)
     request_t *r = &c->requests[rid];
     simtime_t ready, now = sim_now(c->sim);
     req_status_t st = r->dynamic ? ST_BYPASS : ST_MISS;
-    bool served = server_take(&c->origin, now, &ready);
+    bool served = origin_take(c, now, &ready);
     state_count_origin(c, NO_ID, r->sent, served ? r->size : 0);
     if (!served) {
         st = ST_ERROR;

@@ -7,6 +7,7 @@
 
 const char *const status_names[ST_COUNT] = {
     "HIT", "MISS", "EXPIRED", "REVALIDATED", "STALE", "BYPASS", "COLLAPSED", "ERROR",
+    "DENIED", "COMPUTED",
 };
 
 void json_add_count(cJSON *o, const char *key, uint64_t v)

@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/workload/workload.h"
 #include "sim/rng.h"
 
-/* Plays the operations in time order (ties in file order, as the event
- * queue will) on the PoPs' announce flags: one that would leave no PoP
- * announcing is bad input, found before the run rather than in it. */
+/* Plays the withdrawals and announcements in time order (ties in file
+ * order, as the event queue will) on the PoPs' announce flags: one that
+ * would leave no PoP announcing is bad input, found before the run rather
+ * than in it. */
 static int check_operations(cdn_t *c, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
@@ -31,8 +33,8 @@ static int check_operations(cdn_t *c, char *err, size_t errlen)
         for (int j = 0; j < sc->nops; j++)
             if (!done[j] && (k < 0 || sc->ops[j].at < sc->ops[k].at)) k = j;
         done[k] = true;
-        if (sc->ops[k].kind == OP_PURGE) continue;
-        uint32_t p = c->op_pop[k];
+        if (sc->ops[k].kind != OP_WITHDRAW && sc->ops[k].kind != OP_ANNOUNCE) continue;
+        uint32_t p = c->opst[k].pop;
         bool announce = sc->ops[k].kind == OP_ANNOUNCE;
         live += announce - up[p];
         up[p] = announce;
@@ -48,27 +50,107 @@ static int check_operations(cdn_t *c, char *err, size_t errlen)
     return rc;
 }
 
-static const char *const op_names[] = { "withdraw", "announce", "purge" };
+static const char *const op_names[] = { "withdraw", "announce", "purge", "deploy", "push", "origin" };
 
-/* Operations name PoPs: resolved and checked before the run. */
+/* A purge or push naming objects covers every cache key they can have (each
+ * variant); more than this many keys is refused as bad input, since each
+ * PoP applying it looks every one of them up. */
+#define MAX_OP_KEYS 10000000
+
+/* The objects a purge or push names: the listed ids, or the `prefix` most
+ * popular (zipf ids from 1), of the op's class when it names one. *n set,
+ * false at the end. */
+static bool op_object(const cdn_t *c, const op_spec_t *op, uint64_t *cursor, uint64_t *object)
+{
+    if (op->target == TARGET_OBJECTS) {
+        if (*cursor >= op->nobjects) return false;
+        *object = op->objects[(*cursor)++];
+        return true;
+    }
+    /* TARGET_PREFIX: cursor counts ids tried; op->prefix objects wanted */
+    for (;;) {
+        uint64_t id = ++cursor[0];
+        if (id > c->sc->workload.objects || cursor[1] >= op->prefix) return false;
+        if (op->kind == OP_PUSH && op->classes &&
+            !(op->classes >> content_class_of(&c->content, id) & 1)) continue;
+        cursor[1]++;
+        *object = id;
+        return true;
+    }
+}
+
+static uint64_t op_key_count(const cdn_t *c, const op_spec_t *op)
+{
+    uint64_t n = 0, cur[2] = { 0, 0 }, obj;
+    while (op_object(c, op, cur, &obj) && n <= MAX_OP_KEYS)
+        n += content_variants(&c->content, content_class_of(&c->content, obj));
+    return n;
+}
+
+/* The PoPs' distances that operations need: the origin's (pushes, edge
+ * subrequests) and the control plane's (purges). */
+static int place_control(cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    if (!c->world) { /* the one PoP, the origin and the control plane beside it */
+        c->pops[0].origin_oneway = c->pops[0].control_oneway = sc->origin_rtt / 2;
+        return 0;
+    }
+    const world_t *w = c->world;
+    geo_point_t ctl = c->origin_point;
+    if (sc->control.location) {
+        int pi = state_pop_index(c, sc->control.location);
+        if (pi < 0)
+            return state_fail_input(err, errlen, sc->file, "$.control.location", "no PoP with id",
+                                    sc->control.location);
+        ctl = w->pops[pi].point;
+    } else if (sc->control.has_point) {
+        ctl = sc->control.point;
+    }
+    /* a backbone leg, as a PoP's to its shield: fiber plus one hop */
+    for (uint32_t i = 0; i < c->npops; i++) {
+        c->pops[i].origin_oneway = world_oneway(w, w->pops[i].point, c->origin_point) + w->fiber.per_hop_ns;
+        c->pops[i].control_oneway = world_oneway(w, w->pops[i].point, ctl) + w->fiber.per_hop_ns;
+    }
+    return 0;
+}
+
+/* Operations name PoPs and objects: resolved and checked before the run. */
 static int resolve_operations(cdn_t *c, char *err, size_t errlen)
 {
     const scenario_t *sc = c->sc;
-    c->op_pop = calloc((size_t)sc->nops + 1, sizeof *c->op_pop);
-    if (!c->op_pop) { snprintf(err, errlen, "out of memory"); return -1; }
+    c->opst = calloc((size_t)sc->nops + 1, sizeof *c->opst);
+    c->purge_op = calloc((size_t)sc->nops + 1, sizeof *c->purge_op);
+    c->down_op = NO_ID;
+    if (!c->opst || !c->purge_op) { snprintf(err, errlen, "out of memory"); return -1; }
+    int rc = place_control(c, err, errlen);
+    if (rc) return rc;
     for (int k = 0; k < sc->nops; k++) {
         const op_spec_t *op = &sc->ops[k];
-        if (op->kind == OP_PURGE && !strcmp(op->pop, "all")) {
-            c->op_pop[k] = NO_ID; /* every PoP */
-            continue;
+        op_state_t *st = &c->opst[k];
+        char path[96];
+        st->pop = NO_ID;
+        st->until = SIMTIME_MAX;
+        snprintf(path, sizeof path, "$.operations[%d].%s", k, op_names[op->kind]);
+        if (op->kind == OP_WITHDRAW || op->kind == OP_ANNOUNCE ||
+            (op->kind == OP_PURGE && op->target == TARGET_POP)) {
+            int pi = state_pop_index(c, op->pop);
+            if (pi < 0) return state_fail_input(err, errlen, sc->file, path, "no PoP with id", op->pop);
+            st->pop = (uint32_t)pi;
         }
-        int pi = state_pop_index(c, op->pop);
-        if (pi < 0) {
-            char path[64];
-            snprintf(path, sizeof path, "$.operations[%d].%s", k, op_names[op->kind]);
-            return state_fail_input(err, errlen, sc->file, path, "no PoP with id", op->pop);
+        if ((op->kind == OP_PURGE || op->kind == OP_PUSH) &&
+            (op->target == TARGET_OBJECTS || op->target == TARGET_PREFIX) &&
+            op_key_count(c, op) > MAX_OP_KEYS) {
+            snprintf(err, errlen, "%s: %s: covers more than %d cache keys (objects x variants)",
+                     sc->file, path, MAX_OP_KEYS);
+            return -2;
         }
-        c->op_pop[k] = (uint32_t)pi;
+        for (int j = 0; op->kind == OP_PUSH && j < op->npops; j++) {
+            if (state_pop_index(c, op->pops[j]) >= 0) continue;
+            snprintf(path, sizeof path, "$.operations[%d].push.pops[%d]", k, j);
+            return state_fail_input(err, errlen, sc->file, path, "no PoP with id", op->pops[j]);
+        }
+        if (op->kind == OP_ORIGIN) c->origin_by_event = true;
     }
     return c->world ? check_operations(c, err, errlen) : 0;
 }
@@ -116,6 +198,14 @@ int ops_prepare(cdn_t *c, char *err, size_t errlen)
 {
     int rc = resolve_operations(c, err, errlen);
     if (rc == 0 && c->sc->attack.rate_rps > 0) rc = pick_bots(c, err, errlen);
+    const attack_spec_t *a = &c->sc->attack;
+    if (rc == 0 && a->scrub_rps > 0) {
+        /* a token bucket: capacity_rps, a second's worth deep */
+        server_spec_t bucket = { a->scrub_rps, 0, SIM_NS_PER_S };
+        for (uint32_t i = 0; i < c->npops; i++) server_init(&c->pops[i].scrub, &bucket);
+        c->r_scrub = rng_stream_create(c->sc->seed, "attack.scrub");
+        if (!c->r_scrub) { snprintf(err, errlen, "out of memory"); rc = -1; }
+    }
     return rc;
 }
 
@@ -125,20 +215,42 @@ static void on_attack_arrival(sim_t *s, void *ctx, uint64_t g)
 {
     cdn_t *c = ctx;
     const group_t *gr = &c->groups[g];
+    const attack_spec_t *a = &c->sc->attack;
     bool at_origin = gr->pop == NO_ID, measured = sim_now(s) >= c->sc->warmup;
     if (gr->unroutable) return; /* no route: it reaches nothing */
-    server_t *sv = at_origin ? &c->origin : &c->pops[gr->pop].server;
+    pop_t *p = at_origin ? NULL : &c->pops[gr->pop];
     simtime_t ready;
+    if (p && a->scrub_rps > 0) {
+        /* the scrubber drops what it detects before the PoP's server, up to
+         * its capacity; the rest passes */
+        bool detected = rng_uniform(c->r_scrub) < a->scrub_detection;
+        if (detected && server_take(&p->scrub, sim_now(s), &ready)) {
+            if (measured) {
+                p->attack_requests++;
+                p->attack_scrubbed++;
+                c->attack_requests++;
+                c->attack_scrubbed++;
+            }
+            return;
+        }
+    }
+    server_t *sv = at_origin ? &c->origin : &p->server;
     bool served = server_take(sv, sim_now(s), &ready);
+    /* invalid signatures for a signed class: each check is the PoP's work,
+     * then the answer is a 403 (nothing goes upstream) */
+    bool denied = served && p && a->cls >= 0 && c->sc->edge[a->cls].is_signed;
+    if (denied && !server_unlimited(sv)) sv->busy_until += c->sc->edge[a->cls].verify;
     if (!measured) return;
     c->attack_requests++;
     c->attack_refused += !served;
+    c->attack_denied += denied;
     if (at_origin) {
         c->origin_attack_requests++;
         c->origin_attack_refused += !served;
     } else {
-        c->pops[gr->pop].attack_requests++;
-        c->pops[gr->pop].attack_refused += !served;
+        p->attack_requests++;
+        p->attack_refused += !served;
+        p->attack_denied += denied;
     }
 }
 
@@ -158,25 +270,173 @@ static void on_attack_send(sim_t *s, void *ctx, uint64_t arg)
     if (c->attack_next < a->end) sim_at(s, c->attack_next, on_attack_send, c, 0);
 }
 
-/* A scenario operation: a PoP's site withdrawn or announced; BGP recomputes
- * every catchment and client groups move at once (requests already on their
- * way go where their group now goes). */
-static void on_operation(sim_t *s, void *ctx, uint64_t k)
+/* A purge reaching PoP pi: copies it covers are removed, or, where the class
+ * has validators, kept but marked so that the next request revalidates them.
+ * Reservations (bodies still on their way) are left to their fetches. */
+typedef struct purge_ctx {
+    cdn_t *c;
+    uint32_t k, pi;
+    uint64_t marked;
+} purge_ctx_t;
+
+static bool purge_visit(cache_entry_t *e, void *ctx)
+{
+    purge_ctx_t *p = ctx;
+    const cdn_t *c = p->c;
+    uint8_t cls = state_tag_class(e->tag);
+    if (e->expires == ENTRY_PENDING || !state_op_covers(c, p->k, p->pi, e->key, cls)) return false;
+    if (c->content.ncls && c->content.cls[cls].spec.validators && !(e->tag & STATE_TAG_NEGATIVE)) {
+        if (e->expires != ENTRY_PURGED) p->marked++;
+        e->expires = ENTRY_PURGED;
+        return false;
+    }
+    return true;
+}
+
+static void note_applied(cdn_t *c, uint32_t k)
+{
+    c->opst[k].applied++;
+    c->opst[k].last_applied = sim_now(c->sim);
+}
+
+static void apply_purge(cdn_t *c, uint32_t k, uint32_t pi)
+{
+    purge_ctx_t p = { c, k, pi, 0 };
+    c->opst[k].invalidated += cache_sweep(c->pops[pi].cache, purge_visit, &p) + p.marked;
+    note_applied(c, k);
+}
+
+/* A push reaching PoP pi: every covered key stored fresh, as if fetched from
+ * the origin now; a key whose body is already on its way is left to it. */
+static void apply_push(cdn_t *c, uint32_t k, uint32_t pi)
+{
+    const op_spec_t *op = &c->sc->ops[k];
+    cache_t *cache = c->pops[pi].cache;
+    simtime_t now = sim_now(c->sim);
+    uint64_t cur[2] = { 0, 0 }, obj;
+    while (op_object(c, op, cur, &obj)) {
+        int cls = content_class_of(&c->content, obj);
+        if (c->content.ncls && !c->content.cls[cls].storable) continue;
+        simtime_t ttl = c->content.ncls ? c->content.cls[cls].ttl : c->sc->ttl;
+        uint32_t size = workload_object_size(c->workload, obj);
+        uint32_t version = (content_version(&c->content, cls, obj, now) + c->class_bump[cls]) &
+                           CONTENT_VERSION_MASK;
+        for (uint32_t v = 0; v < content_variants(&c->content, cls); v++) {
+            uint64_t key = state_gen_key(content_variant_key(obj, v), c->class_gen[cls]);
+            cache_entry_t *e = cache_find(cache, key);
+            if (e && e->expires == ENTRY_PENDING) continue;
+            cache_req_t cr = { key, size, now, -1 };
+            simtime_t exp = ttl == SIMTIME_MAX ? SIMTIME_MAX : now + ttl;
+            if (!cache_put(cache, &cr, exp, state_tag((uint8_t)cls, (uint8_t)(c->purges_issued % STATE_EPOCHS), version)))
+                continue;
+            c->opst[k].pushed_objects++;
+            c->opst[k].pushed_bytes += size;
+            c->pushed_bytes += size;
+        }
+    }
+    note_applied(c, k);
+}
+
+/* arg: PoP << 32 | operation: a purge or push arriving at that PoP. */
+static void on_op_at_pop(sim_t *s, void *ctx, uint64_t arg)
 {
     cdn_t *c = ctx;
+    uint32_t k = (uint32_t)arg, pi = (uint32_t)(arg >> 32);
+    if (c->sc->ops[k].kind == OP_PUSH) apply_push(c, k, pi);
+    else apply_purge(c, k, pi);
+}
+
+/* The cache keys a purge of objects covers, under the class's current names
+ * (a versioned deploy before it renamed them). */
+static void collect_keys(cdn_t *c, uint32_t k)
+{
     const op_spec_t *op = &c->sc->ops[k];
-    uint32_t pi = c->op_pop[k];
-    char err[512];
-    if (op->kind == OP_PURGE) { /* fetches in flight find their entries gone and store nothing */
-        for (uint32_t i = 0; i < c->npops; i++)
-            if (pi == NO_ID || pi == i) cache_clear(c->pops[i].cache);
-        return;
+    op_state_t *st = &c->opst[k];
+    uint64_t n = op_key_count(c, op), cur[2] = { 0, 0 }, obj;
+    if (u64map_init(&st->keys, (size_t)n) != 0) { sim_fail(c->sim, "out of memory"); return; }
+    st->has_keys = true;
+    while (op_object(c, op, cur, &obj)) {
+        int cls = content_class_of(&c->content, obj);
+        for (uint32_t v = 0; v < content_variants(&c->content, cls); v++)
+            if (u64map_put(&st->keys, state_gen_key(content_variant_key(obj, v), c->class_gen[cls]), 1) != 0) {
+                sim_fail(c->sim, "out of memory");
+                return;
+            }
     }
-    if (world_announce(c->world, (int)pi, op->kind == OP_ANNOUNCE, err, sizeof err) != 0 ||
-        state_route_groups(c, false, err, sizeof err) != 0)
-        sim_fail(s, "%s: $.operations[%llu]: %s", c->sc->file, (unsigned long long)k, err);
-    else
-        state_catchment_snapshot(c, sim_now(s), op_names[op->kind], op->pop);
+}
+
+/* A purge (or a deploy) is issued: it takes the next epoch, so copies from
+ * the origin before it can be told from those after; then it travels to
+ * each PoP it covers, one fiber latency from the control plane plus the
+ * processing time. */
+static void issue_purge(cdn_t *c, uint32_t k, bool propagate)
+{
+    const op_spec_t *op = &c->sc->ops[k];
+    if (op->target == TARGET_OBJECTS || op->target == TARGET_PREFIX) collect_keys(c, k);
+    c->purge_op[c->purges_issued++] = k;
+    if (!propagate) return;
+    simtime_t now = sim_now(c->sim);
+    for (uint32_t i = 0; i < c->npops; i++) {
+        if (op->target == TARGET_POP && c->opst[k].pop != i) continue;
+        sim_at(c->sim, now + c->pops[i].control_oneway + c->sc->control.processing, on_op_at_pop, c,
+               (uint64_t)i << 32 | k);
+    }
+}
+
+/* A scenario operation at its instant. */
+static void on_operation(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    uint32_t k = (uint32_t)arg;
+    const op_spec_t *op = &c->sc->ops[k];
+    op_state_t *st = &c->opst[k];
+    char err[512];
+    int cls = 0;
+    while (op->classes && !(op->classes >> cls & 1)) cls++;
+    switch (op->kind) {
+    case OP_WITHDRAW:
+    case OP_ANNOUNCE:
+        /* BGP recomputes every catchment and client groups move at once
+         * (requests already on their way go where their group now goes) */
+        if (world_announce(c->world, (int)st->pop, op->kind == OP_ANNOUNCE, err, sizeof err) != 0 ||
+            state_route_groups(c, false, err, sizeof err) != 0)
+            sim_fail(s, "%s: $.operations[%u]: %s", c->sc->file, k, err);
+        else
+            state_catchment_snapshot(c, sim_now(s), op_names[op->kind], op->pop);
+        break;
+    case OP_PURGE:
+        issue_purge(c, k, true);
+        break;
+    case OP_DEPLOY:
+        /* versioned: the class's objects get new URLs, so new cache keys,
+         * and old copies fade by eviction; purge and in_place change the
+         * objects at the origin under the same keys */
+        if (op->mode == DEPLOY_VERSIONED) c->class_gen[cls]++;
+        else c->class_bump[cls]++;
+        issue_purge(c, k, op->mode == DEPLOY_PURGE);
+        break;
+    case OP_PUSH:
+        /* from the origin to each PoP named */
+        for (uint32_t i = 0; i < c->npops; i++) {
+            bool named = op->npops == 0;
+            for (int j = 0; !named && j < op->npops; j++) named = !strcmp(op->pops[j], c->pops[i].id);
+            if (named) sim_at(s, sim_now(s) + c->pops[i].origin_oneway, on_op_at_pop, c, (uint64_t)i << 32 | k);
+        }
+        break;
+    case OP_ORIGIN:
+        if (!op->up && !c->origin_down) {
+            c->origin_down = true;
+            c->down_op = k;
+            st->refused_at_start = c->origin_down_refused;
+        } else if (op->up && c->origin_down) {
+            op_state_t *d = &c->opst[c->down_op];
+            d->origin_refused = c->origin_down_refused - d->refused_at_start;
+            d->until = sim_now(s);
+            c->origin_down = false;
+            c->down_op = NO_ID;
+        }
+        break;
+    }
 }
 
 void ops_schedule(cdn_t *c)
@@ -189,6 +449,52 @@ void ops_schedule(cdn_t *c)
         sim_at(c->sim, c->sc->ops[k].at, on_operation, c, (uint64_t)k);
 }
 
+void ops_free(cdn_t *c)
+{
+    for (int k = 0; c->opst && k < c->sc->nops; k++)
+        if (c->opst[k].has_keys) u64map_free(&c->opst[k].keys);
+    free(c->opst);
+    free(c->purge_op);
+}
+
+/* Each operation with its time, target and what it did. */
+void ops_json(const cdn_t *c, cJSON *o)
+{
+    const scenario_t *sc = c->sc;
+    cJSON *arr = cJSON_AddArrayToObject(o, "operations");
+    for (int k = 0; k < sc->nops; k++) {
+        const op_spec_t *op = &sc->ops[k];
+        const op_state_t *st = &c->opst[k];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "at_s", simtime_to_s(op->at));
+        cJSON_AddStringToObject(e, "kind", op_names[op->kind]);
+        cJSON *t = op->target_json ? cJSON_Parse(op->target_json) : NULL;
+        cJSON_AddItemToObject(e, "target", t ? t : cJSON_CreateNull());
+        bool reached = op->kind == OP_PURGE || op->kind == OP_PUSH ||
+                       (op->kind == OP_DEPLOY && op->mode == DEPLOY_PURGE);
+        if (reached) {
+            json_add_count(e, "pops_applied", st->applied);
+            if (st->applied) cJSON_AddNumberToObject(e, "last_applied_s", simtime_to_s(st->last_applied));
+            else cJSON_AddNullToObject(e, "last_applied_s");
+        }
+        if (op->kind == OP_PURGE || op->kind == OP_DEPLOY) {
+            if (op->kind == OP_DEPLOY || st->has_keys || reached) json_add_count(e, "invalidated", st->invalidated);
+            json_add_count(e, op->kind == OP_PURGE ? "served_purged" : "stale_answers", st->served_old);
+        }
+        if (op->kind == OP_PUSH) {
+            json_add_count(e, "objects", st->pushed_objects);
+            json_add_count(e, "bytes", st->pushed_bytes);
+        }
+        if (op->kind == OP_ORIGIN && !op->up) {
+            bool open = c->down_op == (uint32_t)k;
+            json_add_count(e, "refused", open ? c->origin_down_refused - st->refused_at_start : st->origin_refused);
+            if (st->until == SIMTIME_MAX) cJSON_AddNullToObject(e, "until_s");
+            else cJSON_AddNumberToObject(e, "until_s", simtime_to_s(st->until));
+        }
+        cJSON_AddItemToArray(arr, e);
+    }
+}
+
 /* Where the flood went: anycast spreads it over the bots' catchments. */
 void ops_attack_json(const cdn_t *c, cJSON *o)
 {
@@ -196,6 +502,15 @@ void ops_attack_json(const cdn_t *c, cJSON *o)
     json_add_count(a, "bot_groups", c->nbots);
     json_add_count(a, "requests", c->attack_requests);
     json_add_count(a, "refused", c->attack_refused);
+    const attack_spec_t *spec = &c->sc->attack;
+    if (spec->scrub_rps > 0) {
+        json_add_count(a, "scrubbed", c->attack_scrubbed);
+        json_add_count(a, "passed", c->attack_requests - c->attack_scrubbed);
+    }
+    if (spec->cls >= 0) json_add_count(a, "denied", c->attack_denied);
+    /* what legitimate clients saw while the flood lasted */
+    cJSON *legit = cJSON_AddObjectToObject(a, "clients");
+    tally_to_json(&c->attack_clients, legit);
     cJSON *pops = cJSON_AddArrayToObject(a, "pops");
     for (uint32_t i = 0; i < c->npops; i++) {
         if (!c->pops[i].attack_requests) continue;
@@ -203,6 +518,8 @@ void ops_attack_json(const cdn_t *c, cJSON *o)
         cJSON_AddStringToObject(p, "id", c->pops[i].id);
         json_add_count(p, "requests", c->pops[i].attack_requests);
         json_add_count(p, "refused", c->pops[i].attack_refused);
+        if (spec->scrub_rps > 0) json_add_count(p, "scrubbed", c->pops[i].attack_scrubbed);
+        if (spec->cls >= 0) json_add_count(p, "denied", c->pops[i].attack_denied);
         cJSON_AddItemToArray(pops, p);
     }
     if (c->origin_attack_requests) {

@@ -1,5 +1,6 @@
 /* ops — the scenario's operations during a run (withdrawals, announcements,
- * purges) and the DDoS flood. Uses only state.h below it; cdn.c drives it. */
+ * purges that propagate, deploys, pushes, origin outages) and the DDoS flood
+ * with its scrubbing. Uses only state.h below it; cdn.c drives it. */
 #ifndef CDNSIM_CDN_OPS_H
 #define CDNSIM_CDN_OPS_H
 
@@ -10,5 +11,8 @@
 int ops_prepare(cdn_t *c, char *err, size_t errlen);
 void ops_schedule(cdn_t *c);
 void ops_attack_json(const cdn_t *c, cJSON *o);
+/* the result's `operations`: each with its time, kind, target and effects */
+void ops_json(const cdn_t *c, cJSON *o);
+void ops_free(cdn_t *c);
 
 #endif

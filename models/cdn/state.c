@@ -133,6 +133,8 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
     }
     if (sent < c->sc->warmup) return;
     /* with a world, the total is the continents' sum, made at the end */
+    if (c->nbots && sent >= c->sc->attack.start && sent < c->sc->attack.end)
+        tally_add(&c->attack_clients, st, size, at - sent);
     if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
     else tally_add(&c->total, st, size, at - sent);
     if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
@@ -181,4 +183,32 @@ void state_catchment_snapshot(cdn_t *c, simtime_t at, const char *kind, const ch
         if (w[i] > 0) cJSON_AddNumberToObject(sh, c->pops[i].id, round(w[i] * 1e9) / 1e9);
     cJSON_AddItemToArray(c->catch_timeline, e);
     free(w);
+}
+
+bool state_op_covers(const cdn_t *c, uint32_t k, uint32_t pi, uint64_t key, uint8_t cls)
+{
+    const op_spec_t *op = &c->sc->ops[k];
+    uint32_t v;
+    switch (op->target) {
+    case TARGET_ALL: return true;
+    case TARGET_POP: return c->opst[k].pop == pi;
+    case TARGET_CLASSES: return op->classes >> cls & 1;
+    default: return u64map_get(&c->opst[k].keys, key, &v);
+    }
+}
+
+/* The copy's epoch is the count of purges issued when it left the origin
+ * (mod STATE_EPOCHS = 8), so the purges issued since are the last
+ * (issued - epoch) mod 8: exact while fewer than 8 purges separate a copy
+ * from its use. The newest one covering the copy gets the count. */
+void state_note_old_copy(cdn_t *c, uint32_t pi, uint64_t key, uint8_t cls, uint8_t epoch)
+{
+    uint32_t since = (c->purges_issued - epoch) % STATE_EPOCHS;
+    for (uint32_t j = c->purges_issued; since > 0; since--) {
+        uint32_t k = c->purge_op[--j];
+        if (state_op_covers(c, k, pi, key, cls)) {
+            c->opst[k].served_old++;
+            return;
+        }
+    }
 }

@@ -26,6 +26,42 @@
 
 typedef struct cdn cdn_t;   /* as in cdn.h, the public face of this state */
 
+/* What an operation did, for the result's `operations`. */
+typedef struct op_state {
+    uint32_t pop;          /* PoP index it names (withdraw, announce, purge of one PoP), or NO_ID */
+    u64map_t keys;         /* purge of objects: the cache keys it covers */
+    bool has_keys;
+    uint32_t applied;      /* PoPs that have applied it */
+    simtime_t last_applied;
+    uint64_t invalidated;  /* copies removed or marked for revalidation */
+    uint64_t served_old;   /* client answers from a copy older than it, after it was issued */
+    uint64_t pushed_objects, pushed_bytes;
+    uint64_t origin_refused; /* origin down: fetches refused until it came back */
+    uint64_t refused_at_start; /* origin down: the refusal count when it went down */
+    simtime_t until;       /* origin down: when it came back (SIMTIME_MAX: never) */
+} op_state_t;
+
+enum { CLS_SIGNED = 1, CLS_COMPUTE = 2 };
+/* `expires` of an entry reserved at a miss, before its body arrives: far
+ * enough in the past that no stale window reaches it (edge.c). */
+#define ENTRY_PENDING (INT64_MIN / 2)
+/* `expires` of a copy a purge marked for revalidation: as far past, so it is
+ * neither fresh nor servable stale, but it keeps its validator. */
+#define ENTRY_PURGED (INT64_MIN / 4)
+
+/* The cache key of a class whose objects a versioned deploy renamed gen
+ * times (new URLs): gen 0 is the key itself. */
+static inline uint64_t state_gen_key(uint64_t key, uint32_t gen)
+{
+    if (gen == 0) return key;
+    uint64_t z = key ^ ((uint64_t)gen * 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z = (z ^ (z >> 31)) | (1ULL << 63);
+    return z == UINT64_MAX ? z - 1 : z; /* UINT64_MAX marks a free cache slot */
+}
+#define ISOLATE_NEVER INT64_MIN /* an isolate that never ran */
+
 #define NO_ID UINT32_MAX
 #define NCONTINENTS 7   /* AF AS EU NA OC SA, and unknown */
 
@@ -48,6 +84,7 @@ typedef struct request {
     bool dynamic;          /* uncacheable: passes through to the origin */
     bool revalidate;       /* Cache-Control: no-cache (or max-age=0) on the request */
     uint32_t seq;          /* the workload request's index (per-PoP next access) */
+    bool invalid;          /* a signed class's request with a bad signature */
 } request_t;
 
 /* One PoP's upstream fetch of one object; its waiters in arrival order. */
@@ -62,6 +99,8 @@ typedef struct fetch {
     uint8_t cls;
     bool conditional;      /* revalidating a stale copy that has a validator */
     bool not_modified;     /* the answer was a 304: the stale copy is current */
+    bool stale;            /* answered from a shield's stale copy (stale-if-error) */
+    uint8_t epoch;         /* purges issued when its copy left the origin, mod STATE_EPOCHS */
     uint32_t pop;
     uint32_t first, last;
     uint32_t next_free;
@@ -102,7 +141,11 @@ typedef struct pop {
     u64map_t inflight;     /* key -> fetch id: at most one fetch per key */
     uint32_t upstream;     /* shield PoP index, or NO_ID for the origin */
     simtime_t up_oneway;   /* to the upstream */
+    simtime_t origin_oneway; /* straight to the origin (pushes, edge subrequests) */
+    simtime_t control_oneway; /* from the control plane (purges) */
     server_t server;
+    server_t scrub;        /* attack.scrub: a token bucket of capacity_rps, a second deep */
+    uint64_t attack_scrubbed, attack_denied;
     tally_t tally;         /* requests from clients */
     uint64_t attack_requests, attack_refused; /* flood requests that reached it */
     uint64_t tier_requests, tier_hits; /* requests from the level below, as a shield */
@@ -118,13 +161,31 @@ struct cdn {
     sim_t *sim;
     world_t *world;        /* NULL without a topology */
     geo_point_t origin_point;
-    uint32_t *op_pop;      /* PoP index of each scenario operation */
     uint32_t *bots;        /* client groups hosting the attack's bots */
     uint32_t nbots;
     gsl_rng *r_attack;
     simtime_t attack_next; /* the next flood request's send time */
     uint64_t attack_requests, attack_refused;   /* after warm-up, at PoPs and origin */
+    uint64_t attack_scrubbed, attack_denied;
     uint64_t origin_attack_requests, origin_attack_refused;
+    gsl_rng *r_scrub;
+    tally_t attack_clients; /* legitimate requests sent while the flood lasts */
+
+    /* operations (ops.c) and class features at the edge (edge.c) */
+    op_state_t *opst;      /* per scenario operation: its effect figures */
+    bool origin_down;      /* an origin operation took it down */
+    uint64_t origin_down_refused; /* fetches it refused while down, warm-up included */
+    bool origin_by_event;  /* origin state can change: fetches meet it on arrival */
+    uint32_t purges_issued;/* purges and deploys so far; a copy's epoch is this mod STATE_EPOCHS */
+    uint32_t *purge_op;    /* operation index of purge j */
+    uint32_t class_gen[CONTENT_MAX_CLASSES];  /* versioned deploys: new cache keys */
+    uint32_t class_bump[CONTENT_MAX_CLASSES]; /* deploys changing objects in place */
+    uint8_t cls_flags[CONTENT_MAX_CLASSES];   /* CLS_SIGNED | CLS_COMPUTE */
+    simtime_t *isolate_idle_since; /* npops x classes: when the isolate's last compute ended */
+    gsl_rng *r_signed, *r_subrequest;
+    uint64_t pushed_bytes;
+    uint32_t down_op;      /* the origin operation that took it down, NO_ID when up */
+
     workload_t *workload;
     pop_t *pops;
     uint32_t npops;
@@ -213,5 +274,26 @@ void state_count_origin(cdn_t *c, uint32_t pop, simtime_t sent, uint32_t size);
 /* Appends the client-traffic share of every PoP under the current routing
  * to the catchment timeline: kind "start", "withdraw" or "announce". */
 void state_catchment_snapshot(cdn_t *c, simtime_t at, const char *kind, const char *target);
+
+/* Cache entry tags: bit 31 marks a cached error (negative caching), then
+ * the content class (4 bits, CONTENT_MAX_CLASSES = 16), the copy's purge
+ * epoch (3 bits) and its origin version (24 bits). */
+#define STATE_TAG_NEGATIVE 0x80000000u
+#define STATE_EPOCHS 8
+static inline uint32_t state_tag(uint8_t cls, uint8_t epoch, uint32_t version)
+{
+    return (uint32_t)(cls & 15) << 27 | (uint32_t)(epoch % STATE_EPOCHS) << 24 |
+           (version & CONTENT_VERSION_MASK);
+}
+static inline uint8_t state_tag_class(uint32_t tag) { return (uint8_t)(tag >> 27 & 15); }
+static inline uint8_t state_tag_epoch(uint32_t tag) { return (uint8_t)(tag >> 24 & 7); }
+static inline uint32_t state_tag_version(uint32_t tag) { return tag & CONTENT_VERSION_MASK; }
+
+/* A client was answered at PoP pi with a copy of key (class cls) whose purge
+ * epoch is `epoch`: counts it against the newest purge or deploy issued since
+ * the copy left the origin that covers it. Only called when purges_issued > 0. */
+void state_note_old_copy(cdn_t *c, uint32_t pi, uint64_t key, uint8_t cls, uint8_t epoch);
+/* whether operation k (a purge or deploy) covers key (of class cls) at PoP pi */
+bool state_op_covers(const cdn_t *c, uint32_t k, uint32_t pi, uint64_t key, uint8_t cls);
 
 #endif

@@ -19,6 +19,8 @@ typedef enum req_status {
     ST_BYPASS,       /* not cacheable (no-store, private, dynamic) */
     ST_COLLAPSED,    /* found the object busy: joined its in-flight fetch */
     ST_ERROR,        /* failed: overload (503) or upstream failure */
+    ST_DENIED,       /* a signed URL whose signature failed: 403 at the edge */
+    ST_COMPUTED,     /* answered by code at the edge (edge_compute), not a cached copy */
     ST_COUNT
 } req_status_t;
 

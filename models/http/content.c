@@ -78,12 +78,21 @@ int content_class_of(const content_t *c, uint64_t object)
     return c->ncls - 1;
 }
 
+uint64_t content_variant_key(uint64_t object, uint32_t variant)
+{
+    /* a distinct 64-bit key per (object, variant); variant 0 keeps the id */
+    return variant == 0 ? object : mix(object, variant) | (1ULL << 63);
+}
+
 uint64_t content_request_key(const content_t *c, int k, uint64_t object, gsl_rng *r)
 {
     if (c->ncls == 0 || c->cls[k].variants <= 1) return object;
-    uint64_t variant = gsl_rng_uniform_int(r, c->cls[k].variants);
-    /* a distinct 64-bit key per (object, variant); variant 0 keeps the id */
-    return variant == 0 ? object : mix(object, variant) | (1ULL << 63);
+    return content_variant_key(object, (uint32_t)gsl_rng_uniform_int(r, c->cls[k].variants));
+}
+
+uint32_t content_variants(const content_t *c, int k)
+{
+    return c->ncls == 0 ? 1 : c->cls[k].variants;
 }
 
 uint32_t content_version(const content_t *c, int k, uint64_t object, simtime_t t)

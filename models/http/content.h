@@ -79,6 +79,9 @@ int content_class_of(const content_t *c, uint64_t object);
 /* The cache key of one request for `object` in class k: one of the class's
  * variants, drawn from r. */
 uint64_t content_request_key(const content_t *c, int k, uint64_t object, gsl_rng *r);
+/* The cache key of variant v (0 .. content_variants - 1) of `object`. */
+uint64_t content_variant_key(uint64_t object, uint32_t variant);
+uint32_t content_variants(const content_t *c, int k);
 
 /* Versions are kept modulo 2^24: a cached copy stores its version in 24
  * bits beside its class (models/edge.c), and a conditional request compares

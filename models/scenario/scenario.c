@@ -236,6 +236,38 @@ static uint32_t read_count(cfg_obj_t *o, const char *key)
     return (uint32_t)v;
 }
 
+static bool read_us(cfg_obj_t *o, const char *key, simtime_t *out)
+{
+    double v;
+    if (!cfg_num(o, key, &v, 0, 1e9, 0)) return false;
+    *out = simtime_from_s(v / 1e6);
+    return true;
+}
+
+/* A class's edge behaviour: "signed": {"invalid_share", "verify_us"},
+ * "edge_compute": {"compute_ms", "cold_start_ms", "isolate_idle_s",
+ * "subrequest_share"}, "tags": ["surrogate-key", ...]. */
+static void read_class_edge(cfg_obj_t *k, class_edge_spec_t *e)
+{
+    cfg_obj_t o;
+    if (cfg_child(k, "signed", &o, 0)) {
+        e->is_signed = true;
+        cfg_num(&o, "invalid_share", &e->invalid_share, 0, 1, 0);
+        read_us(&o, "verify_us", &e->verify);
+    }
+    cfg_done(&o);
+    if (cfg_child(k, "edge_compute", &o, 0)) {
+        e->compute = true;
+        read_ms(&o, "compute_ms", &e->compute_time);
+        read_ms(&o, "cold_start_ms", &e->cold_start);
+        e->isolate_idle = SIMTIME_MAX; /* absent: an isolate once started stays warm */
+        read_seconds(&o, "isolate_idle_s", &e->isolate_idle, 0);
+        cfg_num(&o, "subrequest_share", &e->subrequest_share, 0, 1, 0);
+    }
+    cfg_done(&o);
+    read_strings(k, "tags", &e->tags, &e->ntags);
+}
+
 /* content.classes: [{name, share, cache_control, validators, change_per_hour,
  * expires_s, last_modified_age_s, error_ttl_s, cache_key: {query, query_variants, listed_variants, vary_variants,
  * cookies, cookie_cardinality}}] */
@@ -288,16 +320,177 @@ static void read_classes(cfg_obj_t *content, scenario_t *s)
         cs->cookie_in_key = ck == 1;
         cs->cookie_cardinality = read_count(&key, "cookie_cardinality");
         cfg_done(&key);
+        read_class_edge(&k, &s->edge[i]);
         cfg_done(&k);
     }
     s->nclasses = n;
 }
 
+static int class_named(const scenario_t *s, const char *name)
+{
+    for (int i = 0; i < s->nclasses; i++)
+        if (!strcmp(s->classes[i].name, name)) return i;
+    return -1;
+}
+
+/* Value v at `path` must name a content class; its index, or -1 (failed). */
+static int read_class_ref(cfg_t *c, const scenario_t *s, const cJSON *v, const char *path)
+{
+    if (!cJSON_IsString(v) || !v->valuestring[0]) { cfg_fail(c, path, "expected a class name"); return -1; }
+    if (s->nclasses == 0) { cfg_fail(c, path, "no content.classes to name"); return -1; }
+    int k = class_named(s, v->valuestring);
+    if (k < 0) cfg_fail(c, path, "no content class named \"%s\"", v->valuestring);
+    return k;
+}
+
+/* Object ids at `path`: zipf ranks 1..objects, or a trace's keys (numbers,
+ * or text as the trace has it). */
+static void read_object_ids(cfg_t *c, const scenario_t *s, const cJSON *arr, const char *path,
+                            op_spec_t *op)
+{
+    int n = cJSON_GetArraySize(arr);
+    bool zipf = s->workload.type == WORKLOAD_ZIPF;
+    if (n < 1) { cfg_fail(c, path, "expected at least one object id"); return; }
+    op->objects = calloc((size_t)n, sizeof *op->objects);
+    if (!op->objects) { cfg_fail(c, path, "out of memory"); return; }
+    int i = 0;
+    for (const cJSON *v = arr->child; v; v = v->next, i++) { /* a walk: long lists stay linear */
+        char p[CFG_PATH_MAX];
+        snprintf(p, sizeof p, "%s[%d]", path, i);
+        if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble == (double)(uint64_t)v->valuedouble &&
+            (!zipf || v->valuedouble <= (double)s->workload.objects)) {
+            op->objects[i] = (uint64_t)v->valuedouble;
+        } else if (cJSON_IsString(v) && v->valuestring[0] && !zipf) {
+            op->objects[i] = trace_key(v->valuestring, strlen(v->valuestring));
+        } else {
+            if (zipf) cfg_fail(c, p, "expected an object id from 1 to workload.objects (%llu)",
+                               (unsigned long long)s->workload.objects);
+            else cfg_fail(c, p, "expected a trace key (a number or a string)");
+            return;
+        }
+        op->nobjects++;
+    }
+}
+
+static void read_prefix(cfg_t *c, const scenario_t *s, const cJSON *v, const char *path, op_spec_t *op)
+{
+    if (s->workload.type != WORKLOAD_ZIPF) {
+        cfg_fail(c, path, "the N most popular objects are known only for a zipf workload (ids 1..N)");
+        return;
+    }
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > (double)s->workload.objects ||
+        v->valuedouble != (double)(uint64_t)v->valuedouble) {
+        cfg_fail(c, path, "expected a count from 1 to workload.objects (%llu)",
+                 (unsigned long long)s->workload.objects);
+        return;
+    }
+    op->target = TARGET_PREFIX;
+    op->prefix = (uint64_t)v->valuedouble;
+}
+
+/* "purge": "all" | PoP id | {"class"} | {"objects"} | {"prefix"} | {"tag"} */
+static void read_purge(cfg_obj_t *o, const cJSON *v, scenario_t *s, op_spec_t *op)
+{
+    char path[CFG_PATH_MAX];
+    snprintf(path, sizeof path, "%s.purge", o->path);
+    if (cJSON_IsString(v) && v->valuestring[0]) {
+        op->target = strcmp(v->valuestring, "all") ? TARGET_POP : TARGET_ALL;
+        if (strlen(v->valuestring) >= sizeof op->pop)
+            cfg_fail(o->c, path, "PoP id longer than %zu characters", sizeof op->pop - 1);
+        snprintf(op->pop, sizeof op->pop, "%s", v->valuestring);
+        return;
+    }
+    if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) != 1) {
+        cfg_fail(o->c, path, "expected \"all\", a PoP id, or one of {\"class\": NAME}, {\"objects\": [ids]}, "
+                 "{\"prefix\": N}, {\"tag\": NAME}");
+        return;
+    }
+    const cJSON *t = v->child;
+    char p[CFG_PATH_MAX];
+    snprintf(p, sizeof p, "%s.%s", path, t->string);
+    if (!strcmp(t->string, "class")) {
+        int k = read_class_ref(o->c, s, t, p);
+        op->target = TARGET_CLASSES;
+        if (k >= 0) op->classes = 1u << k;
+    } else if (!strcmp(t->string, "tag")) {
+        op->target = TARGET_CLASSES;
+        if (!cJSON_IsString(t) || !t->valuestring[0]) { cfg_fail(o->c, p, "expected a tag"); return; }
+        for (int k = 0; k < s->nclasses; k++)
+            for (int j = 0; j < s->edge[k].ntags; j++)
+                if (!strcmp(s->edge[k].tags[j], t->valuestring)) op->classes |= 1u << k;
+        if (!op->classes) cfg_fail(o->c, p, "no content class has the tag \"%s\"", t->valuestring);
+    } else if (!strcmp(t->string, "objects")) {
+        op->target = TARGET_OBJECTS;
+        if (!cJSON_IsArray(t)) cfg_fail(o->c, p, "expected an array of object ids");
+        else read_object_ids(o->c, s, t, p, op);
+    } else if (!strcmp(t->string, "prefix")) {
+        read_prefix(o->c, s, t, p, op);
+    } else {
+        cfg_fail(o->c, p, "unknown purge target (expected class, objects, prefix or tag)");
+    }
+}
+
+/* "deploy": {"class": NAME, "mode": "versioned" | "purge" | "in_place"} */
+static void read_deploy(cfg_obj_t *o, scenario_t *s, op_spec_t *op)
+{
+    static const char *const modes[] = { "versioned", "purge", "in_place", NULL };
+    cfg_obj_t d;
+    cfg_child(o, "deploy", &d, 0);
+    char p[CFG_PATH_MAX];
+    snprintf(p, sizeof p, "%s.class", d.path);
+    const cJSON *cls = cfg_raw(&d, "class");
+    if (!cls) cfg_fail(o->c, p, "missing (the class whose objects change)");
+    else {
+        int k = read_class_ref(o->c, s, cls, p);
+        if (k >= 0) op->classes = 1u << k;
+    }
+    int mode = DEPLOY_VERSIONED;
+    cfg_enum(&d, "mode", &mode, modes, CFG_REQUIRED);
+    op->mode = (deploy_mode_t)mode;
+    op->target = TARGET_CLASSES;
+    cfg_done(&d);
+}
+
+/* "push": {"objects": N | [ids], "class": NAME, "pops": "all" | [ids]} */
+static void read_push(cfg_obj_t *o, scenario_t *s, op_spec_t *op)
+{
+    cfg_obj_t d;
+    cfg_child(o, "push", &d, 0);
+    char p[CFG_PATH_MAX];
+    const cJSON *cls = cfg_raw(&d, "class"), *objs = cfg_raw(&d, "objects"), *pops = cfg_raw(&d, "pops");
+    snprintf(p, sizeof p, "%s.class", d.path);
+    if (cls) {
+        int k = read_class_ref(o->c, s, cls, p);
+        if (k >= 0) op->classes = 1u << k;
+    }
+    snprintf(p, sizeof p, "%s.objects", d.path);
+    if (!objs) cfg_fail(o->c, p, "missing (a count of the most popular objects, or a list of ids)");
+    else if (cJSON_IsArray(objs)) {
+        if (cls) cfg_fail(o->c, p, "a list of ids names its objects: give \"class\" only with a count");
+        op->target = TARGET_OBJECTS;
+        read_object_ids(o->c, s, objs, p, op);
+    } else {
+        read_prefix(o->c, s, objs, p, op);
+    }
+    if (s->workload.type != WORKLOAD_ZIPF)
+        cfg_fail(o->c, d.path, "a push needs object sizes, known only for a zipf workload");
+    snprintf(p, sizeof p, "%s.pops", d.path);
+    if (pops && cJSON_IsString(pops) && !strcmp(pops->valuestring, "all")) {
+        /* every PoP */
+    } else if (pops) {
+        read_strings(&d, "pops", &op->pops, &op->npops);
+        if (!cJSON_IsArray(pops) || !op->npops) cfg_fail(o->c, p, "expected \"all\" or a list of PoP ids");
+    }
+    cfg_done(&d);
+}
+
 /* operations: [{"at_s": 600, "withdraw": "FRA"}, {"at_s": 900, "announce": "FRA"},
- * {"at_s": 1200, "purge": "all"}] */
+ * {"at_s": 1200, "purge": "all" | PoP | {target}}, {"at_s": T, "deploy": {...}},
+ * {"at_s": T, "push": {...}}, {"at_s": T, "origin": "down" | "up"}] */
 static void read_operations(cfg_obj_t *root, scenario_t *s)
 {
-    static const char *const kinds[] = { "withdraw", "announce", "purge" };
+    static const char *const kinds[] = { "withdraw", "announce", "purge", "deploy", "push", "origin" };
+    enum { NKINDS = sizeof kinds / sizeof *kinds };
     const cJSON *arr;
     if (!cfg_array(root, "operations", &arr, 0)) return;
     int n = cJSON_GetArraySize(arr);
@@ -307,33 +500,82 @@ static void read_operations(cfg_obj_t *root, scenario_t *s)
         cfg_obj_t o;
         if (!cfg_elem(root, "operations", arr, i, &o)) return;
         op_spec_t *op = &s->ops[i];
+        s->nops++; /* freed with the scenario even when it fails below */
         read_seconds(&o, "at_s", &op->at, CFG_REQUIRED);
-        const char *id = NULL;
+        const cJSON *val = NULL;
         int given = 0;
-        for (int k = 0; k < 3; k++) {
-            const char *v = NULL;
-            if (cfg_str(&o, kinds[k], &v, 0)) { id = v; op->kind = (op_kind_t)k; given++; }
+        for (int k = 0; k < NKINDS; k++) {
+            const cJSON *v = cfg_raw(&o, kinds[k]);
+            if (v) { val = v; op->kind = (op_kind_t)k; given++; }
+        }
+        if (given != 1) {
+            cfg_done(&o);
+            if (!cfg_failed(root->c))
+                cfg_fail(root->c, o.path, "give exactly one of \"withdraw\", \"announce\", \"purge\", "
+                         "\"deploy\", \"push\" and \"origin\"");
+            return;
+        }
+        char p[CFG_PATH_MAX];
+        snprintf(p, sizeof p, "%s.%s", o.path, kinds[op->kind]);
+        switch (op->kind) {
+        case OP_WITHDRAW:
+        case OP_ANNOUNCE: {
+            const char *id = NULL;
+            if (cfg_str(&o, kinds[op->kind], &id, 0)) snprintf(op->pop, sizeof op->pop, "%s", id);
+            break;
+        }
+        case OP_PURGE: read_purge(&o, val, s, op); break;
+        case OP_DEPLOY: read_deploy(&o, s, op); break;
+        case OP_PUSH: read_push(&o, s, op); break;
+        case OP_ORIGIN: {
+            static const char *const states[] = { "down", "up", NULL };
+            int st = 0;
+            cfg_enum(&o, "origin", &st, states, 0);
+            op->up = st == 1;
+            break;
+        }
         }
         cfg_done(&o);
         if (cfg_failed(root->c)) return;
-        if (given != 1) {
-            cfg_fail(root->c, o.path, "give exactly one of \"withdraw\", \"announce\" and \"purge\" "
-                     "(a PoP id; for a purge also \"all\")");
-            return;
-        }
+        char *text = cJSON_PrintUnformatted(val);
+        op->target_json = text ? strdup(text) : NULL;
+        cJSON_free(text);
         if (s->duration != SIMTIME_MAX && op->at >= s->duration) {
-            char p[CFG_PATH_MAX];
             snprintf(p, sizeof p, "%s.at_s", o.path);
             cfg_fail(root->c, p, "after the end of the run (duration_s)");
             return;
         }
-        if (op->kind != OP_PURGE && !s->has_topology) {
+        if ((op->kind == OP_WITHDRAW || op->kind == OP_ANNOUNCE) && !s->has_topology) {
             cfg_fail(root->c, o.path, "withdrawing or announcing PoPs needs a topology");
             return;
         }
-        snprintf(op->pop, sizeof op->pop, "%s", id);
-        s->nops++;
     }
+}
+
+/* control: {"location": PoP id | {"lat", "lon"}, "processing_ms": P} */
+static void read_control(cfg_obj_t *root, scenario_t *s)
+{
+    cfg_obj_t o;
+    cfg_child(root, "control", &o, 0);
+    read_ms(&o, "processing_ms", &s->control.processing);
+    const cJSON *loc = cfg_raw(&o, "location");
+    char p[CFG_PATH_MAX];
+    snprintf(p, sizeof p, "%s.location", o.path);
+    if (cJSON_IsString(loc) && loc->valuestring[0]) {
+        s->control.location = strdup(loc->valuestring);
+    } else if (cJSON_IsObject(loc)) {
+        cfg_obj_t l;
+        cfg_child(&o, "location", &l, 0);
+        cfg_num(&l, "lat", &s->control.point.lat, -90, 90, CFG_REQUIRED);
+        cfg_num(&l, "lon", &s->control.point.lon, -180, 180, CFG_REQUIRED);
+        cfg_done(&l);
+        s->control.has_point = true;
+    } else if (loc) {
+        cfg_fail(root->c, p, "expected a PoP id or {\"lat\": ..., \"lon\": ...}");
+    }
+    cfg_done(&o);
+    if (!cfg_failed(root->c) && loc && !s->has_topology)
+        cfg_fail(root->c, p, "needs a topology to be placed in");
 }
 
 /* attack: {"rate_rps": 50000, "start_s": 300, "end_s": 600, "group_share": 0.05}
@@ -350,6 +592,14 @@ static void read_attack(cfg_obj_t *root, scenario_t *s)
     read_seconds(&a, "end_s", &at->end, 0);
     cfg_num(&a, "group_share", &at->group_share, 0, 1, CFG_LO_OPEN);
     read_strings(&a, "metros", &at->metros, &at->nmetros);
+    const cJSON *cls = cfg_raw(&a, "class");
+    if (cls) at->cls = read_class_ref(root->c, s, cls, "$.attack.class");
+    cfg_obj_t sc;
+    if (cfg_child(&a, "scrub", &sc, 0)) {
+        cfg_num(&sc, "capacity_rps", &at->scrub_rps, 0, 1e12, CFG_REQUIRED | CFG_LO_OPEN);
+        cfg_num(&sc, "detection", &at->scrub_detection, 0, 1, CFG_REQUIRED);
+    }
+    cfg_done(&sc);
     cfg_done(&a);
     if (s->duration != SIMTIME_MAX && at->end > s->duration) at->end = s->duration;
     if (cfg_failed(root->c)) return;
@@ -553,6 +803,7 @@ static void read_root(cfg_obj_t *root, scenario_t *s, bool have_seed, uint64_t s
     read_origin(root, s);
     read_connections(root, &s->conn);
     read_operations(root, s);
+    read_control(root, s);
     read_attack(root, s);
 
     /* keys that mean something only with, or only without, a topology are
@@ -706,6 +957,7 @@ scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool h
     s->interval = simtime_from_s(60);
     s->conn = (conn_spec_t){ .tls = 13, .keepalive_share = 1.0, .warm_upstream = true };
     s->origin.max_wait = s->pop_server.max_wait = simtime_from_s(1);
+    s->attack.cls = -1;
 
     cJSON *json = cfg_load_file(&c, file);
     for (int i = 0; json && i < nsets; i++) {
@@ -757,8 +1009,15 @@ void scenario_free(scenario_t *s)
     free_strings(s->shield_map, 2 * s->nshield_map);
     free(s->origin_location);
     free(s->dns.resolvers_file);
+    for (int i = 0; i < s->nops; i++) {
+        free(s->ops[i].objects);
+        free_strings(s->ops[i].pops, s->ops[i].npops);
+        free(s->ops[i].target_json);
+    }
     free(s->ops);
     free_strings(s->stats_pops, s->nstats_pops);
+    for (int i = 0; i < CONTENT_MAX_CLASSES; i++) free_strings(s->edge[i].tags, s->edge[i].ntags);
+    free(s->control.location);
     free_strings(s->attack.metros, s->attack.nmetros);
     cJSON_Delete(s->config);
     cJSON_Delete(s->overrides);

@@ -51,15 +51,60 @@ typedef struct server_spec {
 } server_spec_t;
 
 /* An operation at a point of virtual time: a PoP's site withdrawn (it fails
- * or is drained) or announced again, BGP recomputing every catchment; or a
- * purge emptying one PoP's cache or all of them. */
-typedef enum op_kind { OP_WITHDRAW, OP_ANNOUNCE, OP_PURGE } op_kind_t;
+ * or is drained) or announced again, BGP recomputing every catchment; a
+ * purge that reaches each PoP one fiber latency from the control plane
+ * later; a deploy of new content for a class; a push filling caches; the
+ * origin going down or coming back. */
+typedef enum op_kind { OP_WITHDRAW, OP_ANNOUNCE, OP_PURGE, OP_DEPLOY, OP_PUSH, OP_ORIGIN } op_kind_t;
+
+/* What a purge (or a push) covers. */
+typedef enum op_target {
+    TARGET_ALL,              /* every object at every PoP */
+    TARGET_POP,              /* every object at one PoP (op_spec_t.pop) */
+    TARGET_CLASSES,          /* the objects of the classes in `classes` ({"class"}, {"tag"}) */
+    TARGET_OBJECTS,          /* the listed objects */
+    TARGET_PREFIX,           /* the `prefix` most popular objects (zipf ids 1..N) */
+} op_target_t;
+
+typedef enum deploy_mode { DEPLOY_VERSIONED, DEPLOY_PURGE, DEPLOY_IN_PLACE } deploy_mode_t;
 
 typedef struct op_spec {
     simtime_t at;
     op_kind_t kind;
-    char pop[16];            /* a PoP id; for a purge also "all" */
+    char pop[16];            /* withdraw, announce, purge of one PoP: the PoP id */
+    op_target_t target;
+    uint32_t classes;        /* TARGET_CLASSES, a deploy's class: bit k = class k */
+    uint64_t *objects;       /* TARGET_OBJECTS: object ids (trace keys as the trace reads them) */
+    uint32_t nobjects;
+    uint64_t prefix;         /* TARGET_PREFIX; a push of N objects */
+    deploy_mode_t mode;      /* deploy */
+    bool up;                 /* origin: true "up", false "down" */
+    char **pops;             /* push: the PoP ids; NULL: every PoP */
+    int npops;
+    char *target_json;       /* the target as written, for the result */
 } op_spec_t;
+
+/* Where purges start (control.location, default the origin) and how long a
+ * PoP takes to apply one once it arrives (control.processing_ms). */
+typedef struct control_spec {
+    char *location;          /* a PoP id, or NULL */
+    geo_point_t point;
+    bool has_point;          /* {"lat", "lon"} given */
+    simtime_t processing;
+} control_spec_t;
+
+/* What a content class does beyond HTTP caching, at the edge: signed URLs
+ * checked there, and code run there instead of a cache lookup. */
+typedef struct class_edge_spec {
+    bool is_signed;          /* "signed" given */
+    double invalid_share;    /* tampered or expired: DENIED at the edge */
+    simtime_t verify;        /* PoP service time a signature check costs */
+    bool compute;            /* "edge_compute" given */
+    simtime_t compute_time, cold_start, isolate_idle;
+    double subrequest_share; /* share of requests making one origin subrequest */
+    char **tags;             /* surrogate keys, for purges by tag */
+    int ntags;
+} class_edge_spec_t;
 
 /* A request flood from a botnet living in some client groups' networks: it
  * reaches whichever PoPs those groups' routes lead to (anycast spreads it),
@@ -67,6 +112,10 @@ typedef struct op_spec {
  * clients of the same PoPs see queueing and 503s while other PoPs do not. */
 typedef struct attack_spec {
     double rate_rps;         /* 0: no attack */
+    int cls;                 /* attack.class: requests for this class (-1 none): a signed
+                              * class's invalid signatures cost verify time, then DENIED */
+    double scrub_rps;        /* attack.scrub.capacity_rps: a PoP's scrubber; 0 none */
+    double scrub_detection;  /* attack.scrub.detection: share of flood requests detected */
     simtime_t start, end;
     double group_share;      /* share of client groups hosting bots, drawn by seed */
     char **metros;           /* or: the groups of these metros host them */
@@ -107,6 +156,7 @@ typedef struct scenario {
     simtime_t ttl;           /* content.ttl_s; SIMTIME_MAX: never expires */
     content_class_spec_t classes[CONTENT_MAX_CLASSES]; /* content.classes */
     int nclasses;
+    class_edge_spec_t edge[CONTENT_MAX_CLASSES]; /* content.classes[].signed, edge_compute, tags */
     simtime_t client_rtt;    /* network.client_rtt_ms */
     simtime_t origin_rtt;    /* network.origin_rtt_ms */
     simtime_t interval;      /* stats.interval_s: time-series bucket */
@@ -146,6 +196,7 @@ typedef struct scenario {
      * and the --set assignments in order. Results carry both. */
     cJSON *config;
     cJSON *overrides;
+    control_spec_t control;  /* where purges start */
 } scenario_t;
 
 /* Reads file, applies the --set assignments, checks and resolves. On error

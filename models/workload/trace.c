@@ -278,7 +278,7 @@ static bool parse_u64(const char *s, size_t n, uint64_t *v)
 }
 
 /* Decimal keys are themselves; any other text is hashed. */
-static uint64_t parse_key(const char *s, size_t n)
+uint64_t trace_key(const char *s, size_t n)
 {
     uint64_t v;
     if (parse_u64(s, n, &v)) return v;
@@ -399,7 +399,7 @@ static int next_text(trace_t *t, trace_req_t *r, char *err, size_t errlen)
     if (fl[ki] == 0) return line_fail(t, err, errlen, "empty key");
     if (!parse_u64(f[si], fl[si], &size))
         return line_fail(t, err, errlen, "size is not a nonnegative integer");
-    r->key = parse_key(f[ki], fl[ki]);
+    r->key = trace_key(f[ki], fl[ki]);
     r->next_access = -1;
     return finish(t, r, ns, size, err, errlen, true);
 }

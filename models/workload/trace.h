@@ -45,6 +45,9 @@ typedef struct trace_req {
 /* Names as the scenario spells them ("csv", "webcachesim", "oracleGeneral");
  * -1 when unknown. */
 int trace_format_parse(const char *name);
+/* The object id a text trace gives key text s[0..n): a decimal key is
+ * itself, any other text a 64-bit hash (what operations naming objects use). */
+uint64_t trace_key(const char *s, size_t n);
 extern const char *const trace_format_names[];
 
 trace_t *trace_open(const char *path, trace_format_t fmt, char *err, size_t errlen);

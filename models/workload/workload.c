@@ -121,6 +121,12 @@ static uint32_t object_size(workload_t *w, uint64_t key)
     return *m;
 }
 
+uint32_t workload_object_size(const workload_t *w, uint64_t key)
+{
+    if (w->spec.size_dist == SIZE_FIXED) return (uint32_t)w->spec.size_bytes;
+    return lognormal_size(w, key); /* what the memo would hold */
+}
+
 void workload_defer_objects(workload_t *w) { w->deferred = !w->trace; }
 
 void workload_object(workload_t *w, request_spec_t *r)

@@ -45,6 +45,8 @@ workload_t *workload_create(const workload_spec_t *w, uint64_t seed, bool need_f
 void workload_destroy(workload_t *w);
 /* 1: next request in *r; 0: no more; -1: error (message in err). */
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
+/* zipf: the size of object key, a pure function of (seed, key). */
+uint32_t workload_object_size(const workload_t *w, uint64_t key);
 
 /* From now on a zipf workload_next gives only the time (key 0, size 0), and
  * the caller draws the object with workload_object for the requests it
