@@ -39,7 +39,12 @@
 #include "sim/wallclock.h"
 
 #define MAX_REPLICATIONS 10000
-#define MAX_POINTS 1000000
+/* A sweep past these is refused as bad input (exit 2) before any work:
+ * 10,000 points take a few seconds to check and, at a second a run, hours
+ * to run; 100x100x100 values (a million points) was checked for 30 s
+ * before anything was said. */
+#define MAX_POINTS 10000
+#define MAX_RUNS 1000000
 #define MAX_PARAMS 32
 
 struct sweep {
@@ -357,6 +362,11 @@ static void read_parameters(sweep_t *sw, cfg_obj_t *root)
             cfg_fail(c, at, "expected a non-empty list of values");
             return;
         }
+        if (sw->npoints > MAX_POINTS / (size_t)cJSON_GetArraySize(p)) { /* before the n^2 check below */
+            cfg_fail(c, "$.parameters", "more than %d points (every combination of the values is "
+                     "one): split the sweep", MAX_POINTS);
+            return;
+        }
         /* equal values would make two points indistinguishable in summaries */
         for (const cJSON *a = p->child; a; a = a->next)
             for (const cJSON *b = a->next; b; b = b->next)
@@ -371,10 +381,6 @@ static void read_parameters(sweep_t *sw, cfg_obj_t *root)
         sw->param_values[k] = cJSON_Duplicate(p, true);
         sw->param_count[k] = (size_t)cJSON_GetArraySize(p);
         if (!sw->param_path[k] || !sw->param_values[k]) { cfg_fail(c, at, "out of memory"); return; }
-        if (sw->npoints > MAX_POINTS / sw->param_count[k]) {
-            cfg_fail(c, "$.parameters", "more than %d points", MAX_POINTS);
-            return;
-        }
         sw->npoints *= sw->param_count[k];
     }
 }
@@ -464,7 +470,7 @@ static bool check_point(sweep_t *sw, size_t p, cfg_t *c)
     return false;
 }
 
-int sweep_load(const char *file, sweep_t **out, char *err, size_t errlen)
+int sweep_open(const char *file, sweep_t **out, char *err, size_t errlen)
 {
     *out = NULL;
     cfg_t c;
@@ -487,19 +493,40 @@ int sweep_load(const char *file, sweep_t **out, char *err, size_t errlen)
         sw->reps = (unsigned)reps;
         read_base(sw, &root);
         read_parameters(sw, &root);
+        if (!c.failed && sw->npoints * sw->reps > MAX_RUNS)
+            cfg_fail(&c, "$.replications", "%zu points x %u replications is more than %d runs",
+                     sw->npoints, sw->reps, MAX_RUNS);
         cfg_done(&root);
     }
     cJSON_Delete(json);
     if (!c.failed && !(sw->point_seed = calloc(sw->npoints, sizeof *sw->point_seed)))
-        cfg_fail(&c, NULL, "out of memory");
-    for (size_t p = 0; !c.failed && p < sw->npoints; p++) check_point(sw, p, &c);
+        cfg_nomem(&c, NULL);
     if (c.failed) {
         snprintf(err, errlen, "%s", c.err);
         sweep_free(sw);
-        return -2;
+        return cfg_oom(&c) ? -1 : -2;
     }
     *out = sw;
     return 0;
+}
+
+int sweep_check_point(sweep_t *sw, size_t p, char *err, size_t errlen)
+{
+    cfg_t c;
+    cfg_init(&c, sw->file);
+    if (check_point(sw, p, &c)) return 0;
+    snprintf(err, errlen, "%s", c.err);
+    return cfg_oom(&c) ? -1 : -2;
+}
+
+int sweep_load(const char *file, sweep_t **out, char *err, size_t errlen)
+{
+    sweep_t *sw;
+    int rc = sweep_open(file, &sw, err, errlen);
+    for (size_t p = 0; rc == 0 && p < sw->npoints; p++) rc = sweep_check_point(sw, p, err, errlen);
+    if (rc == 0) *out = sw;
+    else if (sw) sweep_free(sw);
+    return rc;
 }
 
 /* ---- running ---------------------------------------------------------------- */

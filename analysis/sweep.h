@@ -35,6 +35,13 @@ typedef struct sweep sweep_t;
  * runs. 0 and *out set; -2 bad input ("file: $.path: message" in err, naming
  * the parameter at fault); -1 runtime failure (out of memory, temp file). */
 int sweep_load(const char *file, sweep_t **out, char *err, size_t errlen);
+/* sweep_load in two halves, for `sweep --list`, which prints each point as
+ * soon as it is checked: sweep_open reads the file (the points' count is
+ * known, none is checked, their seeds are not yet set); sweep_check_point
+ * checks point p and sets its seeds (0, -2 bad input, -1 out of memory),
+ * and must have passed for every point before a run. */
+int sweep_open(const char *file, sweep_t **out, char *err, size_t errlen);
+int sweep_check_point(sweep_t *sw, size_t p, char *err, size_t errlen);
 void sweep_free(sweep_t *sw);
 
 size_t sweep_points(const sweep_t *sw);

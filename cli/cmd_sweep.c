@@ -26,9 +26,11 @@ static const char sweep_help[] =
     "  --sqlite FILE  also export every run into a SQLite database (as\n"
     "             `cdnsim export DIR --sqlite FILE` would)\n"
     "  --quiet    no progress line on standard error\n"
-    "  --list     check the sweep and print its points and seeds; run nothing\n\n"
+    "  --list     check the sweep and print its points and seeds, each as soon as it\n"
+    "             is checked (a bad point ends the list, exit 2); run nothing\n\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage (every\n"
-    "point's scenario is checked before any run starts).\n"
+    "point's scenario is checked before any run starts). A sweep of more than\n"
+    "10,000 points or 1,000,000 runs (points x replications) is refused (2).\n"
 #ifdef CDNSIM_MPI
     "\nBuilt with MPI: under `mpirun -n K` rank 0 hands runs out to ranks 1..K-1\n"
     "(--jobs is ignored); DIR must be visible to every rank.\n"
@@ -88,7 +90,9 @@ int cmd_sweep(int argc, char **argv)
     if (sqlite && !output_writable(sqlite, err, sizeof err)) { cli_error("sweep", err); return 2; }
     /* under mpirun every rank checks the sweep, rank 0 alone speaks */
     bool mpi = sweep_mpi_launched(), speak = !mpi || sweep_mpi_rank() == 0;
-    int st = sweep_load(file, &sw, err, sizeof err);
+    /* --list prints each point as soon as it is checked (a long list starts
+     * at once); a bad point ends it there with exit 2 */
+    int st = list ? sweep_open(file, &sw, err, sizeof err) : sweep_load(file, &sw, err, sizeof err);
     if (st != 0) {
         if (speak) cli_error("sweep", err);
         return st == -2 ? 2 : 1;
@@ -97,6 +101,12 @@ int cmd_sweep(int argc, char **argv)
         /* what would run, in point order, with every replication's seed */
         char label[1024];
         for (size_t p = 0; speak && p < sweep_points(sw); p++) {
+            if ((st = sweep_check_point(sw, p, err, sizeof err)) != 0) {
+                fflush(stdout);
+                cli_error("sweep", err);
+                sweep_free(sw);
+                return st == -2 ? 2 : 1;
+            }
             sweep_point_label(sw, p, label, sizeof label);
             printf("point %zu: %s  seeds", p, label);
             for (unsigned r = 0; r < sweep_replications(sw); r++)

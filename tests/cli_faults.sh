@@ -204,5 +204,29 @@ rc=$?; [ $rc -eq 2 ] && grep -qF '$.cache.p\xffx' "$dir/err" || fail "non-UTF-8 
 LC_ALL=C grep -q "$(printf '\377')" "$dir/err" && fail "a raw 0xff byte was echoed: $(cat "$dir/err")"
 LC_ALL=C grep -q "$(printf 'x\303\251')" "$dir/err" || fail "UTF-8 in a key was not kept: $(cat "$dir/err")"
 
+# --- 10: sweeps are bounded, and --list streams ------------------------------
+# 100 x 100 x 100 values is a million points: refused at once (it was checked
+# point by point for 30 s, then listed)
+v=$(seq -s, 1 100)
+printf '{"base": "good.json", "parameters": {"cache.capacity_objects": [%s], "content.ttl_s": [%s], "workload.objects": [%s]}}\n' \
+    "$v" "$v" "$v" > "$dir/huge_sweep.json"
+for mode in --list run; do
+    [ $mode = run ] && mode="--out $dir/huge_out"
+    timeout 120 "$CDNSIM" sweep "$dir/huge_sweep.json" $mode --quiet > "$dir/out" 2> "$dir/err"
+    rc=$?; [ $rc -eq 2 ] && grep -q 'huge_sweep.json: \$.parameters: more than 10000 points' "$dir/err" ||
+        fail "a million-point sweep ($mode): exit $rc: $(cat "$dir/err")"
+    [ -s "$dir/out" ] && fail "a refused sweep printed something"
+done
+printf '{"base": "good.json", "replications": 101, "parameters": {"cache.capacity_objects": [%s]}}\n' \
+    "$(seq -s, 1 10000)" > "$dir/runs_sweep.json"
+timeout 120 "$CDNSIM" sweep "$dir/runs_sweep.json" --list > /dev/null 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -q 'more than 1000000 runs' "$dir/err" || fail "1,010,000 runs: exit $rc: $(cat "$dir/err")"
+# --list prints each point once it is checked: the good points before a bad
+# last one are out when the list stops (exit 2); nothing was, before
+printf '{"base": "good.json", "parameters": {"cache.capacity_objects": [10, 20, 30, -1]}}\n' > "$dir/late_bad.json"
+timeout 60 "$CDNSIM" sweep "$dir/late_bad.json" --list > "$dir/out" 2> "$dir/err"
+rc=$?; [ $rc -eq 2 ] && grep -q 'capacity_objects' "$dir/err" || fail "late bad point: exit $rc: $(cat "$dir/err")"
+[ "$(grep -c '^point ' "$dir/out")" -eq 3 ] || fail "--list did not stream the 3 good points: $(cat "$dir/out")"
+
 if [ $fails -ne 0 ]; then echo "cli_faults: $fails failure(s)" >&2; exit 1; fi
 echo "cli_faults: ok"
