@@ -26,7 +26,7 @@ cJSON *provenance_program(void)
     return p;
 }
 
-static const char *const op_kinds[] = { "withdraw", "announce", "purge" };
+static const char *const op_kinds[] = { "withdraw", "announce", "purge", "deploy", "push", "origin" };
 
 /* The scenario's operations as [{"at_s", "kind", "target"}], for results of
  * a model that does not report its own. */

@@ -127,6 +127,12 @@ static void report_world(const cJSON *res, strbuf_t *out)
                           req > 0 ? 100 * n / req : 0);
         }
         strbuf_printf(out, "%s\n", cJSON_GetArraySize(ap) > shown ? " ..." : "");
+        double scrubbed, denied;
+        if (num(att, "scrubbed", &scrubbed))
+            strbuf_printf(out, "  %-16s %s scrubbed at the PoPs (%.1f%%)\n", "", count(scrubbed, a, sizeof a),
+                          req > 0 ? 100 * scrubbed / req : 0);
+        if (num(att, "denied", &denied))
+            strbuf_printf(out, "  %-16s %s denied (invalid signatures)\n", "", count(denied, a, sizeof a));
     }
     const cJSON *pops = get(res, "pops");
     bool header = false;
@@ -139,6 +145,33 @@ static void report_world(const cJSON *res, strbuf_t *out)
         num(sh, "requests", &req);
         num(sh, "hit_ratio", &hr);
         strbuf_printf(out, "    %-14s %14s  %6.2f%%\n", id->valuestring, count(req, a, sizeof a), 100 * hr);
+    }
+}
+
+/* operations: each on a line, its time, kind and target, then the effect
+ * figures the run gave it (whatever numeric fields it carries). */
+static void report_operations(const cJSON *res, strbuf_t *out)
+{
+    const cJSON *ops = get(res, "operations");
+    if (!cJSON_IsArray(ops) || !ops->child) return;
+    strbuf_printf(out, "\n  operations\n");
+    char a[32];
+    for (const cJSON *op = ops->child; op; op = op->next) {
+        double at = 0;
+        const cJSON *kind = get(op, "kind");
+        num(op, "at_s", &at);
+        char *target = cJSON_PrintUnformatted(get(op, "target"));
+        strbuf_printf(out, "    %10.3f s  %-8s %s", at, cJSON_IsString(kind) ? kind->valuestring : "?",
+                      target ? target : "");
+        cJSON_free(target);
+        const char *sep = ":";
+        for (const cJSON *f = op->child; f; f = f->next) {
+            if (!cJSON_IsNumber(f) || !strcmp(f->string, "at_s")) continue;
+            if (strstr(f->string, "_s")) strbuf_printf(out, "%s %s %.6g", sep, f->string, f->valuedouble);
+            else strbuf_printf(out, "%s %s %s", sep, f->string, count(f->valuedouble, a, sizeof a));
+            sep = ",";
+        }
+        strbuf_printf(out, "\n");
     }
 }
 
@@ -192,6 +225,7 @@ static int report_run(const cJSON *res, strbuf_t *out)
         strbuf_printf(out, "\n");
     }
     report_world(res, out);
+    report_operations(res, out);
     return report_pops(res, req, out);
 }
 
