@@ -14,6 +14,7 @@
 
 #include "models/cache/cache.h"
 #include "models/cache/ghost.h"
+#include "models/cache/sketch.h"
 #include "tests/testutil.h"
 
 static cache_t *make(const char *policy, uint64_t objs, uint64_t bytes, uint64_t seed)
@@ -226,6 +227,74 @@ START_TEST(belady_bytes_decides_before_evicting)
     ck_assert_ptr_nonnull(cache_find(c, 'g'));
     ck_assert_uint_eq(cache_objects(c), 2);
     cache_destroy(c);
+}
+END_TEST
+
+/* The sketch on its own: sizing, saturation, ageing, all exact. */
+static uint64_t nibble_sum(const sketch_t *s, unsigned *max)
+{
+    uint64_t sum = 0;
+    *max = 0;
+    for (uint64_t i = 0; i < SKETCH_ROWS * (s->width / 16); i++)
+        for (int k = 0; k < 16; k++) {
+            unsigned v = (unsigned)((s->words[i] >> (4 * k)) & 15);
+            sum += v;
+            if (v > *max) *max = v;
+        }
+    return sum;
+}
+
+START_TEST(tinylfu_sketch_saturates_and_ages)
+{
+    sketch_t s = { 0 };
+    /* 16 objects: rows of 64 counters (4x, at least 64), halving after
+     * 10 x 16 = 160 adds */
+    ck_assert_int_eq(sketch_init(&s, 16), 0);
+    ck_assert_uint_eq(s.width, 64);
+    ck_assert_uint_eq(s.sample, 160);
+    /* Saturation: 20 adds of one key leave its four counters at 15, not at
+     * 20 mod 16 = 4, and carry nothing into a neighbouring counter. */
+    for (int i = 0; i < 20; i++) sketch_add(&s, 1);
+    ck_assert_uint_eq(sketch_estimate(&s, 1), 15);
+    unsigned max;
+    ck_assert_uint_eq(nibble_sum(&s, &max), 4 * 15);
+    ck_assert_uint_eq(max, 15);
+
+    /* Ageing. Fresh: A 9 times, then 150 other keys: 159 adds, no halving
+     * yet (every increment is still there: 4 a add, none saturated). */
+    ck_assert_int_eq(sketch_init(&s, 16), 0);
+    for (int i = 0; i < 9; i++) sketch_add(&s, 7);
+    ck_assert_uint_eq(sketch_estimate(&s, 7), 9);
+    for (uint64_t k = 1000; k < 1150; k++) sketch_add(&s, k);
+    ck_assert_uint_eq(s.adds, 159);
+    ck_assert_uint_eq(nibble_sum(&s, &max), 4 * 159);
+    ck_assert_uint_lt(max, 15);
+    /* The 160th add (A again): A's counters go up by one, then every
+     * counter is halved (rounding down) and the add count too. Worked on a
+     * copy: A's estimate e becomes (e + 1) / 2. */
+    unsigned e = sketch_estimate(&s, 7);
+    uint64_t copy[SKETCH_ROWS * 4];
+    ck_assert_uint_eq(SKETCH_ROWS * (s.width / 16), SKETCH_ROWS * 4);
+    memcpy(copy, s.words, sizeof copy);
+    sketch_t shadow = s;
+    shadow.words = copy;
+    shadow.sample = UINT64_MAX;          /* the add alone, no halving */
+    sketch_add(&shadow, 7);
+    sketch_add(&s, 7);
+    ck_assert_uint_eq(s.adds, 80);
+    for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++)
+        for (int k = 0; k < 16; k++)
+            ck_assert_uint_eq((s.words[i] >> (4 * k)) & 15, ((copy[i] >> (4 * k)) & 15) / 2);
+    ck_assert_uint_eq(sketch_estimate(&s, 7), (e + 1) / 2);
+    /* the next halving comes after another 80 adds: B 79 times saturates
+     * (15), the 80th halves it to 7 */
+    for (int i = 0; i < 79; i++) sketch_add(&s, 99);
+    ck_assert_uint_eq(s.adds, 159);
+    ck_assert_uint_eq(sketch_estimate(&s, 99), 15);
+    sketch_add(&s, 99);
+    ck_assert_uint_eq(s.adds, 80);
+    ck_assert_uint_eq(sketch_estimate(&s, 99), 7);
+    sketch_free(&s);
 }
 END_TEST
 
@@ -587,6 +656,7 @@ typedef struct ref {
     int hand;              /* sieve: index of the hand, -1 at the tail */
     double p;              /* arc */
     int clock;             /* lfu: request counter */
+    sketch_t sk;           /* tinylfu: the frequency sketch (sketch.h, tested on its own) */
 } ref_t;
 
 /* One request; true on a hit. seq/next give belady its future. */
@@ -737,6 +807,49 @@ static bool ref_step(ref_t *m, int key, const int *seq, int at, int len)
         rq_push(&m->a, key, 1);
         return false;
     }
+    if (!strcmp(p, "tinylfu")) {
+        /* W-TinyLFU from the paper's description: a: the window LRU, b:
+         * probation, g: protected (index 0 the LRU end). Window 1% of the
+         * capacity (at least 1), main the rest, protected 80% of main. Every
+         * request is counted in the sketch first. */
+        if (!m->sk.words) ck_assert_int_eq(sketch_init(&m->sk, (uint64_t)c), 0);
+        int win = c / 100 ? c / 100 : 1, main_cap = c > win ? c - win : 0, prot = main_cap * 8 / 10;
+        sketch_add(&m->sk, (uint64_t)key);
+        if ((i = rq_find(&m->a, key)) >= 0) { rq_del(&m->a, i); rq_push(&m->a, key, 0); return true; }
+        if ((i = rq_find(&m->g, key)) >= 0) { rq_del(&m->g, i); rq_push(&m->g, key, 0); return true; }
+        if ((i = rq_find(&m->b, key)) >= 0) {   /* probation hit: promoted; protected overflows back */
+            rq_del(&m->b, i);
+            rq_push(&m->g, key, 0);
+            while (m->g.n > prot && m->g.n > 1) { rq_push(&m->b, m->g.key[0], 0); rq_del(&m->g, 0); }
+            return true;
+        }
+        while (m->a.n + m->b.n + m->g.n + 1 > c) {   /* one eviction a round */
+            bool done = false;
+            /* the newcomer will join the window: its LRU moves on to main
+             * while main has room, else duels main's victim */
+            while (!done && m->a.n && m->a.n + 1 > win) {
+                int cand = m->a.key[0];
+                rq_del(&m->a, 0);
+                if (m->b.n + m->g.n + 1 <= main_cap) { rq_push(&m->b, cand, 0); continue; }
+                rq_t *vq = m->b.n ? &m->b : m->g.n ? &m->g : NULL;
+                if (vq && sketch_estimate(&m->sk, (uint64_t)cand) > sketch_estimate(&m->sk, (uint64_t)vq->key[0])) {
+                    rq_push(&m->b, cand, 0);   /* the candidate wins: main's victim goes */
+                    rq_del(vq, 0);
+                }
+                done = true;                   /* else the candidate itself went */
+            }
+            if (done) continue;
+            if (m->b.n) rq_del(&m->b, 0);
+            else if (m->g.n) rq_del(&m->g, 0);
+            else rq_del(&m->a, 0);
+        }
+        rq_push(&m->a, key, 0);
+        while (m->a.n > win && m->a.n > 1 && m->b.n + m->g.n + 1 <= main_cap) {
+            rq_push(&m->b, m->a.key[0], 0);
+            rq_del(&m->a, 0);
+        }
+        return false;
+    }
     ck_abort_msg("no reference for %s", p);
     return false;
 }
@@ -883,7 +996,7 @@ END_TEST
 START_TEST(against_reference_models)
 {
     static const char *const policies[] = { "lru", "fifo", "clock", "sieve", "lfu", "belady",
-                                            "twoq", "arc", "lfuda", "gdsf", NULL };
+                                            "twoq", "arc", "lfuda", "gdsf", "tinylfu", NULL };
     static const int caps[] = { 1, 2, 3, 5, 10, 20 };
     enum { LEN = 3000 };
     static int seq[LEN];
@@ -913,6 +1026,7 @@ START_TEST(against_reference_models)
                                   "%s, the reference says %s", policies[pi], c, keys, i + 1, seq[i],
                                   hit ? "hit" : "miss", want ? "hit" : "miss");
                 }
+                sketch_free(&m.sk);
                 cache_destroy(cache);
             }
         }
@@ -967,6 +1081,7 @@ static Suite *suite(void)
     tcase_add_test(t, arc_sequences);
     tcase_add_test(t, twoq_sequences);
     tcase_add_test(t, belady_sequences);
+    tcase_add_test(t, tinylfu_sketch_saturates_and_ages);
     tcase_add_test(t, belady_bytes_decides_before_evicting);
     tcase_add_test(t, random_sequences);
     tcase_add_test(t, tinylfu_scan_resistance);

@@ -20,22 +20,16 @@
  * Invariant: every cached slot is on exactly one segment as its byte says;
  * the window exceeds its share only while main is full. */
 #include "models/cache/qlist.h"
+#include "models/cache/sketch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 enum { WINDOW, PROBATION, PROTECTED };
-#define ROWS 4
 /* The most objects the sketch is sized for at creation (1 MB of counters):
  * a capacity_objects of 10^9 must not cost 2 GB before the first request. */
 #define SKETCH_RESERVE_MAX (1ULL << 17)
 
-
-typedef struct sketch {
-    uint64_t *words;        /* ROWS rows of width/16 words, 16 counters a word */
-    uint64_t width;         /* counters a row, a power of two */
-    uint64_t adds, sample;  /* halve every counter when adds reaches sample */
-} sketch_t;
 
 typedef struct tinylfu {
     qlist_t seg[3];
@@ -43,60 +37,6 @@ typedef struct tinylfu {
     sketch_t sk;
     uint64_t win_cap, main_cap, prot_cap;   /* in the cache's unit */
 } tinylfu_t;
-
-static inline uint64_t mix(uint64_t k)
-{
-    k ^= k >> 30; k *= 0xbf58476d1ce4e5b9ULL;
-    k ^= k >> 27; k *= 0x94d049bb133111ebULL;
-    return k ^ (k >> 31);
-}
-
-static int sketch_init(sketch_t *s, uint64_t objects)
-{
-    uint64_t w = 64;
-    while (w < 4 * objects && w < (1ULL << 40)) w *= 2;
-    uint64_t *words = calloc(ROWS * (w / 16), sizeof *words);
-    if (!words) return -1;
-    free(s->words);
-    s->words = words;
-    s->width = w;
-    s->adds = 0;
-    s->sample = 10 * (w / 4);   /* ten times the capacity, as in the paper */
-    return 0;
-}
-
-static inline uint64_t counter_at(const sketch_t *s, int row, uint64_t key, uint64_t **word)
-{
-    uint64_t i = mix(key + 0x9e3779b97f4a7c15ULL * (uint64_t)(row + 1)) & (s->width - 1);
-    *word = &s->words[(uint64_t)row * (s->width / 16) + i / 16];
-    return (i % 16) * 4;   /* bit offset of the nibble */
-}
-
-static unsigned sketch_estimate(const sketch_t *s, uint64_t key)
-{
-    unsigned est = 15;
-    for (int r = 0; r < ROWS; r++) {
-        uint64_t *w;
-        uint64_t sh = counter_at(s, r, key, &w);
-        unsigned v = (unsigned)((*w >> sh) & 15);
-        if (v < est) est = v;
-    }
-    return est;
-}
-
-static void sketch_add(sketch_t *s, uint64_t key)
-{
-    for (int r = 0; r < ROWS; r++) {
-        uint64_t *w;
-        uint64_t sh = counter_at(s, r, key, &w);
-        if (((*w >> sh) & 15) < 15) *w += 1ULL << sh;
-    }
-    if (++s->adds >= s->sample) {
-        for (uint64_t i = 0; i < ROWS * (s->width / 16); i++)
-            s->words[i] = (s->words[i] >> 1) & 0x7777777777777777ULL;
-        s->adds /= 2;
-    }
-}
 
 static int tinylfu_create(cache_t *c, void **state, char *err, size_t errlen)
 {
@@ -214,7 +154,7 @@ static void tinylfu_remove(cache_t *c, void *state, uint32_t s)
 static size_t tinylfu_memory(const void *state)
 {
     const tinylfu_t *t = state;
-    return ROWS * (t->sk.width / 16) * sizeof(uint64_t) + t->segof.n;
+    return SKETCH_ROWS * (t->sk.width / 16) * sizeof(uint64_t) + t->segof.n;
 }
 
 const cache_policy_t cache_policy_tinylfu = {
