@@ -8,6 +8,7 @@
  * verdict logic is written once for both kinds of input. */
 #include "analysis/compare.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -188,7 +189,7 @@ static int read_side(const char *path, side_t *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->json = results_load(path, &s->file, err, errlen);
-    if (!s->json) return -2;
+    if (!s->json) return errno == ENOMEM ? -1 : -2;
     if (results_is_summary(s->json)) {
         s->summary = true;
         return read_summary(s, err, errlen);

@@ -775,7 +775,7 @@ int plot_results(const char *input, const char *out_dir, plot_format_t f, plot_o
     memset(out, 0, sizeof *out);
     char *file = NULL;
     cJSON *j = results_load(input, &file, err, errlen);
-    if (!j) return -2;
+    if (!j) return errno == ENOMEM ? -1 : -2;
     figs_t g = { .dir = out_dir, .f = f, .out = out };
     int rc;
     bool summary = results_is_summary(j);

@@ -1,6 +1,7 @@
 /* report — text summaries of results; see report.h. */
 #include "analysis/report.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -273,7 +274,7 @@ int report_text(const char *path, strbuf_t *out, char *err, size_t errlen)
 {
     char *file = NULL;
     cJSON *j = results_load(path, &file, err, errlen);
-    if (!j) return -2;
+    if (!j) return errno == ENOMEM ? -1 : -2;
     int rc;
     if (results_is_summary(j)) rc = report_summary(j, out);
     else if (results_is_run(j)) rc = report_run(j, out);

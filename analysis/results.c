@@ -1,6 +1,7 @@
 /* results — reading and flattening result documents; see results.h. */
 #include "analysis/results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,7 @@ cJSON *results_load(const char *path, char **shown, char *err, size_t errlen)
     if (!j) {
         snprintf(err, errlen, "%s", c.err);
         free(file);
+        errno = cfg_oom(&c) ? ENOMEM : EINVAL;
         return NULL;
     }
     *shown = file;

@@ -45,7 +45,8 @@ bool results_is_catchments(const cJSON *j);
 
 /* Reads a JSON document; a directory stands for its summary.json (a sweep's
  * output folder). *shown gets the file actually read (owned, for messages).
- * NULL with "file: message" in err when unreadable or malformed. */
+ * NULL with "file: message" in err when unreadable or malformed, and errno
+ * ENOMEM when out of memory (a runtime failure, not bad input). */
 cJSON *results_load(const char *path, char **shown, char *err, size_t errlen);
 
 /* A number printed as the shortest of %.15g / %.16g / %.17g that reads back exactly,

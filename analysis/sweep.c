@@ -322,10 +322,14 @@ static void read_base(sweep_t *sw, cfg_obj_t *root)
         cfg_t bc;
         cfg_init(&bc, sw->base_file ? sw->base_file : "?");
         sw->base_json = sw->base_file ? cfg_load_file(&bc, sw->base_file) : NULL;
-        if (!sw->base_json) cfg_fail(c, "$.base", "%s", bc.err);
+        if (!sw->base_json) {
+            bool was_failed = c->failed;
+            cfg_fail(c, "$.base", "%s", bc.err);
+            if (!was_failed) c->oom = cfg_oom(&bc);
+        }
     } else if (cJSON_IsObject(b)) {
         sw->base_json = cJSON_Duplicate(b, true);
-        if (!sw->base_json) { cfg_fail(c, "$.base", "out of memory"); return; }
+        if (!sw->base_json) { cfg_nomem(c, "$.base"); return; }
         write_inline_base(sw, sw->base_json, c);
     } else {
         cfg_fail(c, "$.base", "expected a scenario file name or an inline scenario object");
@@ -441,6 +445,11 @@ static bool check_point(sweep_t *sw, size_t p, cfg_t *c)
         workload_destroy(w);
         scenario_free(sc);
         return true;
+    }
+    if (!sc && errno == ENOMEM) { /* no fault of the point's */
+        cfg_fail(c, NULL, "%s", msg);
+        c->oom = true;
+        return false;
     }
     scenario_free(sc);
     scenario_words(sw, msg, words, sizeof words);

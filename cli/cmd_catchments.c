@@ -10,6 +10,7 @@
  * at once. No simulation runs, so this is the quick what-if loop for
  * prepends, withdrawals and PoP lists. */
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +168,7 @@ int cmd_catchments(int argc, char **argv)
     scenario_t *sc = NULL;
     if (!output_writable(a.out, err, sizeof err)) { rc = 2; goto fail; }
     sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
-    if (!sc) { rc = 2; goto fail; }
+    if (!sc) { rc = errno == ENOMEM ? 1 : 2; goto fail; }
     if (!sc->has_topology) {
         snprintf(err, sizeof err, "%s: $.topology: the scenario has no topology (PoPs, metros, "
                  "AS graph), so there are no catchments", a.scenario);

@@ -1,4 +1,5 @@
 /* cmd_run — `cdnsim run` and `cdnsim validate`. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ int cmd_run(int argc, char **argv)
     sim_t *sim = NULL;
     cdn_t *cdn = NULL;
     cJSON *res = NULL;
-    if (!sc) { rc = 2; goto fail; }
+    if (!sc) { rc = errno == ENOMEM ? 1 : 2; goto fail; } /* out of memory is no bad input */
     if (!output_writable(a.out, err, sizeof err)) { rc = 2; goto fail; } /* before a long run */
     sim = sim_create();
     if (!sim) { snprintf(err, sizeof err, "out of memory"); rc = 1; goto fail; }
@@ -117,7 +118,7 @@ int cmd_validate(int argc, char **argv)
     scenario_t *sc = scenario_load(a.scenario, a.sets, a.nsets, a.have_seed, a.seed, err, sizeof err);
     sim_t *sim = sc ? sim_create() : NULL;
     cdn_t *cdn = NULL;
-    rc = !sc ? 2 : !sim ? 1 : 0;
+    rc = !sc ? (errno == ENOMEM ? 1 : 2) : !sim ? 1 : 0;
     if (sim) {
         int st = cdn_create(sc, sim, &cdn, err, sizeof err);
         rc = st == 0 ? 0 : st == -2 ? 2 : 1;

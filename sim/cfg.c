@@ -129,7 +129,12 @@ cJSON *cfg_load_file(cfg_t *c, const char *filename)
     char why[256];
     size_t n;
     char *text = textfile_read(filename, &n, why, sizeof why);
-    if (!text) { cfg_fail(c, NULL, "%s", why); return NULL; }
+    if (!text) {
+        bool nomem = errno == ENOMEM;
+        cfg_fail(c, NULL, "%s", why);
+        c->oom = nomem;
+        return NULL;
+    }
     cJSON *j = cfg_parse(c, text, n);
     free(text);
     return j;

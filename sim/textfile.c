@@ -67,7 +67,11 @@ char *textfile_read(const char *path, size_t *len, char *why, size_t whylen)
                          strerror(read_errno));
     else if (nul) snprintf(why, whylen, "byte %zu is a NUL byte: not a text file", (size_t)(nul - buf) + 1);
     else if (more) snprintf(why, whylen, "larger than %d MiB: not a file of ours", TEXTFILE_MAX >> 20);
-    if (failed || nul || more) { free(buf); return NULL; }
+    if (failed || nul || more) {
+        free(buf);
+        errno = !buf ? ENOMEM : EINVAL; /* out of memory is no fault of the file's */
+        return NULL;
+    }
     buf[n] = 0;
     *len = n;
     return buf;

@@ -21,7 +21,8 @@ FILE *textfile_open(const char *path, char *why, size_t whylen);
 
 /* The file's bytes, NUL-terminated (*len excludes the terminator), for the
  * caller to free; NULL on failure with the reason in why, without the path
- * (the caller names the file as its messages do). */
+ * (the caller names the file as its messages do), and errno ENOMEM when it
+ * ran out of memory. */
 char *textfile_read(const char *path, size_t *len, char *why, size_t whylen);
 
 #endif

@@ -228,5 +228,29 @@ timeout 60 "$CDNSIM" sweep "$dir/late_bad.json" --list > "$dir/out" 2> "$dir/err
 rc=$?; [ $rc -eq 2 ] && grep -q 'capacity_objects' "$dir/err" || fail "late bad point: exit $rc: $(cat "$dir/err")"
 [ "$(grep -c '^point ' "$dir/out")" -eq 3 ] || fail "--list did not stream the 3 good points: $(cat "$dir/out")"
 
+# --- 12: running out of memory is a runtime failure (1), not bad input (2) ----
+# 5 million array elements in 10 MB of text need over 300 MB as a JSON tree;
+# under a 200 MB address-space limit the parse runs out of memory. The same
+# file without the limit is bad input (its key "x" is unknown). Skipped where
+# the program cannot start under the limit (AddressSanitizer reserves
+# terabytes of address space).
+awk 'BEGIN { printf "{\"duration_s\": 20, \"workload\": {\"type\": \"zipf\", \"objects\": 10, \"rate_rps\": 5}, \"x\": ["
+             for (i = 0; i < 5000000; i++) printf "%s0", i ? "," : ""
+             printf "]}\n" }' > "$dir/big.json"
+cp "$dir/big.json" "$dir/bigres.json"
+printf '{"base": "big.json", "parameters": {"cache.capacity_objects": [1, 2]}}\n' > "$dir/bigsweep.json"
+if (ulimit -v 200000 && "$CDNSIM" validate "$dir/good.json") > /dev/null 2>&1; then
+    for c in validate run report sweep; do
+        f=big.json; [ $c = report ] && f=bigres.json; [ $c = sweep ] && f=bigsweep.json
+        extra=; [ $c = sweep ] && extra=--list
+        (ulimit -v 200000; exec $T "$CDNSIM" $c "$dir/$f" $extra) > /dev/null 2> "$dir/err"
+        rc=$?; [ $rc -eq 1 ] && grep -q 'out of memory' "$dir/err" || fail "$c out of memory: exit $rc, want 1: $(cat "$dir/err")"
+    done
+    $T "$CDNSIM" validate "$dir/big.json" > /dev/null 2> "$dir/err"
+    rc=$?; [ $rc -eq 2 ] && grep -q '\$.x: unknown key' "$dir/err" || fail "big.json without a limit: exit $rc: $(cat "$dir/err")"
+else
+    echo "cli_faults: cannot run under ulimit -v 200000 (sanitizer build?): out-of-memory cases skipped" >&2
+fi
+
 if [ $fails -ne 0 ]; then echo "cli_faults: $fails failure(s)" >&2; exit 1; fi
 echo "cli_faults: ok"

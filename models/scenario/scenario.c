@@ -2,6 +2,7 @@
 #include "models/scenario/scenario.h"
 
 #include <libgen.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,7 +353,7 @@ static void read_object_ids(cfg_t *c, const scenario_t *s, const cJSON *arr, con
     bool zipf = s->workload.type == WORKLOAD_ZIPF;
     if (n < 1) { cfg_fail(c, path, "expected at least one object id"); return; }
     op->objects = calloc((size_t)n, sizeof *op->objects);
-    if (!op->objects) { cfg_fail(c, path, "out of memory"); return; }
+    if (!op->objects) { cfg_nomem(c, path); return; }
     int i = 0;
     for (const cJSON *v = arr->child; v; v = v->next, i++) { /* a walk: long lists stay linear */
         char p[CFG_PATH_MAX];
@@ -495,7 +496,7 @@ static void read_operations(cfg_obj_t *root, scenario_t *s)
     if (!cfg_array(root, "operations", &arr, 0)) return;
     int n = cJSON_GetArraySize(arr);
     s->ops = calloc((size_t)n + 1, sizeof *s->ops);
-    if (!s->ops) { cfg_fail(root->c, "$.operations", "out of memory"); return; }
+    if (!s->ops) { cfg_nomem(root->c, "$.operations"); return; }
     for (int i = 0; i < n; i++) {
         cfg_obj_t o;
         if (!cfg_elem(root, "operations", arr, i, &o)) return;
@@ -641,7 +642,7 @@ static void read_tiers(cfg_obj_t *sh, const cJSON *arr, scenario_t *s)
         return;
     }
     s->tiers = calloc((size_t)n, sizeof *s->tiers);
-    if (!s->tiers) { cfg_fail(sh->c, "$.shield.tiers", "out of memory"); return; }
+    if (!s->tiers) { cfg_nomem(sh->c, "$.shield.tiers"); return; }
     for (int k = 0; k < n; k++) {
         cfg_obj_t t, c;
         if (!cfg_elem(sh, "tiers", arr, k, &t)) return;
@@ -758,7 +759,7 @@ static void read_routing(cfg_obj_t *root, scenario_t *s)
     if (!cfg_failed(root->c) && !s->tiers_given && s->nshields) {
         /* the shorthand is level 1 of the hierarchy, on the top-level cache */
         s->tiers = calloc(1, sizeof *s->tiers);
-        if (!s->tiers) { cfg_fail(root->c, "$.shield", "out of memory"); return; }
+        if (!s->tiers) { cfg_nomem(root->c, "$.shield"); return; }
         s->ntiers = 1;
         s->tiers[0].pops = s->shields;
         s->tiers[0].npops = s->nshields;
@@ -946,7 +947,7 @@ scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool h
     cfg_t c;
     cfg_init(&c, file);
     scenario_t *s = calloc(1, sizeof *s);
-    if (!s) { snprintf(err, errlen, "%s: out of memory", file); return NULL; }
+    if (!s) { snprintf(err, errlen, "%s: out of memory", file); errno = ENOMEM; return NULL; }
     s->file = strdup(file);
     s->seed = 1;
     s->duration = SIMTIME_MAX;
@@ -975,12 +976,13 @@ scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool h
         fill_config(json, s);
         s->config = json;
         json = NULL;
-        if (!s->overrides) cfg_fail(&c, NULL, "out of memory");
+        if (!s->overrides) cfg_nomem(&c, NULL);
     }
     cJSON_Delete(json);
     if (cfg_failed(&c)) {
         snprintf(err, errlen, "%s", c.err);
         scenario_free(s);
+        errno = cfg_oom(&c) ? ENOMEM : EINVAL; /* set last: nothing after clobbers it */
         return NULL;
     }
     return s;

@@ -200,7 +200,9 @@ typedef struct scenario {
 } scenario_t;
 
 /* Reads file, applies the --set assignments, checks and resolves. On error
- * returns NULL with "file: $.path: message" in err. */
+ * returns NULL with "file: $.path: message" in err, and errno ENOMEM when
+ * the failure is running out of memory (a runtime failure, exit 1), EINVAL
+ * when it is the input (exit 2). */
 scenario_t *scenario_load(const char *file, char *const *sets, int nsets, bool have_seed,
                           uint64_t seed, char *err, size_t errlen);
 void scenario_free(scenario_t *s);
