@@ -384,6 +384,26 @@ static void refused(const char *scenario, const char *path)
     ck_assert_msg(strstr(err, path) && strstr(err, "s.json"), "%s", err);
 }
 
+START_TEST(must_and_proxy_revalidate_forbid_stale)
+{
+    /* RFC 9111 5.2.2.2 (must-revalidate) and 5.2.2.8 (proxy-revalidate, the
+     * same for a shared cache): once stale, a copy is not used without
+     * successful validation, so stale-while-revalidate is void: 15 is a
+     * blocking revalidation (REVALIDATED), not a STALE. And when the
+     * validation fails (the origin refuses at 20), stale-if-error is void
+     * too: ERROR (the RFC's 504). */
+    static const char *const cls[] = { CLASS("max-age=10, must-revalidate, stale-while-revalidate=30"),
+                                       CLASS("max-age=10, proxy-revalidate, stale-while-revalidate=30") };
+    static const char *const sie[] = { CLASS("max-age=10, must-revalidate, stale-if-error=60"),
+                                       CLASS("max-age=10, proxy-revalidate, stale-if-error=60") };
+    const char *origin = ",\"origin\":{\"capacity_rps\":0.001,\"max_wait_ms\":0}";
+    for (int i = 0; i < 2; i++) {
+        expect(run_class("0 15", cls[i], ""), 0, 1, 0, 1, 0, 0, 0, 2, 100);
+        expect(run_class("0 20", sie[i], origin), 0, 1, 0, 0, 0, 0, 1, 2, 100);
+    }
+}
+END_TEST
+
 START_TEST(new_keys_are_checked)
 {
     test_put("t.csv", "time,key,size\n0,A,1\n");
@@ -452,6 +472,7 @@ int main(void)
     tcase_add_test(tc, errors_are_cached_for_error_ttl);
     tcase_add_test(tc, s_maxage_revalidate_switch);
     tcase_add_test(tc, new_keys_are_checked);
+    tcase_add_test(tc, must_and_proxy_revalidate_forbid_stale);
     suite_add_tcase(su, tc);
     return test_main(su);
 }

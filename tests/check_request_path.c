@@ -307,6 +307,75 @@ START_TEST(belady_is_a_bound_at_every_pop)
 }
 END_TEST
 
+START_TEST(must_revalidate_through_a_shield)
+{
+    /* RFC 9111 5.2.2.2 / 5.2.2.8: must-revalidate (and proxy-revalidate, at
+     * a shared cache) forbid serving a stale copy even when the origin fails,
+     * stale-if-error or not. A@0 from MA fills AAA and the shield CCC (fresh
+     * until about 5 s). The origin goes down at 10. A@20 at AAA: its copy is
+     * stale, so is CCC's; CCC's revalidation is refused. With plain
+     * stale-if-error a stale copy answers (STALE); with must-revalidate or
+     * proxy-revalidate neither tier may use one: ERROR.
+     * Then the same at a new edge (AAA withdrawn at 10, A@20 at BBB, no copy
+     * there): only CCC's stale copy could answer, and it may not. */
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n20,A,100\n");
+    static const char *const cc[] = { "max-age=5, stale-if-error=1000",
+                                      "max-age=5, must-revalidate, stale-if-error=1000",
+                                      "max-age=5, proxy-revalidate, stale-if-error=1000" };
+    for (int withdraw = 0; withdraw < 2; withdraw++)
+        for (int i = 0; i < 3; i++) {
+            char scen[2048];
+            snprintf(scen, sizeof scen,
+                     WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"]},"
+                           "\"content\":{\"classes\":[{\"share\":1,\"cache_control\":\"%s\"}]},"
+                           "\"operations\":[%s{\"at_s\":10,\"origin\":\"down\"}]"),
+                     cc[i], withdraw ? "{\"at_s\":10,\"withdraw\":\"AAA\"}," : "");
+            cJSON *r = run(scen, 0);
+            ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+            ck_assert_msg(test_num(r, "status", "STALE") == (i == 0) && test_num(r, "status", "ERROR") == (i != 0),
+                          "%s%s: STALE %g, ERROR %g", cc[i], withdraw ? " (new edge)" : "",
+                          test_num(r, "status", "STALE"), test_num(r, "status", "ERROR"));
+            cJSON_Delete(r);
+        }
+}
+END_TEST
+
+START_TEST(s_maxage_with_stale_while_revalidate_through_a_shield)
+{
+    /* s-maxage=10, stale-while-revalidate=30, validators, clients at MA only
+     * (AAA, shield CCC). One-way: MA-AAA 9.811 ms, AAA-CCC 22.893, CCC-origin
+     * 35.975. A@0 fills both; CCC's copy is fresh until 10.033, AAA's (aged
+     * by its own delay) until about 9.94.
+     * CDN practice (the default): A@15 finds AAA's copy stale within the
+     * window: STALE at once, and a background refresh asks CCC, whose copy is
+     * stale too: CCC answers it (a 304: the same version) with its stale
+     * copy, still expired at AAA, and refreshes from the origin itself
+     * (fresh until 25.03). A@17: AAA still stale: STALE again, and this
+     * refresh gets CCC's fresh copy. A@20: HIT. Origin: 2 requests.
+     * content.s_maxage_revalidate (RFC 9111 5.2.2.10 to the letter, s-maxage
+     * implies proxy-revalidate): no stale copy anywhere; A@15 revalidates
+     * through CCC to the origin and waits: REVALIDATED; A@17, A@20 HIT. */
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\n");
+    test_put("t.csv", "time,key,size\n0,A,100\n15,A,100\n17,A,100\n20,A,100\n");
+    for (int strict = 0; strict < 2; strict++) {
+        char scen[2048];
+        snprintf(scen, sizeof scen,
+                 WORLD("\"shield\":{\"enabled\":true,\"pops\":[\"CCC\"]},"
+                       "\"content\":{\"s_maxage_revalidate\":%s,\"classes\":[{\"share\":1,"
+                       "\"cache_control\":\"s-maxage=10, stale-while-revalidate=30\"}]}"),
+                 strict ? "true" : "false");
+        cJSON *r = run(scen, 0);
+        ck_assert_double_eq(test_num(r, "status", "MISS"), 1);
+        ck_assert_double_eq(test_num(r, "status", "STALE"), strict ? 0 : 2);
+        ck_assert_double_eq(test_num(r, "status", "REVALIDATED"), strict ? 1 : 0);
+        ck_assert_double_eq(test_num(r, "status", "HIT"), strict ? 2 : 1);
+        ck_assert_double_eq(test_num(r, "origin", "requests"), 2);
+        cJSON_Delete(r);
+    }
+}
+END_TEST
+
 START_TEST(a_shield_queues_and_refuses_edges)
 {
     /* Every PoP serves 50 rps with 20 ms of queue. 1,000 rps of uncacheable
@@ -459,6 +528,8 @@ int main(void)
     tcase_add_test(tc, a_shield_copy_arrives_aged);
     tcase_add_test(tc, a_shield_copy_ages_by_the_edges_delay);
     tcase_add_test(tc, belady_is_a_bound_at_every_pop);
+    tcase_add_test(tc, must_revalidate_through_a_shield);
+    tcase_add_test(tc, s_maxage_with_stale_while_revalidate_through_a_shield);
     tcase_add_test(tc, a_shield_queues_and_refuses_edges);
     tcase_add_test(tc, geo_never_slower_than_anycast);
     tcase_add_test(tc, overloaded_origin_queues_then_refuses);
