@@ -229,6 +229,26 @@ START_TEST(freshness_lifetime_order)
 }
 END_TEST
 
+START_TEST(age_calculation)
+{
+    /* RFC 9111 4.2.3 by hand: request sent at 100, response at 103 with
+     * Date 101 and Age 5. apparent_age = 103 - 101 = 2; response_delay =
+     * 3; corrected_age_value = 5 + 3 = 8; corrected_initial_age = 8. With
+     * max-age=60 it is fresh until 103 + 60 - 8 = 155. */
+    ck_assert_int_eq(http_initial_age(5, 101, 100, 103), 8);
+    ck_assert_int_eq(http_fresh_until(60, 8, 103), 155);
+    /* a Date far behind (a skewed origin clock): apparent_age 13 wins */
+    ck_assert_int_eq(http_initial_age(5, 90, 100, 103), 13);
+    /* a Date after the response (clock ahead): apparent_age 0, not negative */
+    ck_assert_int_eq(http_initial_age(0, 200, 100, 103), 3);
+    /* no Date known: the response delay alone; no Age: first-hand */
+    ck_assert_int_eq(http_initial_age(0, HTTP_NO_DATE, 100, 103), 3);
+    /* an origin queue of D: the copy is D old on arrival, fresh D less */
+    ck_assert_int_eq(http_fresh_until(10, http_initial_age(0, 2, 0, 2), 2), 10);
+    ck_assert_int_eq(http_fresh_until(INT64_MAX, 1000, 5), INT64_MAX);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("http_cc");
@@ -247,6 +267,7 @@ static Suite *suite(void)
     tcase_add_test(t, stale_rules);
     tcase_add_test(t, storability);
     tcase_add_test(t, freshness_lifetime_order);
+    tcase_add_test(t, age_calculation);
     suite_add_tcase(s, t);
     return s;
 }

@@ -66,13 +66,7 @@ static inline simtime_t class_ttl(const cdn_t *c, int k)
 /* `expires` of an entry reserved at a miss, before its body arrives: far
  * enough in the past that no stale window reaches it. */
 #define PENDING ENTRY_PENDING
-/* fetch_t.expires of a fetch answered by the origin: its copy is new */
-#define NOT_AGED INT64_MIN
 
-static inline simtime_t expiry(simtime_t now, simtime_t ttl)
-{
-    return ttl == SIMTIME_MAX ? SIMTIME_MAX : now + ttl;
-}
 
 /* Makes room for item n of a pool array that doubles as it fills; false
  * (and the run fails) when memory runs out. Requests and fetches in flight
@@ -135,7 +129,8 @@ static void on_fetch_done(sim_t *s, void *ctx, uint64_t fid);
 typedef struct outcome {
     bool failed, not_modified;
     uint32_t version;
-    simtime_t expires;     /* when the copy served stops being fresh (its Age) */
+    simtime_t expires;     /* when the copy served stops being fresh, here (its Age) */
+    simtime_t date;        /* its Date, HTTP_NO_DATE when not known */
     bool stale;            /* a stale copy served because upstream failed */
     uint8_t epoch;         /* the copy's purge epoch */
 } outcome_t;
@@ -161,7 +156,8 @@ static bool stale_for_child(cdn_t *c, uint32_t pi, const request_t *r, outcome_t
 {
     if (on_failure(c, pi, r) != ST_STALE) return false;
     const cache_entry_t *e = cache_find(c->pops[pi].cache, r->key);
-    *o = (outcome_t){ .version = tag_version(e->tag), .expires = e->expires, .stale = true,
+    *o = (outcome_t){ .version = tag_version(e->tag), .expires = e->expires, .date = HTTP_NO_DATE,
+                      .stale = true,
                       .epoch = state_tag_epoch(e->tag) };
     return true;
 }
@@ -185,9 +181,12 @@ static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o)
         child->stale = o.stale;
         child->epoch = o.epoch;
         child->version = o.version;
-        /* a shield's copy arrives aged: Age plus this fetch's response delay */
-        child->expires = o.failed || o.expires == SIMTIME_MAX ? o.expires
-                                                                : o.expires - (now - child->requested);
+        /* the Age this PoP sends: its copy's current age, lifetime minus
+         * what freshness it has left (every tier has the class's lifetime) */
+        simtime_t life = class_ttl(c, child->cls);
+        child->age = o.failed || o.expires == SIMTIME_MAX || life == SIMTIME_MAX ? 0
+                                                                               : life - (o.expires - now);
+        child->date = o.date;
         /* the child's stale copy is current: the answer is a 304, no body */
         child->not_modified = !o.failed && child->conditional && child->cond_version == o.version;
         if (!o.failed && !child->not_modified && child->measured) {
@@ -203,6 +202,10 @@ static void fetch_done(cdn_t *c, uint32_t fid)
 {
     fetch_t *f = &c->fetches[fid];
     pop_t *p = &c->pops[f->pop];
+    /* RFC 9111 4.2.3: the answer's age on arrival, and so its freshness end */
+    simtime_t now = sim_now(c->sim);
+    simtime_t fresh_until = http_fresh_until(class_ttl(c, f->cls),
+                                             http_initial_age(f->age, f->date, f->requested, now), now);
     if (f->store) {
         /* the entry the fetch was started for, unless eviction took it */
         cache_entry_t *e = f->entry && f->entry->key == f->key ? f->entry : cache_find(p->cache, f->key);
@@ -218,7 +221,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
             /* the reservation, or the stale copy, now holds this answer: fresh
              * for the class's TTL from the origin, or for what a shield's copy
              * had left */
-            e->expires = f->expires != NOT_AGED ? f->expires : expiry(f->requested, class_ttl(c, f->cls));
+            e->expires = fresh_until;
             e->tag = make_tag(f->cls, f->epoch, f->version);
         } else {
             /* evicted while in flight: the cache let it go, as it would have
@@ -229,9 +232,7 @@ static void fetch_done(cdn_t *c, uint32_t fid)
     }
     const cache_entry_t *held = f->store && !f->failed ? f->entry : NULL;
     outcome_t o = { f->failed, f->not_modified, f->version,
-                    held && held->key == f->key ? held->expires
-                                                : f->expires != NOT_AGED ? f->expires
-                                                                         : expiry(f->requested, class_ttl(c, f->cls)),
+                    held && held->key == f->key ? held->expires : fresh_until, f->date,
                     f->stale, f->epoch };
     for (uint32_t rid = f->first; rid != NO_ID;) {
         uint32_t next = c->requests[rid].next;
@@ -253,6 +254,8 @@ static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
     f->version = content_version(&c->content, f->cls, f->object, t) + c->class_bump[f->cls];
     f->version &= CONTENT_VERSION_MASK;
     f->epoch = (uint8_t)(c->purges_issued % STATE_EPOCHS);
+    f->age = 0;            /* a first-hand response: no Age */
+    f->date = t;           /* its Date */
     f->not_modified = f->conditional && f->cond_version == f->version;
     state_count_origin(c, f->pop, f->sent, f->not_modified ? 0 : f->size);
 }
@@ -342,7 +345,7 @@ static void start_fetch(cdn_t *c, uint32_t pi, const request_t *r, uint32_t rid,
                                  .tier = r->kind == WAIT_CLIENT ? 0 : c->fetches[r->who].tier + 1,
                                  .cond_version = stale ? tag_version(stale->tag) : 0,
                                  .sent = r->sent, .measured = r->sent >= c->sc->warmup,
-                                 .expires = NOT_AGED };
+                                 .age = 0, .date = HTTP_NO_DATE };
     if (store && u64map_put(&c->pops[pi].inflight, r->key, fid) != 0) {
         sim_fail(c->sim, "out of memory");
         return;
@@ -436,7 +439,7 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
             cache_req_t cr = { r->key, r->size, now, r->next_access };
             cache_touch(p->cache, e, &cr);
             r->status = ST_ERROR;
-            answer(c, pi, rid, (outcome_t){ .failed = true, .expires = NOT_AGED });
+            answer(c, pi, rid, (outcome_t){ .failed = true, .date = HTTP_NO_DATE });
             return;
         }
         cache_remove(p->cache, r->key); /* expired: as if never cached */
@@ -455,7 +458,8 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid)
         bool fresh = now < e->expires;
         r->status = fresh ? ST_HIT : ST_STALE;
         if (r->kind == WAIT_FETCH) p->tier_hits += c->fetches[r->who].measured;
-        outcome_t o = { false, false, tag_version(e->tag), e->expires, false, state_tag_epoch(e->tag) };
+        outcome_t o = { false, false, tag_version(e->tag), e->expires, HTTP_NO_DATE, false,
+                        state_tag_epoch(e->tag) };
         request_t copy = *r;
         answer(c, pi, rid, o);
         if (!fresh && !u64map_get(&p->inflight, copy.key, &fid))
@@ -522,7 +526,7 @@ static void queue_at_pop(cdn_t *c, uint32_t rid)
         return;
     }
     if (r->kind == WAIT_FETCH) { /* a shield refusing an edge: the edge's fetch fails */
-        answer(c, pi, rid, (outcome_t){ .failed = true, .expires = NOT_AGED });
+        answer(c, pi, rid, (outcome_t){ .failed = true, .date = HTTP_NO_DATE });
         return;
     }
     state_complete(c, r->who, pi, r->sent, r->size, ST_ERROR, now + c->groups[r->who].oneway);

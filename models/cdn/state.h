@@ -109,8 +109,9 @@ typedef struct fetch {
     bool measured;         /* sent >= warm-up: counts in results */
     bool revalidate;       /* forwards its request's no-cache upstream */
     simtime_t sent;        /* the triggering client request's send time */
-    simtime_t expires;     /* a shield's answer: its copy's freshness end, aged by
-                              this fetch's own delay (RFC 9111 4.2.3); NOT_AGED else */
+    simtime_t age;         /* the answer's Age (RFC 9111 age_value): 0 from the origin,
+                              a shield copy's current age when it answers */
+    simtime_t date;        /* the answer's Date (origin's serve time); HTTP_NO_DATE */
     simtime_t requested;   /* request_time (RFC 9111 4.2.3): when the request left
                               this PoP, handshakes done; freshness counts from it */
     uint32_t seq;          /* the workload request that started it (per-PoP next access) */

@@ -176,3 +176,12 @@ bool http_cc_may_serve_stale(const http_cc_t *cc, int64_t stale_for_s, bool orig
         return true;
     return origin_failed && cc->stale_if_error != HTTP_CC_ABSENT && stale_for_s <= cc->stale_if_error;
 }
+
+int64_t http_initial_age(int64_t age_value, int64_t date_value, int64_t request_time,
+                         int64_t response_time)
+{
+    int64_t apparent = date_value == HTTP_NO_DATE || response_time <= date_value ? 0
+                                                                             : response_time - date_value;
+    int64_t corrected = age_value + (response_time - request_time);
+    return apparent > corrected ? apparent : corrected;
+}

@@ -84,4 +84,23 @@ typedef struct http_dates {
  * cacheable); else -1: no lifetime, the caller's default applies. */
 double http_freshness_lifetime(const http_cc_t *cc, const http_dates_t *d);
 
+/* RFC 9111 4.2.3's age calculation, in any one unit of time:
+ *   apparent_age          = max(0, response_time - date_value)
+ *   response_delay        = response_time - request_time
+ *   corrected_age_value   = age_value + response_delay
+ *   corrected_initial_age = max(apparent_age, corrected_age_value)
+ * age_value is the response's Age header (0 from the origin); a date_value
+ * not known (HTTP_NO_DATE) gives an apparent_age of 0. */
+#define HTTP_NO_DATE INT64_MAX
+int64_t http_initial_age(int64_t age_value, int64_t date_value, int64_t request_time,
+                         int64_t response_time);
+
+/* When a copy stops being fresh: current_age = initial_age + (now -
+ * response_time) reaches the lifetime at response_time + lifetime -
+ * initial_age. A lifetime of INT64_MAX never ends. */
+static inline int64_t http_fresh_until(int64_t lifetime, int64_t initial_age, int64_t response_time)
+{
+    return lifetime == INT64_MAX ? INT64_MAX : response_time + lifetime - initial_age;
+}
+
 #endif
