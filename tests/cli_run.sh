@@ -57,6 +57,16 @@ expect_bad set_unknown "$good" '$.cache.capacity_object: unknown key' --set cach
 expect_bad set_through_scalar "$good" 'is not an object' --set seed.x=1
 expect_bad origin_no_topology "$good" '$.origin.location: needs a topology' --set origin.location=IAD
 expect_bad shield_no_topology "$good" '$.shield: a shield tier needs a topology' --set shield.enabled=true
+# the freshness keys (docs/freshness.md)
+expect_bad heuristic "$good" '$.content.heuristic_fraction' --set content.heuristic_fraction=1.5
+expect_bad smaxage_switch "$good" '$.content.s_maxage_revalidate' --set content.s_maxage_revalidate=2
+expect_bad no_cache_share "$good" '$.workload.request_no_cache_share' --set workload.request_no_cache_share=-0.1
+expect_bad expires_s "$good" '$.content.classes[0].expires_s' \
+    --set 'content.classes=[{"share":1,"cache_control":"public","expires_s":"soon"}]'
+expect_bad lm_age "$good" '$.content.classes[0].last_modified_age_s' \
+    --set 'content.classes=[{"share":1,"cache_control":"public","last_modified_age_s":-1}]'
+expect_bad error_ttl "$good" '$.content.classes[0].error_ttl_s' \
+    --set 'content.classes=[{"share":1,"cache_control":"public","error_ttl_s":"long"}]'
 expect_bad belady_no_trace "$good" '$.cache.policy: belady needs' --set cache.policy=belady
 expect_bad class_header "$good" '$.content.classes[0].share' --set 'content.classes=[{"cache_control":"max-age=1"}]'
 expect_bad tls "$good" '$.connections.tls' --set connections.tls=1.4
