@@ -293,6 +293,15 @@ START_TEST(deploy_modes)
         ck_assert_msg(test_num(r, "status", "HIT") == hit[i], "%s", modes[i]);
         ck_assert_msg(test_num(r, "origin", "requests") == origin[i], "%s", modes[i]);
         ck_assert_msg(test_num(op_result(r, 0), "stale_answers", NULL) == stale[i], "%s", modes[i]);
+        /* the minute after: A@3 and A@4; a fetch (90 ms) and a hit (10 ms),
+         * or two hits in place */
+        const cJSON *w = cJSON_GetObjectItem(op_result(r, 0), "next_60s");
+        ck_assert_double_eq(test_num(w, "requests", NULL), 2);
+        ck_assert_double_eq(test_num(w, "origin_requests", NULL), origin[i] - 1);
+        ck_assert_double_eq_tol(test_num(w, "latency_mean_ms", NULL), i == 2 ? 10 : 50, 1e-6);
+        /* and the same figures where sweep summaries read them */
+        ck_assert_double_eq(test_num(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "operation_effects"), "op0_deploy"),
+                                     "stale_answers", NULL), stale[i]);
         cJSON_Delete(r);
     }
 }

@@ -151,6 +151,8 @@ static int resolve_operations(cdn_t *c, char *err, size_t errlen)
             return state_fail_input(err, errlen, sc->file, path, "no PoP with id", op->pops[j]);
         }
         if (op->kind == OP_ORIGIN) c->origin_by_event = true;
+        if (op->kind != OP_WITHDRAW && op->kind != OP_ANNOUNCE && c->nwatch < OP_WATCH_MAX)
+            c->watch[c->nwatch++] = (uint32_t)k;
     }
     return c->world ? check_operations(c, err, errlen) : 0;
 }
@@ -457,11 +459,33 @@ void ops_free(cdn_t *c)
     free(c->purge_op);
 }
 
+/* What the minute after operation k looked like, if it was watched. */
+static void add_window(const cdn_t *c, uint32_t k, cJSON *e)
+{
+    bool watched = false;
+    for (uint32_t i = 0; i < c->nwatch; i++) watched |= c->watch[i] == k;
+    if (!watched) return;
+    const op_state_t *st = &c->opst[k];
+    cJSON *w = cJSON_AddObjectToObject(e, "next_60s");
+    uint64_t origin = 0;
+    uint32_t peak = 0;
+    for (int i = 0; i < OP_WINDOW_S; i++) {
+        origin += st->win_origin[i];
+        if (st->win_origin[i] > peak) peak = st->win_origin[i];
+    }
+    json_add_count(w, "requests", st->win_requests);
+    cJSON_AddNumberToObject(w, "hit_ratio", st->win_requests ? (double)st->win_hits / (double)st->win_requests : 0);
+    cJSON_AddNumberToObject(w, "latency_mean_ms", st->win_requests ? st->win_latency_ns / (double)st->win_requests / 1e6 : 0);
+    json_add_count(w, "origin_requests", origin);
+    json_add_count(w, "origin_peak_rps", peak);
+}
+
 /* Each operation with its time, target and what it did. */
 void ops_json(const cdn_t *c, cJSON *o)
 {
     const scenario_t *sc = c->sc;
     cJSON *arr = cJSON_AddArrayToObject(o, "operations");
+    cJSON *effects = NULL;
     for (int k = 0; k < sc->nops; k++) {
         const op_spec_t *op = &sc->ops[k];
         const op_state_t *st = &c->opst[k];
@@ -485,6 +509,7 @@ void ops_json(const cdn_t *c, cJSON *o)
             json_add_count(e, "objects", st->pushed_objects);
             json_add_count(e, "bytes", st->pushed_bytes);
         }
+        if (op->kind != OP_WITHDRAW && op->kind != OP_ANNOUNCE) add_window(c, (uint32_t)k, e);
         if (op->kind == OP_ORIGIN && !op->up) {
             bool open = c->down_op == (uint32_t)k;
             json_add_count(e, "refused", open ? c->origin_down_refused - st->refused_at_start : st->origin_refused);
@@ -492,6 +517,19 @@ void ops_json(const cdn_t *c, cJSON *o)
             else cJSON_AddNumberToObject(e, "until_s", simtime_to_s(st->until));
         }
         cJSON_AddItemToArray(arr, e);
+        /* the same figures as an object, which sweep summaries and compare
+         * read (they skip arrays): "op<k>_<kind>" */
+        cJSON *num = cJSON_Duplicate(e, true);
+        cJSON_DeleteItemFromObject(num, "kind");
+        cJSON_DeleteItemFromObject(num, "target");
+        cJSON_DeleteItemFromObject(num, "at_s");
+        if (!cJSON_GetObjectItem(num, "last_applied_s") || cJSON_IsNull(cJSON_GetObjectItem(num, "last_applied_s")))
+            cJSON_DeleteItemFromObject(num, "last_applied_s");
+        cJSON_DeleteItemFromObject(num, "until_s");
+        char name[48];
+        snprintf(name, sizeof name, "op%d_%s", k, op_names[op->kind]);
+        if (!effects) effects = cJSON_AddObjectToObject(o, "operation_effects");
+        cJSON_AddItemToObject(effects, name, num);
     }
 }
 

@@ -115,9 +115,12 @@ int state_pop_index(const cdn_t *c, const char *id)
     return -1;
 }
 
+static void watch_request(cdn_t *c, simtime_t sent, req_status_t st, simtime_t latency);
+
 void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint32_t size,
                   req_status_t st, simtime_t at)
 {
+    if (c->nwatch) watch_request(c, sent, st, at - sent);
     series_point_t *pt = series_at(&c->series, sent);
     if (pt) {
         pt->requests++;
@@ -140,8 +143,30 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
     if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
 }
 
+/* The minute after each watched operation, by the client request's send time. */
+static void watch_request(cdn_t *c, simtime_t sent, req_status_t st, simtime_t latency)
+{
+    for (uint32_t i = 0; i < c->nwatch; i++) {
+        op_state_t *o = &c->opst[c->watch[i]];
+        simtime_t since = sent - c->sc->ops[c->watch[i]].at;
+        if (since < 0 || since >= OP_WINDOW_S * SIM_NS_PER_S) continue;
+        o->win_requests++;
+        o->win_hits += status_is_hit(st);
+        o->win_latency_ns += (double)latency;
+    }
+}
+
+static void watch_origin(cdn_t *c, simtime_t sent)
+{
+    for (uint32_t i = 0; i < c->nwatch; i++) {
+        simtime_t since = sent - c->sc->ops[c->watch[i]].at;
+        if (since >= 0 && since < OP_WINDOW_S * SIM_NS_PER_S) c->opst[c->watch[i]].win_origin[since / SIM_NS_PER_S]++;
+    }
+}
+
 void state_count_origin(cdn_t *c, uint32_t pop, simtime_t sent, uint32_t size)
 {
+    if (c->nwatch) watch_origin(c, sent);
     series_point_t *pt = series_at(&c->series, sent);
     if (pt) pt->origin_requests++;
     if (pop != NO_ID && c->pops[pop].series && (pt = series_at(c->pops[pop].series, sent)))

@@ -26,6 +26,9 @@
 
 typedef struct cdn cdn_t;   /* as in cdn.h, the public face of this state */
 
+#define OP_WINDOW_S 60
+#define OP_WATCH_MAX 64 /* operations whose minute after is watched */
+
 /* What an operation did, for the result's `operations`. */
 typedef struct op_state {
     uint32_t pop;          /* PoP index it names (withdraw, announce, purge of one PoP), or NO_ID */
@@ -39,6 +42,11 @@ typedef struct op_state {
     uint64_t origin_refused; /* origin down: fetches refused until it came back */
     uint64_t refused_at_start; /* origin down: the refusal count when it went down */
     simtime_t until;       /* origin down: when it came back (SIMTIME_MAX: never) */
+    /* the minute after it (requests sent in [at, at + 60 s)): what clients
+     * and the origin saw; per second for the origin's peak */
+    uint64_t win_requests, win_hits;
+    double win_latency_ns;
+    uint32_t win_origin[OP_WINDOW_S];
 } op_state_t;
 
 enum { CLS_SIGNED = 1, CLS_COMPUTE = 2 };
@@ -186,6 +194,8 @@ struct cdn {
     gsl_rng *r_signed, *r_subrequest;
     uint64_t pushed_bytes;
     uint32_t down_op;      /* the origin operation that took it down, NO_ID when up */
+    uint32_t watch[OP_WATCH_MAX]; /* purges, deploys, pushes, outages: their minute after */
+    uint32_t nwatch;
 
     workload_t *workload;
     pop_t *pops;
