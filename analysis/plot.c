@@ -198,6 +198,32 @@ static void data_string(strbuf_t *b, const char *s)
 
 /* ---- a single run ----------------------------------------------------------------- */
 
+/* The run's operations (`operations`: at_s, kind, target) as dashed red
+ * lines across every panel, named at the top of the first. */
+static int op_markers(strbuf_t *s, const cJSON *res)
+{
+    const cJSON *ops = cJSON_GetObjectItemCaseSensitive(res, "operations");
+    int n = 0;
+    for (const cJSON *o = cJSON_IsArray(ops) ? ops->child : NULL; o; o = o->next) {
+        double at = num_at(o, "at_s", NAN);
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+        const cJSON *target = cJSON_GetObjectItemCaseSensitive(o, "target");
+        if (!isfinite(at)) continue;
+        char name[160];
+        snprintf(name, sizeof name, "%s%s%s", cJSON_IsString(kind) ? kind->valuestring : "operation",
+                 cJSON_IsString(target) ? " " : "", cJSON_IsString(target) ? target->valuestring : "");
+        strbuf_printf(s, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead dt 2 lw 1.5 lc rgb '#c0392b' front\n"
+                         "set label ", at, at);
+        plot_quote(s, name);
+        /* staggered, so operations close in time do not print over each other */
+        strbuf_printf(s, " at %.10g, graph %.2f offset 0.4,0 tc rgb '#c0392b' font ',9' front boxed\n", at,
+                      0.93 - 0.09 * (n % 3));
+        n++;
+    }
+    if (n) strbuf_printf(s, "set style textbox opaque noborder\n");
+    return n;
+}
+
 static int run_timeseries(figs_t *g, const cJSON *res, const char *title, char *err, size_t errlen)
 {
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(res, "timeseries");
@@ -240,18 +266,84 @@ static int run_timeseries(figs_t *g, const cJSON *res, const char *title, char *
         strbuf_printf(&s, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead dt 3 lc rgb '#808080'\n"
                           "set label 'warm-up ends' at %.10g, graph 0.08 offset 0.5,0 tc rgb '#606060'\n",
                       warm, warm, warm);
+    int nops = op_markers(&s, res);
     strbuf_printf(&s, "set multiplot layout 3,1 title ");
     plot_quote(&s, title);
     strbuf_printf(&s, "\nset xlabel 'virtual time (s)'\n"
                       "set ylabel 'requests/s'\nset yrange [0:*]\n"
                       "plot 'timeseries.dat' using 1:2 with steps lw 2\n"
+                      "unset label\n"
                       "set ylabel 'hit ratio'\nset yrange [0:1]\n"
                       "plot 'timeseries.dat' using 1:3 with steps lw 2\n"
                       "set ylabel 'origin requests/s'\nset yrange [0:*]\n"
                       "plot 'timeseries.dat' using 1:4 with steps lw 2\n"
                       "unset multiplot\n");
-    int rc = emit(g, "timeseries", &d, "timeseries.dat", &s,
-                  "requests/s, hit ratio and origin requests/s per interval", err, errlen);
+    char what[160];
+    snprintf(what, sizeof what, "requests/s, hit ratio and origin requests/s per interval%s",
+             nops ? ", operations marked" : "");
+    int rc = emit(g, "timeseries", &d, "timeseries.dat", &s, what, err, errlen);
+    strbuf_free(&d);
+    strbuf_free(&s);
+    return rc;
+}
+
+/* The PoPs' own series (timeseries.pops): requests/s, hit ratio and p99 per
+ * PoP, a line each, operations marked. */
+static int run_pop_series(figs_t *g, const cJSON *res, const char *title, char *err, size_t errlen)
+{
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(res, "timeseries");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(ts, "t_s");
+    const cJSON *pops = cJSON_GetObjectItemCaseSensitive(ts, "pops");
+    if (!cJSON_IsArray(t) || cJSON_GetArraySize(pops) == 0) return 0;
+    double step = num_at(ts, "interval_s", 60), end = num_at(res, "duration_s", NAN);
+    strbuf_t d = { 0 }, s = { 0 };
+    int n = 0;
+    for (const cJSON *p = pops->child; p; p = p->next) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(p, "requests")->child;
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(p, "hit_ratio")->child;
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "latency_p99_ms")->child;
+        strbuf_printf(&d, "# %s: t_s requests_per_s hit_ratio p99_ms\n", cJSON_IsString(id) ? id->valuestring : "?");
+        for (const cJSON *ti = t->child; ti && a && b && c; ti = ti->next, a = a->next, b = b->next, c = c->next) {
+            double t0 = ti->valuedouble, len = step;
+            if (isfinite(end) && end - t0 < len && end > t0) len = end - t0;
+            /* an interval without requests has no hit ratio or p99 */
+            if (a->valuedouble <= 0)
+                strbuf_printf(&d, "%.10g 0 nan nan\n", t0 + len / 2);
+            else
+                strbuf_printf(&d, "%.10g %.10g %.10g %.10g\n", t0 + len / 2, a->valuedouble / len,
+                              b->valuedouble, c->valuedouble);
+        }
+        strbuf_printf(&d, "\n\n");
+        n++;
+    }
+    plot_terminal(&s, g->f, "pop_timeseries", 1100, 1000);
+    /* no `set datafile missing`: a nan read through an expression ($3)
+     * breaks the line, so an interval without requests shows as a gap */
+    strbuf_printf(&s, "set grid\nset lmargin 12\nset rmargin 16\nset key outside right top font ',9'\n");
+    op_markers(&s, res);
+    strbuf_printf(&s, "set multiplot layout 3,1 title ");
+    char t2[600];
+    snprintf(t2, sizeof t2, "%s: the %d PoPs with their own series", title, n);
+    plot_quote(&s, t2);
+    static const struct { const char *label, *range; int col; } panels[] = {
+        { "requests/s", "[0:*]", 2 }, { "hit ratio", "[0:1]", 3 }, { "p99 time to first byte (ms)", "[0:*]", 4 },
+    };
+    for (int k = 0; k < 3; k++) {
+        strbuf_printf(&s, "\nset xlabel 'virtual time (s)'\nset ylabel '%s'\nset yrange %s\nplot ",
+                      panels[k].label, panels[k].range);
+        int i = 0;
+        for (const cJSON *p = pops->child; p; p = p->next, i++) {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
+            strbuf_printf(&s, "%s'pop_timeseries.dat' index %d using 1:($%d) with linespoints lw 1.5 pt 7 ps 0.5 title ",
+                          i ? ", \\\n     " : "", i, panels[k].col);
+            plot_quote(&s, cJSON_IsString(id) ? id->valuestring : "?");
+        }
+        if (k == 0) strbuf_printf(&s, "\nunset label");
+    }
+    strbuf_printf(&s, "\nunset multiplot\n");
+    int rc = emit(g, "pop_timeseries", &d, "pop_timeseries.dat", &s,
+                  "per-PoP requests/s, hit ratio and p99 over time", err, errlen);
     strbuf_free(&d);
     strbuf_free(&s);
     return rc;
@@ -376,6 +468,47 @@ static const char *choose_x(const cJSON *params)
     return best;
 }
 
+/* A parameter's path as words for axes and legends: "content.ttl_s" ->
+ * "TTL (s)"; one not in the table reads its last part with the unit
+ * suffix as a unit ("network.origin_rtt_ms" -> "origin rtt (ms)"). */
+static void param_words(const char *path, char *buf, size_t len)
+{
+    static const struct { const char *path, *words; } known[] = {
+        { "content.ttl_s", "TTL (s)" },
+        { "cache.capacity_objects", "cache capacity (objects)" },
+        { "cache.capacity_bytes", "cache capacity (bytes)" },
+        { "cache.policy", "policy" },
+        { "routing.mode", "routing" },
+        { "shield.enabled", "shield" },
+        { "connections.tls", "TLS" },
+        { "connections.keepalive_share", "keep-alive share" },
+        { "workload.alpha", "Zipf alpha" },
+        { "workload.rate_rps", "request rate (/s)" },
+        { "workload.objects", "objects" },
+        { "network.origin_rtt_ms", "origin RTT (ms)" },
+        { "network.client_rtt_ms", "client RTT (ms)" },
+        { "duration_s", "duration (s)" },
+        { "warmup_s", "warm-up (s)" },
+        { NULL, NULL },
+    };
+    for (int i = 0; known[i].path; i++)
+        if (!strcmp(known[i].path, path)) { snprintf(buf, len, "%s", known[i].words); return; }
+    static const struct { const char *suffix, *unit; } units[] = {
+        { "_ms", "ms" }, { "_s", "s" }, { "_bytes", "bytes" }, { "_rps", "/s" }, { "_objects", "objects" }, { NULL, NULL },
+    };
+    const char *dot = strrchr(path, '.'), *last = dot ? dot + 1 : path;
+    char word[128];
+    snprintf(word, sizeof word, "%s", last);
+    const char *unit = NULL;
+    for (int i = 0; units[i].suffix; i++) {
+        size_t n = strlen(word), m = strlen(units[i].suffix);
+        if (n > m && !strcmp(word + n - m, units[i].suffix)) { word[n - m] = 0; unit = units[i].unit; break; }
+    }
+    for (char *c = word; *c; c++) if (*c == '_') *c = ' ';
+    if (unit) snprintf(buf, len, "%s (%s)", word, unit);
+    else snprintf(buf, len, "%s", word);
+}
+
 /* The point's multi-valued parameters, all of them with_x, else all but x. */
 static void point_label(const sweepfig_t *w, int i, strbuf_t *b, bool with_x)
 {
@@ -386,7 +519,9 @@ static void point_label(const sweepfig_t *w, int i, strbuf_t *b, bool with_x)
         if ((!with_x && w->x && strcmp(p->string, w->x) == 0) || cJSON_GetArraySize(p) < 2) continue;
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(pp, p->string);
         char *t = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
-        strbuf_printf(b, "%s%s=%s", first ? "" : " ", p->string, cJSON_IsString(v) ? v->valuestring : t ? t : "?");
+        char words[128];
+        param_words(p->string, words, sizeof words);
+        strbuf_printf(b, "%s%s %s", first ? "" : ", ", words, cJSON_IsString(v) ? v->valuestring : t ? t : "?");
         cJSON_free(t);
         first = false;
     }
@@ -549,7 +684,11 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
         return 0;
     }
     strbuf_t d = { 0 }, a = { 0 }, s = { 0 };
-    int have_analytic[MAX_SERIES] = { 0 }, na = 0;
+    int have_analytic[MAX_SERIES] = { 0 }, na = 0, longest = 0, multi = 0;
+    const char *only = NULL; /* the one multi-valued parameter, if one */
+    for (const cJSON *p = w->params->child; p; p = p->next)
+        if (cJSON_GetArraySize(p) > 1) { multi++; only = p->string; }
+    if (multi != 1) only = NULL;
     const char *model = NULL;
     char why[256] = "";
     for (int k = 0; k < w->ns; k++) {
@@ -562,8 +701,18 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
             else {
                 strbuf_printf(&d, "%d ", i);
                 strbuf_t lab = { 0 };
-                point_label(w, i, &lab, true);
-                data_string(&d, strbuf_text(&lab) && *lab.s ? lab.s : "base");
+                if (only) { /* one swept parameter: its value, the axis says which */
+                    const cJSON *v = at_path(point_at(w, i), "parameters", only);
+                    char *t = cJSON_IsString(v) || cJSON_IsBool(v) ? NULL : cJSON_PrintUnformatted(v);
+                    strbuf_printf(&lab, "%s", cJSON_IsString(v) ? v->valuestring : cJSON_IsTrue(v) ? "on"
+                                              : cJSON_IsFalse(v) ? "off" : t ? t : "?");
+                    cJSON_free(t);
+                } else {
+                    point_label(w, i, &lab, true);
+                }
+                const char *text = strbuf_text(&lab) && *lab.s ? lab.s : "base";
+                if ((int)strlen(text) > longest) longest = (int)strlen(text);
+                data_string(&d, text);
                 strbuf_free(&lab);
                 strbuf_printf(&d, " %.10g %.10g\n", mean, ci);
             }
@@ -580,8 +729,10 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
     if (strcmp(metric, "hit_ratio") == 0) strbuf_printf(&s, "\nset yrange [0:1]");
     else strbuf_printf(&s, "\nset yrange [0:*]");
     if (w->x) {
+        char xw[128];
+        param_words(w->x, xw, sizeof xw);
         strbuf_printf(&s, "\nset xlabel ");
-        plot_quote(&s, w->x);
+        plot_quote(&s, xw);
         if (w->logx) strbuf_printf(&s, "\nset logscale x");
         strbuf_printf(&s, "\nplot ");
         for (int k = 0; k < w->ns; k++) {
@@ -598,8 +749,21 @@ static int sweep_metric(figs_t *g, sweepfig_t *w, const char *metric, char *err,
         }
         strbuf_printf(&s, "\n");
     } else {
-        strbuf_printf(&s, "\nset style fill solid 0.6 border -1\nset boxwidth 0.7 absolute\nset xtics rotate by 30 right\n"
-                          "set xrange [-0.8:%d.8]\nset grid noxtics\n"
+        /* labels longer than a bar is wide are turned, with room below and
+         * to the left for them (the first one reaches left of its bar) */
+        bool turn = longest * 9 > 700 / (w->npoints ? w->npoints : 1);
+        strbuf_printf(&s, "\nset style fill solid 0.6 border -1\nset boxwidth 0.7 absolute\n");
+        if (turn)
+            strbuf_printf(&s, "set xtics rotate by 30 right font ',10'\nset bmargin %d\nset lmargin %d\n",
+                          3 + (longest + 1) / 2 + (only ? 2 : 0), longest * 8 / 10 > 10 ? longest * 8 / 10 : 10);
+        if (only) {
+            char xw[128];
+            param_words(only, xw, sizeof xw);
+            strbuf_printf(&s, "set xlabel ");
+            plot_quote(&s, xw);
+            strbuf_printf(&s, "\n");
+        }
+        strbuf_printf(&s, "set xrange [-0.8:%d.8]\nset grid noxtics\n"
                           "set key off\nplot '%s' using 1:3:4:xtic(2) with boxerrorbars\n", w->npoints - 1, data_name);
     }
     int rc = 0;
@@ -653,7 +817,7 @@ static int sweep_latency_cdf(figs_t *g, sweepfig_t *w, char *err, size_t errlen)
     }
     strbuf_t d = { 0 }, s = { 0 };
     int lines = 0;
-    double lo = INFINITY, hi = 0;
+    double lo = INFINITY, hi = 0, vmin = INFINITY, vmax = -INFINITY;
     for (int i = 0; i < w->npoints; i++) {
         const cJSON *ms = cJSON_GetObjectItemCaseSensitive(point_at(w, i), "metrics");
         double q[MAX_QUANTILES], v[MAX_QUANTILES];
@@ -675,6 +839,8 @@ static int sweep_latency_cdf(figs_t *g, sweepfig_t *w, char *err, size_t errlen)
             strbuf_printf(&d, "%.10g %.10g\n", v[k], q[k]);
             if (v[k] > 0 && v[k] < lo) lo = v[k];
             if (v[k] > hi) hi = v[k];
+            if (v[k] < vmin) vmin = v[k];
+            if (v[k] > vmax) vmax = v[k];
         }
         strbuf_printf(&d, "\n\n");
         if (lines == 0) {
@@ -700,6 +866,11 @@ static int sweep_latency_cdf(figs_t *g, sweepfig_t *w, char *err, size_t errlen)
     int rc = 0;
     if (lines == 0) {
         strbuf_printf(&g->notes, "fewer than two latency percentiles in the results: latency CDF skipped\n");
+    } else if (vmax - vmin <= 1e-9 * fabs(vmax)) {
+        /* every request of every point took the same time (no RTT variety,
+         * say): a CDF would be one vertical line */
+        strbuf_printf(&g->notes, "every latency percentile of every point is %.6g ms: latency CDF skipped "
+                                 "(it would be one vertical line)\n", vmax);
     } else {
         strbuf_printf(&s, "\n");
         if (lo > 0 && hi / lo >= 20) {
@@ -754,8 +925,10 @@ static int plot_sweep(figs_t *g, const cJSON *sum, const char *file, char *err, 
     for (const cJSON *p = w.params->child; p && used > 0 && (size_t)used < sizeof w.title; p = p->next) {
         if (cJSON_GetArraySize(p) != 1) continue;
         char *v = cJSON_PrintUnformatted(cJSON_GetArrayItem(p, 0));
-        used += snprintf(w.title + used, sizeof w.title - (size_t)used, "%s%s=%s", first ? " (" : ", ",
-                         p->string, v ? v : "?");
+        char words[128];
+        param_words(p->string, words, sizeof words);
+        used += snprintf(w.title + used, sizeof w.title - (size_t)used, "%s%s %s", first ? " (" : ", ",
+                         words, v ? v : "?");
         cJSON_free(v);
         first = false;
     }
@@ -779,6 +952,12 @@ int plot_results(const char *input, const char *out_dir, plot_format_t f, plot_o
     figs_t g = { .dir = out_dir, .f = f, .out = out };
     int rc;
     bool summary = results_is_summary(j);
+    if (results_is_catchments(j)) { /* cli/cmd_plot draws those (analysis/catchment_map) */
+        snprintf(err, errlen, "%s: $: a catchments report (cdnsim catchments), not a result: "
+                 "catchment_map draws it", file);
+        rc = -2;
+        goto done;
+    }
     if (!summary && !results_is_run(j)) {
         snprintf(err, errlen, "%s: $: not a cdnsim result (expected a run's result JSON or a sweep's summary.json)", file);
         rc = -2;
@@ -795,6 +974,7 @@ int plot_results(const char *input, const char *out_dir, plot_format_t f, plot_o
         snprintf(title, sizeof title, "%s (seed %.0f)", cJSON_IsString(sc) ? sc->valuestring : file,
                  num_at(j, "seed", 0));
         rc = run_timeseries(&g, j, title, err, errlen);
+        if (rc == 0) rc = run_pop_series(&g, j, title, err, errlen);
         if (rc == 0) rc = run_pops(&g, j, title, err, errlen);
         if (rc == 0) rc = run_latency(&g, j, title, err, errlen);
     }

@@ -227,7 +227,61 @@ static int report_run(const cJSON *res, strbuf_t *out)
     }
     report_world(res, out);
     report_operations(res, out);
+    const cJSON *prog = get(res, "program");
+    if (cJSON_IsObject(prog)) {
+        const cJSON *ver = get(prog, "version"), *git = get(prog, "git");
+        strbuf_printf(out, "\n  %-16s cdnsim %s (%s)", "program", cJSON_IsString(ver) ? ver->valuestring : "?",
+                      cJSON_IsString(git) ? git->valuestring : "?");
+        const cJSON *ov = get(res, "overrides");
+        for (const cJSON *s = cJSON_IsArray(ov) ? ov->child : NULL; s; s = s->next)
+            if (cJSON_IsString(s)) strbuf_printf(out, "%s--set %s", s == ov->child ? ", " : " ", s->valuestring);
+        strbuf_printf(out, "\n");
+    }
+    const cJSON *warn = get(res, "warnings");
+    for (const cJSON *w = cJSON_IsArray(warn) ? warn->child : NULL; w; w = w->next)
+        if (cJSON_IsString(w)) strbuf_printf(out, "\n  warning: %s\n", w->valuestring);
     return report_pops(res, req, out);
+}
+
+static int by_anycast(const void *a, const void *b)
+{
+    double x = 0, y = 0;
+    num(get(*(const cJSON *const *)a, "anycast"), "weight", &x);
+    num(get(*(const cJSON *const *)b, "anycast"), "weight", &y);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* A `cdnsim catchments` report: the summary and the PoPs that draw most. */
+static int report_catchments(const cJSON *doc, strbuf_t *out)
+{
+    const cJSON *sum = get(doc, "summary"), *pops = get(doc, "pops");
+    double v = 0, mean = 0, p90 = 0, groups = 0;
+    num(sum, "not_nearest_share", &v);
+    num(sum, "groups", &groups);
+    num(get(sum, "extra_rtt_ms"), "mean", &mean);
+    num(get(sum, "extra_rtt_ms"), "p90", &p90);
+    strbuf_printf(out, "catchments (cdnsim catchments): %.0f client groups, %d PoPs\n"
+                       "  anycast          %.1f%% of traffic lands away from its nearest PoP; "
+                       "extra RTT mean %.1f ms, p90 %.1f ms\n", groups, cJSON_GetArraySize(pops), 100 * v, mean, p90);
+    int n = cJSON_GetArraySize(pops);
+    const cJSON **s = calloc((size_t)n + 1, sizeof *s);
+    if (!s) return -1;
+    int k = 0;
+    for (const cJSON *p = cJSON_IsArray(pops) ? pops->child : NULL; p; p = p->next) s[k++] = p;
+    qsort(s, (size_t)k, sizeof *s, by_anycast);
+    int shown = k < REPORT_TOP_POPS ? k : REPORT_TOP_POPS;
+    strbuf_printf(out, "\nPoPs by anycast traffic share (%d of %d)\n  %-8s %-20s %9s %9s\n", shown, k, "id",
+                  "city", "anycast", "geo");
+    for (int i = 0; i < shown; i++) {
+        double a = 0, g = 0;
+        const cJSON *id = get(s[i], "id"), *city = get(s[i], "city");
+        num(get(s[i], "anycast"), "weight", &a);
+        num(get(s[i], "geo"), "weight", &g);
+        strbuf_printf(out, "  %-8s %-20s %8.2f%% %8.2f%%\n", cJSON_IsString(id) ? id->valuestring : "?",
+                      cJSON_IsString(city) ? city->valuestring : "", 100 * a, 100 * g);
+    }
+    free(s);
+    return 0;
 }
 
 static void stat_cell(strbuf_t *out, const cJSON *metrics, const char *name, double scale, int decimals)
@@ -278,6 +332,7 @@ int report_text(const char *path, strbuf_t *out, char *err, size_t errlen)
     int rc;
     if (results_is_summary(j)) rc = report_summary(j, out);
     else if (results_is_run(j)) rc = report_run(j, out);
+    else if (results_is_catchments(j)) rc = report_catchments(j, out);
     else {
         snprintf(err, errlen, "%s: $: not a cdnsim result (expected a run's result JSON or a sweep's summary.json)", file);
         rc = -2;

@@ -1,10 +1,14 @@
 /* cmd_plot — `cdnsim plot`: figures of a run or a sweep through gnuplot.
  * Parses options and prints what analysis/plot made. */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/plot.h"
+#include "analysis/catchment_map.h"
+#include "analysis/results.h"
 #include "cli/commands.h"
 
 static const char plot_help[] =
@@ -16,12 +20,39 @@ static const char plot_help[] =
     "numeric parameter, a line per combination of the other parameters, with\n"
     "95% confidence bars; beside the hit ratio the analytic curve when the sweep\n"
     "is over content.ttl_s (max-age model) or cache.capacity_objects with lru\n"
-    "(Che's approximation) for a zipf workload.\n\n"
+    "(Che's approximation) for a zipf workload. A catchments report (cdnsim\n"
+    "catchments --out FILE): its map, anycast and geo side by side.\n\n"
     "  --out DIR      output folder (default: SWEEP_DIR/plots, or RESULT-plots)\n"
     "  --format FMT   png (default) or svg\n\n"
     "Without gnuplot the scripts and data are still written (exit 0).\n"
     "$CDNSIM_GNUPLOT names the gnuplot to run (empty: none).\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n";
+
+/* A `cdnsim catchments` report is drawn as its map. 1: the input is not
+ * one (plot_results takes it); 0 drawn; -2 or -1 failed. */
+static int catchments_plot(const char *input, const char *dir, plot_format_t fmt, char *err, size_t errlen)
+{
+    char *file = NULL;
+    cJSON *j = results_load(input, &file, err, errlen);
+    int rc = 1, image = 0;
+    if (j && results_is_catchments(j)) {
+        if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "groups"))) {
+            snprintf(err, errlen, "%s: $.groups: a catchments report without its groups: nothing to map", file);
+            rc = -2;
+        } else if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: cannot create the folder: %s", dir, strerror(errno));
+            rc = -2;
+        } else {
+            rc = catchment_map(j, dir, fmt, &image, err, errlen) == 0 ? 0 : -1;
+            if (rc == 0)
+                fprintf(stderr, "%s/catchments.%s: anycast and geo catchments on a world map%s\n", dir,
+                        plot_format_ext(fmt), image ? "" : " (script only: no gnuplot)");
+        }
+    }
+    cJSON_Delete(j);
+    free(file);
+    return rc;
+}
 
 int cmd_plot(int argc, char **argv)
 {
@@ -40,20 +71,25 @@ int cmd_plot(int argc, char **argv)
             }
             continue;
         }
-        if (a[0] == '-' && a[1]) { fprintf(stderr, "cdnsim plot: unknown option %s\n%s", a, plot_help); return 2; }
+        if (a[0] == '-' && a[1]) {
+            static const char *const options[] = { "--out", "--format", "--help", NULL };
+            return cli_bad_option("plot", a, options);
+        }
         if (input) { fprintf(stderr, "cdnsim plot: one input only (got %s and %s)\n", input, a); return 2; }
         input = a;
     }
     if (!input) { fputs(plot_help, stderr); return 2; }
     char *dflt = out ? NULL : plot_default_dir(input), err[2048];
     if (!out && !dflt) { fprintf(stderr, "cdnsim plot: out of memory\n"); return 1; }
-    plot_outcome_t o;
-    int st = plot_results(input, out ? out : dflt, fmt, &o, err, sizeof err);
+    plot_outcome_t o = { 0 };
+    int st = catchments_plot(input, out ? out : dflt, fmt, err, sizeof err);
+    if (st == 0) { free(dflt); return 0; }
+    if (st == 1) st = plot_results(input, out ? out : dflt, fmt, &o, err, sizeof err);
     if (o.notes) fputs(o.notes, stderr);
     int rc = 0;
     if (st != 0) {
         cli_error("plot", err);
-        rc = st == -2 ? 2 : 1;
+        rc = st == -1 ? 1 : 2;
     }
     plot_outcome_free(&o);
     free(dflt);

@@ -51,12 +51,14 @@ out=$("$CDNSIM" catchments "$dir/s.json" --set 'topology.sites=[{"id": "AAA", "p
 [ -s "$dir/c.json" ] || fail "no output file"
 grep -q "not at its nearest PoP" "$dir/table.txt" || fail "no summary table"
 
-# the catchment map: every routed group is one two-point segment in the data
+# the catchment map: every routed group is one two-point segment in the
+# anycast panel's data, every group one in the geo panel's
 "$CDNSIM" catchments "$dir/s.json" --out "$dir/c.json" --map "$dir/map" --quiet || fail "--map exit $?"
 [ -s "$dir/map/catchments.gp" ] || fail "--map wrote no script"
 segs=$(awk 'BEGIN {RS=""} NR > 1' "$dir/map/catchments.dat" | grep -c .)
 routed=$(grep -c '"anycast_pop":	"' "$dir/c.json")
-[ "$segs" -eq $((routed * 2)) ] || fail "--map: $segs segment points for $routed routed groups"
+groups=$(grep -c '"nearest_pop":	"' "$dir/c.json")
+[ "$segs" -eq $((routed * 2 + groups * 2)) ] || fail "--map: $segs segment points for $routed routed groups and $groups groups"
 if command -v gnuplot > /dev/null; then
     [ -s "$dir/map/catchments.png" ] || fail "--map drew no image although gnuplot is here"
 fi

@@ -168,6 +168,31 @@ grep -q 'warning: not in steady state: the hit ratio still rises' "$dir/err" || 
     fail "warm run exit $?"
 [ "$(j "$dir/warm.out" '.warnings | length')" = 0 ] || fail "a warm run warned: $(cat "$dir/err")"
 
+# ---- pictures ----
+"$CDNSIM" plot "$dir/w.out" --out "$dir/wplots" > /dev/null 2>&1 || fail "plot exit $?"
+grep -q "set label \"withdraw CCC\" at 20," "$dir/wplots/timeseries.gp" || fail "no withdrawal marker on the time series"
+grep -q "set label \"announce CCC\" at 40," "$dir/wplots/pop_timeseries.gp" || fail "no announcement marker on the PoP series"
+[ "$(grep -c "index [0-9]* using 1:(\$3)" "$dir/wplots/pop_timeseries.gp")" = "$(j "$dir/w.out" '.timeseries.pops | length')" ] ||
+    fail "pop_timeseries: not a line per PoP series"
+"$CDNSIM" catchments "$dir/w.json" --out "$dir/wc.json" --quiet || fail "catchments exit $?"
+"$CDNSIM" plot "$dir/wc.json" --out "$dir/cplots" 2> "$dir/err" || fail "plot of a catchments file: $(cat "$dir/err")"
+[ -s "$dir/cplots/catchments.gp" ] || fail "plot of a catchments file drew no map"
+grep -q "^set title \"Anycast" "$dir/cplots/catchments.gp" && grep -q "^set title \"Geo" "$dir/cplots/catchments.gp" ||
+    fail "the map lacks its anycast and geo panels"
+grep -q "title \"AAA Alpha" "$dir/cplots/catchments.gp" || fail "the map's legend does not name the PoPs"
+"$CDNSIM" report "$dir/wc.json" | grep -q 'PoPs by anycast traffic share' || fail "report of a catchments file"
+"$CDNSIM" report "$dir/w.out" | grep -q 'withdraw.*CCC' || fail "report lists no operations"
+# a sweep whose latencies are all one value: the CDF is skipped with a note
+cat > "$dir/flat.json" <<'J'
+{"base": {"duration_s": 20, "workload": {"type": "zipf", "objects": 100, "rate_rps": 100},
+          "network": {"origin_rtt_ms": 0}}, "parameters": {"content.ttl_s": [1, 10]}}
+J
+"$CDNSIM" sweep "$dir/flat.json" --quiet --out "$dir/flat" || fail "flat sweep exit $?"
+"$CDNSIM" plot "$dir/flat" --out "$dir/flatplots" 2> "$dir/err" || fail "plot of the flat sweep"
+grep -q 'latency CDF skipped (it would be one vertical line)' "$dir/err" || fail "degenerate CDF not skipped: $(cat "$dir/err")"
+[ ! -e "$dir/flatplots/latency_cdf.gp" ] || fail "a degenerate CDF was drawn"
+grep -q "set xlabel \"TTL (s)\"" "$dir/flatplots/hit_ratio.gp" || fail "the TTL axis is not in words"
+
 # ---- export ----
 "$CDNSIM" export "$dir/sweep" --sqlite "$dir/r.db" --csv "$dir/csv" --quiet || fail "export exit $?"
 q() { sqlite3 "$dir/r.db" "$1"; }

@@ -306,9 +306,18 @@ done:
     return rc;
 }
 
+/* The share of the peak rate a group at longitude lon sends at hours_utc
+ * (its local evening, 20:00, the peak), for amplitude a. */
+static double diurnal_factor(double a, double lon, double hours_utc)
+{
+    double hours = hours_utc + lon / 15.0;
+    return (1 + a * cos(2 * M_PI * (hours - 20) / 24)) / (1 + a);
+}
+
 /* The PoPs that keep a time series of their own: those stats.pops names,
  * else the stats.top_pops busiest by the client traffic their catchments
- * draw at the start (ties to the lower index); an operation moving traffic
+ * draw at the start, each group's weight times its mean diurnal factor over
+ * the measured period (ties to the lower index); an operation moving traffic
  * later does not change the choice, so the series cover the whole run. */
 static int pick_series_pops(cdn_t *c, char *err, size_t errlen)
 {
@@ -326,9 +335,17 @@ static int pick_series_pops(cdn_t *c, char *err, size_t errlen)
     if (sc->nstats_pops) return 0;
     double *load = calloc((size_t)c->npops + 1, sizeof *load);
     if (!load) goto oom;
-    for (uint32_t g = 0; g < c->ngroups; g++)
-        if (c->groups[g].pop != NO_ID && !c->groups[g].unroutable)
-            load[c->groups[g].pop] += state_group_weight(c, g);
+    /* the measured period in at most 1440 samples of at least a minute */
+    bool cycle = sc->diurnal > 0 && sc->duration != SIMTIME_MAX;
+    double from = simtime_to_s(sc->warmup), to = cycle ? simtime_to_s(sc->duration) : from;
+    double step = (to - from) / 1440 > 60 ? (to - from) / 1440 : 60;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        if (c->groups[g].pop == NO_ID || c->groups[g].unroutable) continue;
+        double f = 0;
+        int k = 0;
+        for (double t = from; cycle && t < to; t += step, k++) f += diurnal_factor(sc->diurnal, c->groups[g].lon, t / 3600);
+        load[c->groups[g].pop] += state_group_weight(c, g) * (k ? f / k : 1.0);
+    }
     for (int n = 0; n < sc->top_pops; n++) {
         uint32_t best = NO_ID;
         for (uint32_t i = 0; i < c->npops; i++)
@@ -550,10 +567,7 @@ static void on_client_arrival(sim_t *s, void *ctx, uint64_t rid)
 static void diurnal_update(cdn_t *c, int64_t minute)
 {
     double a = c->sc->diurnal, hours_utc = (double)minute / 60.0;
-    for (uint32_t g = 0; g < c->ngroups; g++) {
-        double hours = hours_utc + c->groups[g].lon / 15.0;
-        c->diurnal_keep[g] = (1 + a * cos(2 * M_PI * (hours - 20) / 24)) / (1 + a);
-    }
+    for (uint32_t g = 0; g < c->ngroups; g++) c->diurnal_keep[g] = diurnal_factor(a, c->groups[g].lon, hours_utc);
     c->diurnal_minute = minute;
 }
 
