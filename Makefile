@@ -119,6 +119,8 @@ bench: $(BUILD)/cdnsim $(BENCH_BIN)
 install: $(BUILD)/cdnsim
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/cdnsim $(DESTDIR)$(PREFIX)/bin/cdnsim
+	install -d $(DESTDIR)$(PREFIX)/share/cdnsim
+	cp -R topologies $(DESTDIR)$(PREFIX)/share/cdnsim/
 
 clean:
 	rm -rf $(BUILD) build/san build/mpi

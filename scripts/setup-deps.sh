@@ -11,8 +11,13 @@ for p in $pkgs; do
 done
 [ -z "$missing" ] && exit 0
 echo "cdnsim: installing Debian packages:$missing" >&2
+# On a fresh cloud machine unattended-upgrades often holds the dpkg lock for
+# the first minutes: wait for it (up to 10 minutes) instead of failing at once.
+echo "cdnsim: (waiting up to 10 minutes if another apt-get holds the dpkg lock)" >&2
+lock="-o DPkg::Lock::Timeout=600"
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >&2 || true
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >&2
+$sudo apt-get $lock update -qq >&2 || true
+# shellcheck disable=SC2086
+$sudo apt-get $lock install -y -qq --no-install-recommends $missing >&2
