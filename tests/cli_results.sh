@@ -257,5 +257,10 @@ grep -q 'did you mean --quiet' "$dir/err" || fail "no did-you-mean for --qiet: $
 grep -q '$.cache.policy: unknown value "sieev"; did you mean "sieve"?' "$dir/err" ||
     fail "no did-you-mean for a policy: $(cat "$dir/err")"
 
+# a scenario outside the repository without data paths finds the topologies
+# (beside it, then the installed share folder, then the source tree)
+mkdir "$dir/away"; jq "del(.topology.pops_file, .topology.metros_file)" scenarios/world.json > "$dir/away/w.json"
+"$CDNSIM" validate "$dir/away/w.json" > /dev/null 2> "$dir/err" || fail "default data paths: $(cat "$dir/err")"
+
 [ $fails -eq 0 ] && echo "cli_results: ok"
 [ $fails -eq 0 ]

@@ -11,6 +11,9 @@
 #include "models/workload/trace.h"
 #include "sim/cfg.h"
 
+#include <cdnsim_build.h> /* generated: where make install puts the data */
+#include <unistd.h>
+
 #define MAX_INT53 9007199254740992LL
 /* Ten years of virtual time: far beyond any study, far inside int64 ns. */
 #define MAX_SECONDS (10.0 * 365 * 86400)
@@ -32,6 +35,33 @@ static char *resolve_path(const char *scenario_file, const char *p)
     if (out) snprintf(out, n, "%s/%s", dir, p);
     free(copy);
     return out;
+}
+
+/* A default data file (topologies/NAME) the scenario did not name: beside
+ * the scenario (its folder, its topologies/, ../topologies/ as in the source
+ * tree's scenarios/), then the installed share folder, then the source tree
+ * built from; the first that exists, else the last tried beside the
+ * scenario (so the error names it). */
+static char *default_data(const char *scenario_file, const char *name)
+{
+    char rel[3][128];
+    snprintf(rel[0], sizeof rel[0], "%s", name);
+    snprintf(rel[1], sizeof rel[1], "topologies/%s", name);
+    snprintf(rel[2], sizeof rel[2], "../topologies/%s", name);
+    for (int i = 0; i < 3; i++) {
+        char *p = resolve_path(scenario_file, rel[i]);
+        if (p && access(p, R_OK) == 0) return p;
+        free(p);
+    }
+    static const char *const roots[] = { CDNSIM_SHARE_DIR, CDNSIM_SOURCE_DIR };
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(roots[i]) + strlen(name) + 16;
+        char *p = malloc(n);
+        if (p) snprintf(p, n, "%s/topologies/%s", roots[i], name);
+        if (p && access(p, R_OK) == 0) return p;
+        free(p);
+    }
+    return resolve_path(scenario_file, rel[2]);
 }
 
 static void read_workload(cfg_obj_t *root, scenario_t *s)
@@ -192,12 +222,11 @@ static void read_topology(cfg_obj_t *root, scenario_t *s)
     w->route_factor = 2.0;
     s->has_topology = cfg_child(root, "topology", &t, 0);
     if (!s->has_topology) return;
-    const char *str = "../topologies/pops.csv";
-    cfg_str(&t, "pops_file", &str, 0);
-    w->pops_file = resolve_path(s->file, str);
-    str = "../topologies/metros.csv";
-    cfg_str(&t, "metros_file", &str, 0);
-    w->metros_file = resolve_path(s->file, str);
+    const char *str = NULL;
+    w->pops_file = cfg_str(&t, "pops_file", &str, 0) ? resolve_path(s->file, str) : default_data(s->file, "pops.csv");
+    str = NULL;
+    w->metros_file = cfg_str(&t, "metros_file", &str, 0) ? resolve_path(s->file, str)
+                                                         : default_data(s->file, "metros.csv");
     read_strings(&t, "pops", &w->pops, &w->npops);
     int64_t v;
     if (cfg_int(&t, "max_metros", &v, 1, 100000, 0)) w->max_metros = (int)v;
