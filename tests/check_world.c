@@ -197,7 +197,7 @@ END_TEST
 START_TEST(prepend_shifts_tie)
 {
     world_spec_t s = hand_spec();
-    site_spec_t sites[] = { { "AAA", 1, false } };
+    site_spec_t sites[] = { { .id = "AAA", .prepend = 1 } };
     s.sites = sites;
     s.nsites = 1;
     world_t *w = build(&s);
@@ -212,7 +212,7 @@ END_TEST
 START_TEST(withdraw_moves_groups)
 {
     world_spec_t s = hand_spec();
-    site_spec_t sites[] = { { "CCC", 0, true } };
+    site_spec_t sites[] = { { .id = "CCC", .withdrawn = true } };
     s.sites = sites;
     s.nsites = 1;
     world_t *w = build(&s);
@@ -225,6 +225,77 @@ START_TEST(withdraw_moves_groups)
     ck_assert_str_eq(nearest(w, 200), "BBB");
     ck_assert_str_eq(nearest(w, 1001), "BBB");
     world_free(w);
+}
+END_TEST
+
+/* topology.sites[].transit / .peers, worked on the hand-made world.
+ * BBB peering with S1 only (AS1001; its automatic transit T3 is dropped):
+ * S1 now hears a peer route straight from BBB (1001 CDN, len 2), which
+ * beats its provider T2's CCC (customer > peer > provider is from S1's
+ * side: a peer route beats a provider route) -> BBB. Nobody else hears BBB:
+ * T1's customer T3 no longer reaches it, and S1 exports a peer route to no
+ * one but its customers (none).
+ * CCC buying transit from T1 instead of T2: T2 has no customer route left;
+ * its peer T1 has two customer routes of length 2 (AAA, CCC) and keeps AAA
+ * by hot potato (T1 sits at MA, lon 0), which it exports to T2. So S1 and
+ * T2 land on AAA: S1's path is 1001 200 100 CDN. An ASN not in the graph is
+ * bad input naming the list and the entry. */
+START_TEST(site_links)
+{
+    world_spec_t s = hand_spec();
+    uint32_t s1[] = { 1001 };
+    site_spec_t peer[] = { { .id = "BBB", .own_links = true, .transit = NULL, .ntransit = 0, .peers = s1, .npeers = 1 } };
+    s.sites = peer;
+    s.nsites = 1;
+    world_t *w = build(&s);
+    ck_assert_str_eq(anycast(w, 1001), "BBB");
+    ck_assert_int_eq(group(w, 1001)->as_path_len, 2);
+    ck_assert_str_eq(anycast(w, 200), "CCC");
+    ck_assert_str_eq(anycast(w, 1003), "AAA");
+    ck_assert_str_eq(anycast(w, 300), "AAA");
+    /* the report names the path */
+    cJSON *j = catchments_json(w, true);
+    const cJSON *gj;
+    int seen = 0;
+    cJSON_ArrayForEach(gj, cJSON_GetObjectItem(j, "groups")) {
+        if (cJSON_GetObjectItem(gj, "asn")->valuedouble != 1001) continue;
+        const cJSON *path = cJSON_GetObjectItem(gj, "as_path");
+        ck_assert_int_eq(cJSON_GetArraySize(path), 2);
+        ck_assert_double_eq(cJSON_GetArrayItem(path, 0)->valuedouble, 1001);
+        ck_assert_double_eq(cJSON_GetArrayItem(path, 1)->valuedouble, 4200000001.0);
+        seen++;
+    }
+    ck_assert_int_eq(seen, 1);
+    cJSON_Delete(j);
+    world_free(w);
+
+    uint32_t t1[] = { 100 };
+    site_spec_t transit[] = { { .id = "CCC", .own_links = true, .transit = t1, .ntransit = 1, .peers = NULL, .npeers = 0 } };
+    s.sites = transit;
+    w = build(&s);
+    ck_assert_str_eq(anycast(w, 1001), "AAA");
+    ck_assert_str_eq(anycast(w, 200), "AAA");
+    ck_assert_int_eq(group(w, 1001)->as_path_len, 4);   /* 1001 200 100 CDN */
+    j = catchments_json(w, true);
+    cJSON_ArrayForEach(gj, cJSON_GetObjectItem(j, "groups")) {
+        if (cJSON_GetObjectItem(gj, "asn")->valuedouble != 1001) continue;
+        const cJSON *path = cJSON_GetObjectItem(gj, "as_path");
+        static const double want[] = { 1001, 200, 100, 4200000001.0 };
+        ck_assert_int_eq(cJSON_GetArraySize(path), 4);
+        for (int i = 0; i < 4; i++) ck_assert_double_eq(cJSON_GetArrayItem(path, i)->valuedouble, want[i]);
+    }
+    cJSON_Delete(j);
+    world_free(w);
+
+    uint32_t bad[] = { 100, 4242 };
+    site_spec_t unknown[] = { { .id = "CCC", .own_links = true, .transit = NULL, .ntransit = 0, .peers = bad, .npeers = 2 } };
+    s.sites = unknown;
+    ck_assert_ptr_null(world_build(&s, err, sizeof err));
+    ck_assert_msg(strstr(err, "w.json: $.topology.sites[0].peers[1]: AS4242 is not in the AS graph"), "%s", err);
+    site_spec_t none[] = { { .id = "CCC", .own_links = true, .transit = NULL, .ntransit = 0, .peers = NULL, .npeers = 0 } };
+    s.sites = none;
+    ck_assert_ptr_null(world_build(&s, err, sizeof err));
+    ck_assert_msg(strstr(err, "$.topology.sites[0]: transit and peers are both empty"), "%s", err);
 }
 END_TEST
 
@@ -329,11 +400,11 @@ START_TEST(errors)
     expect_error(&s, "w.json: $.topology.pops[1]: PoP 'AAA' listed twice");
 
     s = hand_spec();
-    site_spec_t sites[] = { { "BBB", 0, true }, { "QQQ", 0, false } };
+    site_spec_t sites[] = { { .id = "BBB", .withdrawn = true }, { .id = "QQQ" } };
     s.sites = sites;
     s.nsites = 2;
     expect_error(&s, "w.json: $.topology.sites[1].id: unknown PoP 'QQQ'");
-    site_spec_t all[] = { { "AAA", 0, true }, { "BBB", 0, true }, { "CCC", 0, true } };
+    site_spec_t all[] = { { .id = "AAA", .withdrawn = true }, { .id = "BBB", .withdrawn = true }, { .id = "CCC", .withdrawn = true } };
     s.sites = all;
     s.nsites = 3;
     expect_error(&s, "$.topology.sites: every PoP is withdrawn");
@@ -419,6 +490,7 @@ int main(void)
     tcase_add_test(tc, hand_catchments);
     tcase_add_test(tc, prepend_shifts_tie);
     tcase_add_test(tc, withdraw_moves_groups);
+    tcase_add_test(tc, site_links);
     tcase_add_test(tc, pop_selection);
     tcase_add_test(tc, max_metros_keeps_heaviest);
     tcase_add_test(tc, report_figures);

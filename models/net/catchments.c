@@ -1,6 +1,8 @@
 /* catchments — the anycast-cost report of a world; see catchments.h. */
 #include "models/net/catchments.h"
 
+#include "models/net/bgp.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +150,12 @@ static cJSON *group_json(const world_t *w, const world_group_t *g)
     if (routed) {
         cJSON_AddNumberToObject(o, "extra_rtt_ms", ms3(catchments_extra_ms(g)));
         cJSON_AddNumberToObject(o, "as_path_len", g->as_path_len);
+        /* the ASes the route crosses, the group's first and the CDN's last:
+         * why the group lands where it does */
+        uint32_t path[64];
+        int n = bgp_path(w->bgp, w->group_node[g - w->groups], path, 64);
+        cJSON *p = cJSON_AddArrayToObject(o, "as_path");
+        for (int i = 0; i < n && i < 64; i++) cJSON_AddItemToArray(p, cJSON_CreateNumber(path[i]));
     } else {
         cJSON_AddNullToObject(o, "extra_rtt_ms");
         cJSON_AddNullToObject(o, "as_path_len");

@@ -562,6 +562,38 @@ static int connect_site(build_t *B, int site, cand_t *c)
     return 0;
 }
 
+/* topology.sites[k].transit / .peers: the site's links are exactly these
+ * ASNs, replacing the automatic rule (a "what if we peered with X" is a
+ * scenario key). Every ASN must be a node of the graph. */
+static int connect_listed(build_t *B, int site, int k)
+{
+    const site_spec_t *ss = &B->spec->sites[k];
+    if (ss->ntransit + ss->npeers == 0) {
+        snprintf(B->err, B->errlen, "%s: $.topology.sites[%d]: transit and peers are both empty: the "
+                 "site would have no link to announce over", B->file, k);
+        return -1;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const uint32_t *asns = pass ? ss->peers : ss->transit;
+        int n = pass ? ss->npeers : ss->ntransit;
+        for (int j = 0; j < n; j++) {
+            int v = asg_index(B->g, asns[j]);
+            char msg[256];
+            if (v < 0) {
+                snprintf(B->err, B->errlen, "%s: $.topology.sites[%d].%s[%d]: AS%u is not in the AS "
+                         "graph", B->file, k, pass ? "peers" : "transit", j, asns[j]);
+                return -1;
+            }
+            if (bgp_site_connect(B->b, site, v, pass ? BGP_REL_PEER : BGP_REL_PROVIDER, msg, sizeof msg) < 0) {
+                snprintf(B->err, B->errlen, "%s: $.topology.sites[%d].%s[%d]: %s", B->file, k,
+                         pass ? "peers" : "transit", j, msg);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int cdn_asn(build_t *B, char *msg, size_t len)
 {
     uint32_t asn = WORLD_CDN_ASN;
@@ -579,25 +611,37 @@ static int make_sites(build_t *B)
         snprintf(B->err, B->errlen, "%s: $.topology: %s", B->file, msg);
         return -1;
     }
+    /* the sites' what-ifs name PoPs of the scenario */
+    int *own = malloc(((size_t)w->npops + 1) * sizeof *own);
+    if (!own) { oom(B); return -1; }
+    for (int i = 0; i < w->npops; i++) own[i] = -1;
+    for (int i = 0; i < s->nsites; i++) {
+        int p = world_pop_index(w, s->sites[i].id);
+        if (p < 0) {
+            snprintf(B->err, B->errlen, "%s: $.topology.sites[%d].id: unknown PoP '%s' (not among "
+                     "the scenario's PoPs)", B->file, i, s->sites[i].id);
+            free(own);
+            return -1;
+        }
+        if (s->sites[i].own_links) own[p] = i;
+    }
     cand_t *c = malloc(((size_t)B->n + 1) * sizeof *c);
-    if (!c) { oom(B); return -1; }
+    if (!c) { free(own); oom(B); return -1; }
     for (int i = 0; i < w->npops; i++) {
         if (bgp_site_add(B->b, w->pops[i].id, w->pops[i].point, msg, sizeof msg) != i) {
             snprintf(B->err, B->errlen, "%s: $.topology: PoP %s: %s", B->file, w->pops[i].id, msg);
             free(c);
+            free(own);
             return -1;
         }
-        if (connect_site(B, i, c) < 0) { free(c); return -1; }
+        int rc = own[i] >= 0 ? connect_listed(B, i, own[i]) : connect_site(B, i, c);
+        if (rc < 0) { free(c); free(own); return -1; }
     }
     free(c);
+    free(own);
     for (int i = 0; i < s->nsites; i++) {
         const site_spec_t *ss = &s->sites[i];
         int p = world_pop_index(w, ss->id);
-        if (p < 0) {
-            snprintf(B->err, B->errlen, "%s: $.topology.sites[%d].id: unknown PoP '%s' (not among "
-                     "the scenario's PoPs)", B->file, i, ss->id);
-            return -1;
-        }
         if (ss->prepend < 0 || bgp_site_prepend(B->b, p, ss->prepend, msg, sizeof msg) < 0) {
             snprintf(B->err, B->errlen, "%s: $.topology.sites[%d].prepend: %s", B->file, i,
                      ss->prepend < 0 ? "expected a count >= 0" : msg);

@@ -26,6 +26,14 @@ typedef struct site_spec {
     char id[16];          /* PoP id (IATA code) */
     int prepend;          /* AS-path prepends on this site's announcements */
     bool withdrawn;       /* the site does not announce (a failed or drained site) */
+    /* topology.sites[].transit / .peers: when either is given, the site's
+     * links are exactly these (ASNs of the graph) instead of docs/routes.md's
+     * automatic rule */
+    bool own_links;
+    uint32_t *transit;    /* providers the site buys from */
+    int ntransit;
+    uint32_t *peers;      /* networks it peers with */
+    int npeers;
 } site_spec_t;
 
 typedef struct world_spec {

@@ -211,6 +211,29 @@ static void read_connections(cfg_obj_t *root, conn_spec_t *cs)
     cfg_done(&o);
 }
 
+/* An array of ASNs; false when absent. */
+static bool read_asns(cfg_obj_t *o, const char *key, uint32_t **out, int *n)
+{
+    const cJSON *arr;
+    *out = NULL;
+    *n = 0;
+    if (!cfg_array(o, key, &arr, 0)) return false;
+    int len = cJSON_GetArraySize(arr);
+    *out = calloc((size_t)len + 1, sizeof **out);
+    for (int i = 0; *out && i < len; i++) {
+        const cJSON *v = cJSON_GetArrayItem(arr, i);
+        if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4294967295.0 ||
+            v->valuedouble != (double)(uint32_t)v->valuedouble) {
+            char p[CFG_PATH_MAX];
+            snprintf(p, sizeof p, "%s.%s[%d]", o->path, key, i);
+            cfg_fail(o->c, p, "expected an ASN (an integer 0 .. 4294967295)");
+            return true;
+        }
+        (*out)[(*n)++] = (uint32_t)v->valuedouble;
+    }
+    return true;
+}
+
 static void read_topology(cfg_obj_t *root, scenario_t *s)
 {
     cfg_obj_t t;
@@ -251,6 +274,9 @@ static void read_topology(cfg_obj_t *root, scenario_t *s)
             if (id) snprintf(w->sites[i].id, sizeof w->sites[i].id, "%s", id);
             if (cfg_int(&so, "prepend", &v, 0, 30, 0)) w->sites[i].prepend = (int)v;
             cfg_bool(&so, "withdrawn", &w->sites[i].withdrawn, 0);
+            bool has_t = read_asns(&so, "transit", &w->sites[i].transit, &w->sites[i].ntransit);
+            bool has_p = read_asns(&so, "peers", &w->sites[i].peers, &w->sites[i].npeers);
+            w->sites[i].own_links = has_t || has_p;
             cfg_done(&so);
         }
     }
@@ -1029,6 +1055,10 @@ void scenario_free(scenario_t *s)
     free_strings(s->world.pops, s->world.npops);
     free(s->world.as_rel_file);
     free(s->world.as_geo_file);
+    for (int i = 0; s->world.sites && i < s->world.nsites; i++) {
+        free(s->world.sites[i].transit);
+        free(s->world.sites[i].peers);
+    }
     free(s->world.sites);
     for (int k = 0; s->tiers_given && k < s->ntiers; k++) {
         free_strings(s->tiers[k].pops, s->tiers[k].npops);
