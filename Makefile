@@ -16,7 +16,7 @@ WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-unused-parameter \
             -Wno-format-truncation  # messages are cut to their buffers on purpose
 CFLAGS   ?=
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP -I. \
+CFLAGS   += -std=c11 -D_GNU_SOURCE -pthread $(OPT) $(WARN) -MMD -MP -I. \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(MPI),1)
 CFLAGS   += -DCDNSIM_MPI

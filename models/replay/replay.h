@@ -1,0 +1,61 @@
+/* replay — a trace replayed through caches alone: no events, no latency.
+ *
+ * replay_load decodes a trace once into a compact buffer (16 bytes a
+ * request: key, size, and the next access when Belady needs it); replay_run
+ * feeds every (policy, capacity) pair from that buffer, each pair on its own
+ * cache, pairs handed to threads from a shared counter. Every request is
+ * counted (no warm-up): a lookup, then a touch on a hit or an insertion on a
+ * miss, as libCacheSim's cachesim does.
+ *
+ * Spatial sampling (SHARDS, Waldspurger et al., FAST'15): with rate R < 1
+ * only keys whose 64-bit hash falls below R * 2^64 are kept, so a kept key
+ * keeps all its requests; a caller scales capacities by R (replay_scaled).
+ *
+ * Invariant: a pair's counts depend only on the buffer and the pair, so the
+ * output is the same whatever the thread count. */
+#ifndef CDNSIM_REPLAY_H
+#define CDNSIM_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct replay_req {
+    uint64_t key;
+    uint32_t size;
+    uint32_t pad;
+} replay_req_t;
+
+typedef struct replay_buf {
+    replay_req_t *req;      /* n requests in trace order */
+    int64_t *next;          /* next access (request number), -1 none; NULL unless asked */
+    uint64_t n;
+    uint64_t read;          /* requests in the trace before sampling */
+    double sample;          /* the rate kept, 1 for all */
+} replay_buf_t;
+
+/* Decodes the trace at path (format a trace_format_t) into b. need_next:
+ * fill next accesses (Belady). sample in (0, 1]. 0 ok, -2 bad input, -1 out
+ * of memory; message in err. */
+int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, double sample,
+                char *err, size_t errlen);
+void replay_free(replay_buf_t *b);
+
+typedef struct replay_pair {
+    const char *policy;     /* in */
+    uint64_t capacity;      /* in: objects, or bytes when by_bytes */
+    bool by_bytes;          /* in */
+    uint64_t requests, misses, bytes, miss_bytes;   /* out */
+    int status;             /* out: 0 ok, else failed (err) */
+    char err[160];
+} replay_pair_t;
+
+/* Runs every pair over b on up to `threads` threads (0: one). 0 when every
+ * pair ran; else -1 with the first failing pair's message in err. */
+int replay_run(const replay_buf_t *b, replay_pair_t *pairs, size_t n, int threads, char *err,
+               size_t errlen);
+
+/* Capacity c scaled by a sampling rate, at least 1. */
+uint64_t replay_scaled(uint64_t c, double rate);
+
+#endif
