@@ -1,0 +1,28 @@
+#!/bin/sh
+# cli_replay — `cdnsim replay`: a hand-worked trace, the CSV columns, thread
+# count independence, and bad input exiting 2 with no output file.
+: "${CDNSIM:=build/cdnsim}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_replay.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# a b c a d a with LRU of 2 objects: a b c miss, a misses (evicted by c),
+# d misses, a hits: 5 misses of 6
+printf 'time,key,size\n0,1,10\n1,2,10\n2,3,10\n3,1,10\n4,4,10\n5,1,10\n' > "$dir/t.csv"
+"$CDNSIM" replay "$dir/t.csv" --format csv --policy lru --size 2 --csv "$dir/o.csv" > /dev/null || fail "replay failed"
+grep -qx 'policy,size,miss_ratio,byte_miss_ratio' "$dir/o.csv" || fail "csv header"
+grep -qx 'lru,2,0.833333,0.833333' "$dir/o.csv" || fail "lru miss ratio: $(cat "$dir/o.csv")"
+"$CDNSIM" tracegen --objects 500 --requests 20000 --alpha 0.8 --format oracleGeneral --out "$dir/z.bin" || fail tracegen
+"$CDNSIM" replay "$dir/z.bin" --policy lru,s3fifo,arc --size 10,50 --threads 1 --csv "$dir/a.csv" > /dev/null || fail "1 thread"
+"$CDNSIM" replay "$dir/z.bin" --policy lru,s3fifo,arc --size 10,50 --threads 2 --csv "$dir/b.csv" > /dev/null || fail "2 threads"
+cmp -s "$dir/a.csv" "$dir/b.csv" || fail "thread count changed the output"
+for bad in "--policy lru --size 0" "--policy lru, --size 5" "--policy lru --size ," "--policy nope --size 5" \
+           "--policy lru --size 5 --sample 0" "--policy lru --size 5 --sample 1.5"; do
+    # shellcheck disable=SC2086
+    "$CDNSIM" replay "$dir/z.bin" $bad --csv "$dir/bad.csv" > /dev/null 2>&1
+    rc=$?
+    [ $rc = 2 ] || fail "'$bad' exited $rc, expected 2"
+    [ ! -e "$dir/bad.csv" ] || fail "'$bad' left an output file"
+done
+[ $fails = 0 ] && echo "cli_replay: ok"
+exit $fails
