@@ -38,11 +38,18 @@ LIB_SRC  := $(filter-out cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# Fuzz targets (tests/fuzz/README.md): each fuzz_<t>.c is linked with
+# libFuzzer by `make fuzz` (clang) and with replay.c by any compiler, and
+# `make test-unit` replays tests/fuzz/regressions/<t>/ and corpus/<t>/.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_SECONDS ?= 60
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: FORCE all deps run test test-unit test-cli test-mpi check-layers sanitize bench install clean
+.PHONY: FORCE all deps run test test-unit test-cli test-mpi check-layers sanitize bench install clean \
+        fuzz fuzz-build
 all: $(BUILD)/cdnsim
 
 # Installs missing packages once per build tree; re-run by deleting build/.
@@ -79,6 +86,15 @@ $(BUILD)/cdnsim: $(BUILD)/cli/main.o $(BUILD)/libcdnsim.a
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libcdnsim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/util.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/libcdnsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# (only in the libFuzzer tree that `make fuzz` builds with clang)
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/util.o $(BUILD)/libcdnsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libcdnsim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -98,8 +114,10 @@ test: check-layers test-unit test-cli sanitize test-mpi
 check-layers:
 	@./scripts/check-layers.sh
 
-test-unit: $(BUILD)/cdnsim $(TEST_BIN)
+test-unit: $(BUILD)/cdnsim $(TEST_BIN) $(FUZZ_REPLAY)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=yes $$t; done
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  $(BUILD)/fuzz/replay_$$t tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t; done
 
 test-cli: $(BUILD)/cdnsim
 	@set -e; for t in tests/cli_*.sh; do echo "== $$t"; CDNSIM=$(BUILD)/cdnsim sh $$t; done
@@ -109,6 +127,26 @@ sanitize: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory BUILD=build/san \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  test-unit test-cli
+
+# Each fuzz target for FUZZ_SECONDS (default 60) under libFuzzer with ASan and
+# UBSan, one after the other, from its seed corpus (clang installed on
+# demand). A crash stops it; the input is in build/fuzz/crashes/TARGET/:
+# fix the bug, then keep the input in tests/fuzz/regressions/TARGET/.
+FUZZ_OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+fuzz-build:
+	@command -v clang >/dev/null 2>&1 || FUZZ=1 ./scripts/setup-deps.sh
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="$(FUZZ_OPT)" \
+	  $(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
+fuzz: fuzz-build
+	@set -e; for t in $(or $(FUZZ_ONLY),$(FUZZ_TARGETS)); do \
+	  mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=8192 -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$$t/ \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true; \
+	  [ -z "$$(ls build/fuzz/crashes/$$t)" ] || { echo "fuzz $$t: crash inputs in build/fuzz/crashes/$$t"; exit 1; }; \
+	done
 
 # The MPI sweep against the serial one, with two ranks (OpenMPI installed on demand).
 test-mpi:

@@ -5,6 +5,8 @@
 set -eu
 pkgs="build-essential pkg-config libgsl-dev libcjson-dev libigraph-dev check libzstd-dev gnuplot-nox gnuplot-doc libsqlite3-dev sqlite3 jq libxml2-utils"
 [ "${MPI:-}" = 1 ] && pkgs="$pkgs libopenmpi-dev openmpi-bin"
+# make fuzz: clang and its libFuzzer runtime
+[ "${FUZZ:-}" = 1 ] && pkgs="clang libclang-rt-dev"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
