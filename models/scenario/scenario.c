@@ -976,7 +976,7 @@ static void fill_config(cJSON *j, const scenario_t *s)
     conf_num(net, "last_mile_ms", (double)(s->last_mile_rtt) / 1e6);
     conf_num(conf_obj(j, "stats"), "interval_s", simtime_to_s(s->interval));
     if (!s->nstats_pops) conf_num(conf_obj(j, "stats"), "top_pops", s->top_pops);
-    static const char *const modes[] = { "anycast", "geo", "origin" };
+    static const char *const modes[] = { "anycast", "geo", "origin", "dns" };
     conf_str(conf_obj(j, "routing"), "mode", modes[s->routing]);
     conf_bool(conf_obj(j, "shield"), "enabled", s->shield_enabled);
     conf_server(conf_obj(j, "origin"), &s->origin);
