@@ -38,18 +38,24 @@ static int split(const char *cmd, const char *opt, const char *v, char ***out, i
     for (const char *p = v; *p; p++) k += *p == ',';
     char **items = calloc((size_t)k, sizeof *items);
     if (!items) return fail(cmd, "%s%s: out of memory", opt, "");
-    *out = items;
-    *n = 0;
+    int st = 0, got = 0;
     for (const char *p = v;;) {
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == 0) return fail(cmd, "%s: an empty element in the list '%s'", opt, v);
-        items[*n] = strndup(p, len);
-        if (!items[*n]) return fail(cmd, "%s%s: out of memory", opt, "");
-        (*n)++;
+        if (len == 0) { st = fail(cmd, "%s: an empty element in the list '%s'", opt, v); break; }
+        items[got] = strndup(p, len);
+        if (!items[got]) { st = fail(cmd, "%s%s: out of memory", opt, ""); break; }
+        got++;
         if (!e) break;
         p = e + 1;
     }
+    if (st) { /* nothing half-made is handed back */
+        for (int i = 0; i < got; i++) free(items[i]);
+        free(items);
+        return st;
+    }
+    *out = items;
+    *n = got;
     return 0;
 }
 
