@@ -114,8 +114,9 @@ test: check-layers test-unit test-cli sanitize test-mpi
 check-layers:
 	@./scripts/check-layers.sh
 
+# CK_DEFAULT_TIMEOUT: a hang guard only, long enough for a loaded 2-core sanitizer run
 test-unit: $(BUILD)/cdnsim $(TEST_BIN) $(FUZZ_REPLAY)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=yes $$t; done
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=yes CK_DEFAULT_TIMEOUT=120 $$t; done
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  $(BUILD)/fuzz/replay_$$t tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t; done
 
