@@ -163,6 +163,27 @@ static cJSON *group_json(const world_t *w, const world_group_t *g)
     return o;
 }
 
+/* One PoP's entry: where it is, whether it is announced, the groups and
+ * weight the routing mode (`mode`) sends it, and what geo would send it. */
+static cJSON *pop_json(const world_pop_t *pp, const char *mode, int groups, double weight,
+                       const catchments_load_t *load)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", pp->id);
+    cJSON_AddStringToObject(o, "city", pp->city);
+    cJSON_AddStringToObject(o, "continent", pp->continent);
+    cJSON_AddNumberToObject(o, "lat", pp->point.lat);
+    cJSON_AddNumberToObject(o, "lon", pp->point.lon);
+    cJSON_AddBoolToObject(o, "announced", pp->announced);
+    cJSON *a = cJSON_AddObjectToObject(o, mode);
+    cJSON_AddNumberToObject(a, "groups", groups);
+    cJSON_AddNumberToObject(a, "weight", r9(weight));
+    cJSON *gj = cJSON_AddObjectToObject(o, "geo");
+    cJSON_AddNumberToObject(gj, "groups", load->geo_groups);
+    cJSON_AddNumberToObject(gj, "weight", r9(load->geo_weight));
+    return o;
+}
+
 cJSON *catchments_json(const world_t *w, bool with_groups)
 {
     cJSON *root = cJSON_CreateObject();
@@ -183,21 +204,8 @@ cJSON *catchments_json(const world_t *w, bool with_groups)
     catchments_loads(w, load);
     cJSON *pops = cJSON_AddArrayToObject(root, "pops");
     for (int p = 0; p < w->npops; p++) {
-        const world_pop_t *pp = &w->pops[p];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", pp->id);
-        cJSON_AddStringToObject(o, "city", pp->city);
-        cJSON_AddStringToObject(o, "continent", pp->continent);
-        cJSON_AddNumberToObject(o, "lat", pp->point.lat);
-        cJSON_AddNumberToObject(o, "lon", pp->point.lon);
-        cJSON_AddBoolToObject(o, "announced", pp->announced);
-        cJSON *a = cJSON_AddObjectToObject(o, "anycast");
-        cJSON_AddNumberToObject(a, "groups", load[p].anycast_groups);
-        cJSON_AddNumberToObject(a, "weight", r9(load[p].anycast_weight));
-        cJSON *gj = cJSON_AddObjectToObject(o, "geo");
-        cJSON_AddNumberToObject(gj, "groups", load[p].geo_groups);
-        cJSON_AddNumberToObject(gj, "weight", r9(load[p].geo_weight));
-        cJSON_AddItemToArray(pops, o);
+        cJSON_AddItemToArray(pops, pop_json(&w->pops[p], "anycast", load[p].anycast_groups,
+                                            load[p].anycast_weight, &load[p]));
     }
     free(load);
     return root;
@@ -229,21 +237,7 @@ cJSON *catchments_json_map(const world_t *w, const catchments_map_t *m, int n, c
         if (m[i].pop >= 0) { mw[m[i].pop] += m[i].weight; mg[m[i].pop]++; }
     cJSON *pops = cJSON_AddArrayToObject(root, "pops");
     for (int p = 0; p < w->npops; p++) {
-        const world_pop_t *pp = &w->pops[p];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", pp->id);
-        cJSON_AddStringToObject(o, "city", pp->city);
-        cJSON_AddStringToObject(o, "continent", pp->continent);
-        cJSON_AddNumberToObject(o, "lat", pp->point.lat);
-        cJSON_AddNumberToObject(o, "lon", pp->point.lon);
-        cJSON_AddBoolToObject(o, "announced", pp->announced);
-        cJSON *a = cJSON_AddObjectToObject(o, "mapped");
-        cJSON_AddNumberToObject(a, "groups", mg[p]);
-        cJSON_AddNumberToObject(a, "weight", r9(mw[p]));
-        cJSON *gj = cJSON_AddObjectToObject(o, "geo");
-        cJSON_AddNumberToObject(gj, "groups", load[p].geo_groups);
-        cJSON_AddNumberToObject(gj, "weight", r9(load[p].geo_weight));
-        cJSON_AddItemToArray(pops, o);
+        cJSON_AddItemToArray(pops, pop_json(&w->pops[p], "mapped", mg[p], mw[p], &load[p]));
     }
     free(mw);
     free(mg);
