@@ -68,13 +68,19 @@ static inline double rng_exponential(const gsl_rng *r, double mu)
 
 /* An index drawn from Walker's alias table g, as gsl_ran_discrete (whose
  * table keeps Knuth's convention: F[c] holds (c + the cut) / K, compared
- * with the unscaled uniform). */
-static inline size_t rng_discrete(const gsl_rng *r, const gsl_ran_discrete_t *g)
+ * with the unscaled uniform); rng_alias_pick with a given uniform u in
+ * [0, 1). */
+static inline size_t rng_alias_pick(const gsl_ran_discrete_t *g, double u)
 {
-    double u = rng_uniform(r);
     size_t c = (size_t)(u * (double)g->K);
+    if (c >= g->K) c = g->K - 1; /* a u rescaled from another draw may round up to 1 */
     double f = g->F[c];
     return f == 1.0 || u < f ? c : g->A[c];
+}
+
+static inline size_t rng_discrete(const gsl_rng *r, const gsl_ran_discrete_t *g)
+{
+    return rng_alias_pick(g, rng_uniform(r));
 }
 
 /* The seed of replication r of a scenario with base seed `seed` (sweeps). */

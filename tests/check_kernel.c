@@ -9,6 +9,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
+#include "models/workload/workload.h"
 #include "models/workload/zipf.h"
 #include "sim/histogram.h"
 #include "sim/rng.h"
@@ -118,6 +119,58 @@ START_TEST(inline_draws_equal_gsl)
     for (int i = 0; i < 1000; i++) ck_assert(rng_uniform(m1) == gsl_rng_uniform(m2));
     gsl_ran_discrete_free(g);
     gsl_rng_free(a); gsl_rng_free(b); gsl_rng_free(m1); gsl_rng_free(m2);
+}
+END_TEST
+
+/* A catalog past the alias table's limit is drawn as head (alias table)
+ * plus tail (rejection-inversion from rank 65537): the frequencies of rank
+ * bins on both sides of the seam, the seam's own ranks included, match the
+ * exact Zipf law within 5 standard errors; so does a tail sampler alone
+ * (zipf_init_range), which never leaves its range. */
+START_TEST(split_catalog_matches_pmf)
+{
+    enum { N = 200000, DRAWS = 1000000, NB = 9 };
+    const double a = 0.9;
+    const uint64_t edge[NB + 1] = { 1, 2, 3, 11, 101, 1001, 60001, 65537, 70001, N + 1 };
+    double norm = 0, p[NB] = { 0 };
+    for (uint64_t k = N; k >= 1; k--) norm += pow((double)k, -a);
+    for (int b = 0; b < NB; b++)
+        for (uint64_t k = edge[b]; k < edge[b + 1]; k++) p[b] += pow((double)k, -a) / norm;
+    workload_spec_t ws = { .type = WORKLOAD_ZIPF, .objects = N, .alpha = a, .rate_rps = 1000,
+                           .size_bytes = 100, .size_dist = SIZE_FIXED };
+    char err[256];
+    workload_t *w = workload_create(&ws, 5, false, err, sizeof err);
+    ck_assert_ptr_nonnull(w);
+    unsigned count[NB] = { 0 };
+    for (int i = 0; i < DRAWS; i++) {
+        request_spec_t r;
+        ck_assert_int_eq(workload_next(w, &r, err, sizeof err), 1);
+        ck_assert(r.key >= 1 && r.key <= N);
+        int b = 0;
+        while (r.key >= edge[b + 1]) b++;
+        count[b]++;
+    }
+    for (int b = 0; b < NB; b++) {
+        double f = (double)count[b] / DRAWS, se = sqrt(p[b] * (1 - p[b]) / DRAWS);
+        ck_assert_msg(fabs(f - p[b]) < 5 * se, "bin %d: f=%g p=%g", b, f, p[b]);
+    }
+    workload_destroy(w);
+    /* the tail alone: ranks 65537..N, rank 65537 with its exact weight */
+    zipf_t z;
+    zipf_init_range(&z, 65537, N, a);
+    gsl_rng *r = rng_stream_create(6, "tail");
+    double tail = 0;
+    for (uint64_t k = 65537; k <= N; k++) tail += pow((double)k, -a);
+    double p0 = pow(65537.0, -a) / tail;
+    unsigned first = 0;
+    for (int i = 0; i < DRAWS; i++) {
+        uint64_t k = zipf_draw(&z, r);
+        ck_assert(k >= 65537 && k <= N);
+        first += k == 65537;
+    }
+    double se = sqrt(p0 * (1 - p0) / DRAWS);
+    ck_assert_msg(fabs((double)first / DRAWS - p0) < 5 * se, "rank 65537: %g vs %g", (double)first / DRAWS, p0);
+    gsl_rng_free(r);
 }
 END_TEST
 
@@ -239,6 +292,7 @@ int main(void)
     tcase_add_test(tc, histogram_equal_values_are_exact);
     tcase_add_test(tc, small_histogram_within_its_bound);
     tcase_add_test(tc, zipf_matches_pmf);
+    tcase_add_test(tc, split_catalog_matches_pmf);
     suite_add_tcase(su, tc);
     return test_main(su);
 }

@@ -3,7 +3,8 @@
  * zipf: the independent reference model. Arrivals are Poisson at rate_rps
  * (stream "workload.arrivals"); object k of 1..objects is drawn with
  * probability proportional to 1/k^alpha (stream "workload.objects"): from
- * an alias table up to 10^5 objects, by rejection-inversion beyond. An
+ * an alias table up to 10^5 objects; beyond, the 65,536 most popular from
+ * an alias table and the rest by rejection-inversion. An
  * object's size is a pure function of (seed, key), so it never changes
  * between requests. trace: requests in the trace's own time. */
 #ifndef CDNSIM_WORKLOAD_H

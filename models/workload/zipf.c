@@ -31,23 +31,30 @@ static double big_h_inv(double a, double y)
 
 static double small_h(double a, double x) { return exp(-a * log(x)); }
 
-void zipf_init(zipf_t *z, uint64_t n, double alpha)
+void zipf_init(zipf_t *z, uint64_t n, double alpha) { zipf_init_range(z, 1, n, alpha); }
+
+void zipf_init_range(zipf_t *z, uint64_t lo, uint64_t n, double alpha)
 {
+    z->lo = lo;
     z->n = n;
     z->alpha = alpha;
-    z->h_x1 = big_h(alpha, 1.5) - 1;
+    /* the hat's left end: H(lo + 0.5) - h(lo), so that rank lo is drawn
+     * with exactly its weight (for lo = 1: H(1.5) - 1, as in the paper) */
+    z->h_x1 = big_h(alpha, (double)lo + 0.5) - small_h(alpha, (double)lo);
     z->h_n = big_h(alpha, (double)n + 0.5);
-    z->squeeze = 2 - big_h_inv(alpha, big_h(alpha, 2.5) - small_h(alpha, 2));
+    /* the squeeze is worked for ranks from 1; from any other rank the exact
+     * test alone decides (a squeeze below every k - x never accepts early) */
+    z->squeeze = lo == 1 ? 2 - big_h_inv(alpha, big_h(alpha, 2.5) - small_h(alpha, 2)) : -INFINITY;
 }
 
 uint64_t zipf_draw(const zipf_t *z, gsl_rng *r)
 {
-    if (z->n <= 1) return 1;
+    if (z->n <= z->lo) return z->lo;
     for (;;) {
         double u = z->h_n + rng_uniform(r) * (z->h_x1 - z->h_n);
         double x = big_h_inv(z->alpha, u);
         double kd = floor(x + 0.5);
-        if (kd < 1) kd = 1;
+        if (kd < (double)z->lo) kd = (double)z->lo;
         if (kd > (double)z->n) kd = (double)z->n;
         if (kd - x <= z->squeeze || u >= big_h(z->alpha, kd + 0.5) - small_h(z->alpha, kd))
             return (uint64_t)kd;

@@ -13,14 +13,17 @@
 #include <gsl/gsl_rng.h>
 
 typedef struct zipf {
-    uint64_t n;
+    uint64_t lo, n;         /* ranks lo..n */
     double alpha;
-    double h_x1;    /* H(1.5) - 1: the hat's integral bound at the left end */
+    double h_x1;    /* H(lo + 0.5) - h(lo): the hat's integral bound at the left end */
     double h_n;     /* H(n + 0.5) */
     double squeeze; /* accept at once when k - x <= squeeze */
 } zipf_t;
 
 void zipf_init(zipf_t *z, uint64_t n, double alpha);
+/* Ranks lo..n only (lo >= 1), each with probability proportional to
+ * 1/k^alpha: the tail of a catalog whose head is drawn otherwise. */
+void zipf_init_range(zipf_t *z, uint64_t lo, uint64_t n, double alpha);
 uint64_t zipf_draw(const zipf_t *z, gsl_rng *r);
 
 /* The probability of rank k, from the exact generalised harmonic number
