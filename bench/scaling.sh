@@ -1,0 +1,42 @@
+#!/bin/sh
+# Scaling figures of the README (issue 14, part 3): time and peak memory of
+# scenarios/world.json as requests, catalog and PoPs grow. One run a line;
+# run it several times on a busy machine and take medians. Long: the 10^8-
+# request run alone takes minutes. usage: bench/scaling.sh [BUILD_DIR] [reps]
+set -u
+build=${1:-build}
+reps=${2:-1}
+cdnsim=$build/cdnsim
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cdnsim_scale.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+
+one() { # label, then the run's extra arguments
+    label=$1; shift
+    r=0
+    while [ "$r" -lt "$reps" ]; do
+        /usr/bin/time -f '%e %M' -o "$dir/time" "$cdnsim" run scenarios/world.json --quiet \
+            --out "$dir/r.json" "$@" > /dev/null 2> "$dir/err" || { echo "$label: failed: $(tail -1 "$dir/err")"; return; }
+        read -r wall kb < "$dir/time"
+        awk -F'[:,]' -v l="$label" -v w="$wall" -v kb="$kb" '/"requests_sent":/ {r=$2} /"events":/ {e=$2}
+            END {printf "%s: %d requests, %.1f s, %.2f M requests/s, peak %d MB\n", l, r, w, r/w/1e6, kb/1024}' "$dir/r.json"
+        r=$((r + 1))
+    done
+}
+
+echo "== requests (catalog 2 x 10^5, the scenario's own)"
+one "10^6 requests" --set duration_s=100 --set warmup_s=10
+one "10^7 requests" --set duration_s=1000
+one "10^8 requests" --set duration_s=10000
+echo "== catalog (10^6 requests)"
+for objects in 100000 1000000 10000000 100000000; do
+    one "catalog $objects" --set duration_s=100 --set warmup_s=10 --set workload.objects=$objects
+done
+echo "== PoPs (10^6 requests, no shields; the first N of topologies/pops.csv, then Cloudflare's footprint)"
+for pops in 50 100 200 300; do
+    list=$(awk -F, '!/^#/ && !/^iata/ && n<'"$pops"' {printf "%s\"%s\"", (n++?",":""), $1}' topologies/pops.csv)
+    one "pops $pops" --set duration_s=100 --set warmup_s=10 --set "topology.pops=[$list]" \
+        --set shield.enabled=false --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}'
+done
+one "cloudflare footprint" --set duration_s=100 --set warmup_s=10 \
+    --set topology.pops_file=../topologies/footprints/cloudflare.csv --set shield.enabled=false \
+    --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}'
