@@ -267,8 +267,9 @@ static int belady_prepass(cdn_t *c, const workload_spec_t *ws, char *err, size_t
             if (g) c->pre_group = g;
             if (!k || !g) goto oom;
         }
-        keys[n] = r.key;
         uint32_t g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
+        workload_localize(w, &r, c->groups[g].continent); /* the object as send_one will see it */
+        keys[n] = r.key;
         c->pre_group[n++] = diurnal_keeps(c, &r, g) ? g : NO_ID;
     }
     if (got < 0) { snprintf(err, errlen, "%s: $.workload.path: %s", c->sc->file, werr); rc = -2; goto done; }
@@ -378,6 +379,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
      * with probability rate(t)/peak, so the mean rate stays rate_rps. */
     workload_spec_t ws = sc->workload;
     ws.rate_rps *= 1 + sc->diurnal;
+    ws.regions = NCONTINENTS; /* workload.locality: a ranking per continent (group_t.continent) */
     char werr[512];
     c->workload = workload_create(&ws, sc->seed, !strcmp(sc->cache.policy, "belady"), werr,
                                   sizeof werr);
@@ -519,6 +521,12 @@ static int handshake_rtts(cdn_t *c)
  * its cache key (one of the object's variants) and whether it is cacheable. */
 static request_t make_request(cdn_t *c, const request_spec_t *r, uint32_t g, uint32_t seq)
 {
+    request_spec_t local;
+    if (c->sc->workload.locality > 0) { /* the drawn rank names an object of the group's continent */
+        local = *r;
+        workload_localize(c->workload, &local, c->groups[g].continent);
+        r = &local;
+    }
     int k = content_class_of(&c->content, r->key);
     bool dynamic = c->sc->dynamic_share > 0 && rng_uniform(c->r_dynamic) < c->sc->dynamic_share;
     if (c->content.ncls && !c->content.cls[k].storable) dynamic = true;

@@ -87,7 +87,19 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
         cfg_num(&w, "size_sigma", &ws->size_sigma, 0, 10, 0);
         cfg_num(&w, "diurnal", &s->diurnal, 0, 1, 0);
         cfg_num(&w, "dynamic_share", &s->dynamic_share, 0, 1, 0);
+        if (cfg_num(&w, "locality", &ws->locality, 0, 1, 0) && ws->locality > 0 &&
+            ws->objects > WORKLOAD_LOCALITY_MAX_OBJECTS) {
+            char p[256];
+            snprintf(p, sizeof p, "%s.locality", w.path);
+            cfg_fail(root->c, p, "takes at most %u objects (a rank table per continent), workload.objects is %llu",
+                     WORKLOAD_LOCALITY_MAX_OBJECTS, (unsigned long long)ws->objects);
+        }
     } else {
+        if (cfg_raw(&w, "locality")) {
+            char p[256];
+            snprintf(p, sizeof p, "%s.locality", w.path);
+            cfg_fail(root->c, p, "regional popularity needs a zipf workload (a trace's keys are what they are)");
+        }
         const char *path = NULL;
         cfg_str(&w, "path", &path, CFG_REQUIRED);
         cfg_enum(&w, "format", &ws->trace_format, trace_format_names, CFG_REQUIRED);
@@ -962,6 +974,9 @@ static void fill_config(cJSON *j, const scenario_t *s)
         conf_num(w, "size_sigma", s->workload.size_sigma);
         conf_num(w, "diurnal", s->diurnal);
         conf_num(w, "dynamic_share", s->dynamic_share);
+        /* 0, the default, is left out so that results stay as they were before the key */
+        if (s->workload.locality > 0) conf_num(w, "locality", s->workload.locality);
+        else cJSON_DeleteItemFromObjectCaseSensitive(w, "locality");
     }
     conf_num(w, "request_no_cache_share", s->no_cache_share);
     cJSON *ct = conf_obj(j, "content");

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
@@ -48,6 +49,8 @@ struct workload {
     uint32_t *size_memo;   /* lognormal sizes by key - 1, 0 = not yet computed; NULL past SIZE_MEMO_MAX */
     simtime_t next_time;   /* zipf: the next arrival */
     bool deferred;         /* zipf: workload_next leaves key and size to workload_object */
+    uint32_t **local;      /* locality > 0: local[region][rank - 1] = object, each a bijection of 1..objects */
+    uint8_t *is_local;     /* locality > 0: is_local[rank - 1], the mark every region shares */
     trace_t *trace;
 };
 
@@ -68,6 +71,50 @@ static double head_share(uint64_t n, double a)
     double d3 = -a * (a + 1) * (a + 2) * (pow(N, -a - 3) - pow(K, -a - 3)); /* f3(N) - f3(K) */
     double tail = integral + (f_n - f_k) / 2 + d1 / 12 - d3 / 720;
     return head / (head + tail);
+}
+
+/* The rank -> object tables of the locality model (workload.h). The marks
+ * come from one stream, so they are the same in every region; each region
+ * shuffles the local ranks' objects with its own stream (Fisher-Yates),
+ * so a region's table depends only on (seed, region, objects, locality). */
+static int build_locality(workload_t *w, uint64_t seed)
+{
+    uint64_t n = w->spec.objects;
+    unsigned nr = w->spec.regions;
+    uint32_t *ranks = malloc(n * sizeof *ranks), *objs = malloc(n * sizeof *objs);
+    gsl_rng *marks = rng_stream_create(seed, "workload.locality");
+    w->is_local = calloc(n, 1);
+    w->local = calloc(nr, sizeof *w->local);
+    int rc = -1;
+    if (!ranks || !objs || !marks || !w->is_local || !w->local) goto done;
+    uint64_t m = 0; /* the local ranks, in increasing order */
+    for (uint64_t r = 1; r <= n; r++)
+        if (rng_uniform(marks) < w->spec.locality) {
+            w->is_local[r - 1] = 1;
+            ranks[m++] = (uint32_t)r;
+        }
+    for (unsigned g = 0; g < nr; g++) {
+        char name[40];
+        snprintf(name, sizeof name, "workload.locality.%u", g);
+        gsl_rng *perm = rng_stream_create(seed, name);
+        uint32_t *map = w->local[g] = malloc(n * sizeof *map);
+        if (!perm || !map) { if (perm) gsl_rng_free(perm); goto done; }
+        for (uint64_t r = 1; r <= n; r++) map[r - 1] = (uint32_t)r;
+        memcpy(objs, ranks, m * sizeof *objs);
+        for (uint64_t i = m; i > 1; i--) { /* uniform over the m! orders */
+            uint64_t j = (uint64_t)(rng_uniform(perm) * (double)i);
+            if (j >= i) j = i - 1;
+            uint32_t t = objs[i - 1]; objs[i - 1] = objs[j]; objs[j] = t;
+        }
+        for (uint64_t i = 0; i < m; i++) map[ranks[i] - 1] = objs[i];
+        gsl_rng_free(perm);
+    }
+    rc = 0;
+done:
+    if (marks) gsl_rng_free(marks);
+    free(ranks);
+    free(objs);
+    return rc;
 }
 
 workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool need_future, char *err,
@@ -122,6 +169,18 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
             return NULL;
         }
     }
+    if (spec->locality > 0 && spec->regions > 0) {
+        if (spec->objects > WORKLOAD_LOCALITY_MAX_OBJECTS) {
+            snprintf(err, errlen, "locality takes at most %u objects", WORKLOAD_LOCALITY_MAX_OBJECTS);
+            workload_destroy(w);
+            return NULL;
+        }
+        if (build_locality(w, seed) != 0) {
+            snprintf(err, errlen, "out of memory");
+            workload_destroy(w);
+            return NULL;
+        }
+    }
     w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / spec->rate_rps));
     return w;
 }
@@ -134,6 +193,9 @@ void workload_destroy(workload_t *w)
     if (w->trace) trace_close(w->trace);
     if (w->alias) gsl_ran_discrete_free(w->alias);
     free(w->size_memo);
+    for (unsigned g = 0; w->local && g < w->spec.regions; g++) free(w->local[g]);
+    free(w->local);
+    free(w->is_local);
     free(w);
 }
 
@@ -177,6 +239,24 @@ void workload_object(workload_t *w, request_spec_t *r)
         r->key = w->alias ? rng_discrete(w->objects, w->alias) + 1 : zipf_draw(&w->zipf, w->objects);
     }
     r->size = object_size(w, r->key);
+}
+
+void workload_localize(workload_t *w, request_spec_t *r, unsigned region)
+{
+    if (!w->local || !r->key || region >= w->spec.regions) return;
+    r->key = w->local[region][r->key - 1];
+    r->size = object_size(w, r->key);
+}
+
+uint64_t workload_rank_object(const workload_t *w, unsigned region, uint64_t rank)
+{
+    if (!w->local || region >= w->spec.regions || rank < 1 || rank > w->spec.objects) return rank;
+    return w->local[region][rank - 1];
+}
+
+bool workload_rank_is_local(const workload_t *w, uint64_t rank)
+{
+    return w->is_local && rank >= 1 && rank <= w->spec.objects && w->is_local[rank - 1];
 }
 
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)

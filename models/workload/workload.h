@@ -6,7 +6,16 @@
  * an alias table up to 10^5 objects; beyond, the 65,536 most popular from
  * an alias table and the rest by rejection-inversion. An
  * object's size is a pure function of (seed, key), so it never changes
- * between requests. trace: requests in the trace's own time. */
+ * between requests. trace: requests in the trace's own time.
+ *
+ * locality (zipf): the draw gives a rank, and each region (a continent of
+ * the caller's) maps rank to object through its own table. Rank r is local
+ * with probability locality (a seeded mark shared by every region); a rank
+ * that is not local names object r in every region (the global ranking);
+ * the local ranks' objects are a seeded permutation, one per region, of the
+ * objects whose own rank is local. So every region's table is a bijection
+ * of 1..objects, locality 0 is the identity (today's one ranking) and 1 a
+ * full permutation per region. */
 #ifndef CDNSIM_WORKLOAD_H
 #define CDNSIM_WORKLOAD_H
 
@@ -28,7 +37,13 @@ typedef struct workload_spec {
     double size_sigma;       /* lognormal shape */
     char *trace_path;        /* trace: resolved relative to the scenario file */
     int trace_format;        /* trace_format_t */
+    double locality;         /* zipf: share of ranks mapped per region, in [0, 1]; 0 = one global ranking */
+    unsigned regions;        /* tables built when locality > 0: regions 0..regions-1 */
 } workload_spec_t;
+
+/* The largest catalog locality takes: a 4-byte table entry per object and
+ * region (7 regions of 2^22 objects: 117 MB). */
+#define WORKLOAD_LOCALITY_MAX_OBJECTS (1u << 22)
 
 typedef struct workload workload_t;
 
@@ -58,5 +73,16 @@ uint32_t workload_object_size(const workload_t *w, uint64_t key);
 void workload_defer_objects(workload_t *w);
 /* Fills key and size of a deferred request r (no-op when already drawn). */
 void workload_object(workload_t *w, request_spec_t *r);
+
+/* With locality, turns r's key (a rank, as drawn) into the object that rank
+ * names in `region` and gives it that object's size; a no-op without
+ * locality, for a trace, or for a region past spec.regions. One table read,
+ * no allocation. */
+void workload_localize(workload_t *w, request_spec_t *r, unsigned region);
+/* The object at rank in region (rank in 1..objects): the identity without
+ * locality. For tests and analyses. */
+uint64_t workload_rank_object(const workload_t *w, unsigned region, uint64_t rank);
+/* Whether rank is one of the local ranks (those mapped per region). */
+bool workload_rank_is_local(const workload_t *w, uint64_t rank);
 
 #endif
