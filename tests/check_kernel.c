@@ -248,6 +248,26 @@ START_TEST(histogram_equal_values_are_exact)
 }
 END_TEST
 
+/* The inline rounding of simtime_from_ns_double is llround's: halves away
+ * from zero, the doubles next to the halves, and random magnitudes. */
+START_TEST(time_rounding_is_llrounds)
+{
+    const double edge[] = { 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994,
+                            4503599627370495.5, 4503599627370496.0, 9007199254740993.0,
+                            -4503599627370495.5, 0.0, -0.0, 1e-300, 123456789.5 };
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        ck_assert_int_eq(simtime_from_ns_double(edge[i]), llround(edge[i]));
+    gsl_rng *r = rng_stream_create(7, "rounding");
+    for (int i = 0; i < 1000000; i++) {
+        double x = (rng_uniform(r) - 0.5) * pow(2.0, (double)(i % 60));
+        ck_assert_int_eq(simtime_from_ns_double(x), llround(x));
+        double h = floor(x) + 0.5; /* a half exactly */
+        ck_assert_int_eq(simtime_from_ns_double(h), llround(h));
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(zipf_matches_pmf)
 {
     const double alphas[] = { 0.0, 0.6, 0.8, 1.0, 1.2 };
@@ -292,6 +312,7 @@ int main(void)
     tcase_add_test(tc, histogram_equal_values_are_exact);
     tcase_add_test(tc, small_histogram_within_its_bound);
     tcase_add_test(tc, zipf_matches_pmf);
+    tcase_add_test(tc, time_rounding_is_llrounds);
     tcase_add_test(tc, split_catalog_matches_pmf);
     suite_add_tcase(su, tc);
     return test_main(su);
