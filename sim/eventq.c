@@ -29,7 +29,7 @@
 #define SIGN (1ull << 63)
 
 #define CHUNK 8             /* entries a chunk: two 64-byte lines */
-#define PER_BUCKET 12       /* entries a front bucket, when a rung is made */
+#define PER_BUCKET 6        /* entries a front bucket, when a rung is made (12 sorted 1% more instructions) */
 #define THRES 48            /* a bucket this small is sorted into the bottom */
 #define MAX_RUNGS 16        /* deeper buckets are sorted whatever their size */
 #define RANK_MAX 64         /* buckets up to this size are sorted by rank, */

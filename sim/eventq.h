@@ -13,7 +13,7 @@
  * few dozen entries, or spread over a new, finer rung when it holds more.
  * Each entry is thus moved a small constant number of times, and the hot path
  * is a bucket append and an array read. A rung's bucket width comes from its
- * entries' mean distance to their minimum (a dozen entries to a front bucket
+ * entries' mean distance to their minimum (half a dozen entries to a front bucket
  * under exponential-like delays), with at most 2n + 64 buckets; the entries
  * beyond go back to the top or into the last bucket, which a later split
  * refines. So skew costs little: a bucket whose entries share one time goes
