@@ -8,6 +8,7 @@
 #include "models/cdn/cdn.h"
 
 #include "models/cdn/edge.h"
+#include "models/cdn/miniature.h"
 #include "models/cdn/ops.h"
 #include "models/cdn/state.h"
 
@@ -390,6 +391,16 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     }
     /* candidates thinned away need no object */
     if (sc->diurnal > 0) workload_defer_objects(c->workload);
+    if (sc->workload.sample > 0 && sc->workload.sample < 1) { /* a miniature: from here on the scaled scenario */
+        if (!(c->mini = miniature_scenario(sc, workload_key_share(c->workload),
+                                           workload_request_share(c->workload)))) {
+            snprintf(err, errlen, "out of memory building the model");
+            cdn_destroy(c);
+            return -1;
+        }
+        c->sc = sc = c->mini;
+        server_init(&c->origin, &sc->origin);
+    }
     char cerr[512];
     if (content_init(&c->content, sc->classes, sc->nclasses, sc->ttl, &sc->content_opts, sc->seed,
                      cerr, sizeof cerr) != 0) {
@@ -484,6 +495,7 @@ void cdn_destroy(cdn_t *c)
     free(c->pre_group);
     free(c->next_at);
     world_free(c->world);
+    miniature_free(c->mini);
     if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
     if (c->r_groups) gsl_rng_free(c->r_groups);
     if (c->r_conn) gsl_rng_free(c->r_conn);
@@ -810,6 +822,9 @@ cJSON *cdn_results(const cdn_t *c)
     }
     cJSON_AddItemToObject(o, "timeseries", ts);
     json_add_count(o, "events", sim_events(c->sim));
+    if (c->mini)
+        miniature_results(o, sc->workload.sample, workload_key_share(c->workload),
+                          workload_request_share(c->workload));
     return o;
 }
 

@@ -317,6 +317,7 @@ static void apply_push(cdn_t *c, uint32_t k, uint32_t pi)
     simtime_t now = sim_now(c->sim);
     uint64_t cur[2] = { 0, 0 }, obj;
     while (op_object(c, op, cur, &obj)) {
+        if (!workload_sampled(c->workload, obj)) continue; /* a miniature holds its own keys only */
         int cls = content_class_of(&c->content, obj);
         if (c->content.ncls && !c->content.cls[cls].storable) continue;
         simtime_t ttl = c->content.ncls ? c->content.cls[cls].ttl : c->sc->ttl;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/cache/cache.h"
+#include "models/workload/sample.h"
 #include "models/workload/trace.h"
 #include "sim/cfg.h"
 
@@ -64,6 +65,21 @@ static char *default_data(const char *scenario_file, const char *name)
     return resolve_path(scenario_file, rel[2]);
 }
 
+/* A sample that keeps no object of a zipf catalog would leave nothing to
+ * simulate (and drawing until a kept key comes, forever): refused. The
+ * first 2^26 ids are enough to look at: missing them all at a rate that
+ * keeps anything is (1 - rate)^(2^26). */
+static void check_sample(cfg_obj_t *w, const workload_spec_t *ws)
+{
+    uint64_t thr = sample_threshold(ws->sample), n = ws->objects < (1u << 26) ? ws->objects : 1u << 26;
+    for (uint64_t k = 1; k <= n; k++)
+        if (sample_keep(k, thr)) return;
+    char path[CFG_PATH_MAX + 8];
+    snprintf(path, sizeof path, "%s.sample", w->path);
+    cfg_fail(w->c, path, "keeps none of the %llu objects; raise it",
+             (unsigned long long)n);
+}
+
 static void read_workload(cfg_obj_t *root, scenario_t *s)
 {
     cfg_obj_t w;
@@ -106,6 +122,17 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
         if (!cfg_failed(root->c)) ws->trace_path = resolve_path(s->file, path);
     }
     cfg_num(&w, "request_no_cache_share", &s->no_cache_share, 0, 1, 0);
+    ws->sample = 1;
+    if (cfg_num(&w, "sample", &ws->sample, 0, 1, CFG_LO_OPEN) && ws->sample < 1 && ws->locality > 0) {
+        /* the sampled table is of ranks; with locality a rank names a
+         * different object per continent, so an object would be kept in
+         * one and not another */
+        char p[256];
+        snprintf(p, sizeof p, "%s.sample", w.path);
+        cfg_fail(root->c, p, "does not combine with workload.locality (a rank names another object per continent)");
+    } else if (ws->sample < 1 && ws->type == WORKLOAD_ZIPF && !cfg_failed(root->c)) {
+        check_sample(&w, ws);
+    }
     ws->size_dist = (size_dist_t)dist;
     cfg_done(&w);
 }

@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "models/workload/sample.h"
 #include "models/workload/trace.h"
 #include "models/workload/zipf.h"
 #include "sim/rng.h"
@@ -38,6 +39,14 @@
  * either way (a pure function of seed and key). */
 #define SIZE_MEMO_MAX (1u << 24)
 
+/* A sampled zipf catalog becomes a table of its sampled keys (8 bytes a key
+ * plus GSL's 16 of alias table) when the catalog can be walked once at the
+ * start (2^26 keys: about a second of hashing and powers) and the table
+ * stays small (an expected 2^23 keys, 200 MB); beyond, every arrival is
+ * drawn and the keys left out skipped, which is as exact and only slower. */
+#define SAMPLE_TABLE_MAX (1u << 26)
+#define SAMPLE_TABLE_KEYS (1u << 23)
+
 struct workload {
     workload_spec_t spec;
     uint64_t size_seed;
@@ -52,6 +61,14 @@ struct workload {
     uint32_t **local;      /* locality > 0: local[region][rank - 1] = object, each a bijection of 1..objects */
     uint8_t *is_local;     /* locality > 0: is_local[rank - 1], the mark every region shares */
     trace_t *trace;
+    /* workload.sample < 1 */
+    bool sampling;
+    uint64_t threshold;    /* sample_threshold(spec.sample) */
+    uint64_t *skeys;       /* zipf table: the sampled keys, ascending; NULL: draw and skip */
+    uint64_t nskeys;
+    gsl_ran_discrete_t *salias; /* over skeys, weights k^-alpha */
+    double share;          /* zipf table: the sampled keys' probability mass */
+    uint64_t seen, kept;   /* draw and skip, traces: requests drawn (read) and kept */
 };
 
 /* The share of ranks 1..HEAD in the Zipf(alpha) mass over 1..n: the head
@@ -117,12 +134,43 @@ done:
     return rc;
 }
 
+/* The table of sampled keys for a zipf catalog; the request share is their
+ * mass over the whole catalog's (the sum runs from the smallest terms up). */
+static int build_sample_table(workload_t *w)
+{
+    uint64_t n = w->spec.objects, cap = 1024;
+    double *p = NULL, total = 0, kept = 0;
+    w->skeys = malloc(cap * sizeof *w->skeys);
+    if (!w->skeys) return -1;
+    for (uint64_t k = 1; k <= n; k++) {
+        if (!sample_keep(k, w->threshold)) continue;
+        if (w->nskeys == cap) {
+            uint64_t *q = realloc(w->skeys, 2 * cap * sizeof *q);
+            if (!q) return -1;
+            w->skeys = q;
+            cap *= 2;
+        }
+        w->skeys[w->nskeys++] = k;
+    }
+    if (!w->nskeys) return 0; /* the scenario reader refuses a sample that keeps nothing */
+    if (!(p = malloc(w->nskeys * sizeof *p))) return -1;
+    for (uint64_t i = 0; i < w->nskeys; i++) p[i] = pow((double)w->skeys[i], -w->spec.alpha);
+    for (uint64_t k = n; k >= 1; k--) total += pow((double)k, -w->spec.alpha);
+    for (uint64_t i = w->nskeys; i-- > 0;) kept += p[i];
+    w->share = kept / total;
+    w->salias = gsl_ran_discrete_preproc(w->nskeys, p);
+    free(p);
+    return w->salias ? 0 : -1;
+}
+
 workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool need_future, char *err,
                             size_t errlen)
 {
     workload_t *w = calloc(1, sizeof *w);
     if (!w) { snprintf(err, errlen, "out of memory"); return NULL; }
     w->spec = *spec;
+    w->sampling = spec->sample > 0 && spec->sample < 1;
+    w->threshold = sample_threshold(w->sampling ? spec->sample : 1);
     if (spec->type == WORKLOAD_TRACE) {
         w->trace = trace_open(spec->trace_path, (trace_format_t)spec->trace_format, err, errlen);
         if (!w->trace) { free(w); return NULL; }
@@ -157,7 +205,14 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
             return NULL;
         }
     }
-    if (spec->objects <= ALIAS_MAX || split) {
+    if (w->sampling && spec->objects <= SAMPLE_TABLE_MAX &&
+        (double)spec->objects * spec->sample <= SAMPLE_TABLE_KEYS) {
+        if (build_sample_table(w) != 0) {
+            snprintf(err, errlen, "out of memory");
+            workload_destroy(w);
+            return NULL;
+        }
+    } else if (spec->objects <= ALIAS_MAX || split) {
         uint64_t m = split ? HEAD : spec->objects;
         double *p = malloc(m * sizeof *p);
         for (uint64_t k = 0; p && k < m; k++) p[k] = pow((double)(k + 1), -spec->alpha);
@@ -181,7 +236,8 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
             return NULL;
         }
     }
-    w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / spec->rate_rps));
+    if (w->salias) w->spec.rate_rps *= w->share; /* thinning by the per-key coin */
+    w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
     return w;
 }
 
@@ -192,6 +248,8 @@ void workload_destroy(workload_t *w)
     if (w->objects) gsl_rng_free(w->objects);
     if (w->trace) trace_close(w->trace);
     if (w->alias) gsl_ran_discrete_free(w->alias);
+    if (w->salias) gsl_ran_discrete_free(w->salias);
+    free(w->skeys);
     free(w->size_memo);
     for (unsigned g = 0; w->local && g < w->spec.regions; g++) free(w->local[g]);
     free(w->local);
@@ -226,12 +284,32 @@ uint32_t workload_object_size(const workload_t *w, uint64_t key)
     return lognormal_size(w, key); /* what the memo would hold */
 }
 
-void workload_defer_objects(workload_t *w) { w->deferred = !w->trace; }
+double workload_key_share(const workload_t *w)
+{
+    if (!w->sampling) return 1;
+    if (w->skeys) return (double)w->nskeys / (double)w->spec.objects;
+    return w->spec.sample;
+}
+
+double workload_request_share(const workload_t *w)
+{
+    if (!w->sampling) return 1;
+    if (w->skeys) return w->share;
+    return w->seen ? (double)w->kept / (double)w->seen : w->spec.sample;
+}
+
+bool workload_sampled(const workload_t *w, uint64_t key) { return sample_keep(key, w->threshold); }
+
+/* A key and the skipping of keys left out need the key at once: only a
+ * zipf stream without sampling, or with a table of sampled keys, defers. */
+void workload_defer_objects(workload_t *w) { w->deferred = !w->trace && (!w->sampling || w->skeys); }
 
 void workload_object(workload_t *w, request_spec_t *r)
 {
     if (w->trace || r->key) return;
-    if (w->head_share > 0) { /* a split catalog: head or tail */
+    if (w->salias) { /* a sampled catalog: its table of sampled keys */
+        r->key = w->skeys[rng_discrete(w->objects, w->salias)];
+    } else if (w->head_share > 0) { /* a split catalog: head or tail */
         double u = rng_uniform(w->objects);
         r->key = u < w->head_share ? rng_alias_pick(w->alias, u / w->head_share) + 1
                                    : zipf_draw(&w->zipf, w->objects);
@@ -263,20 +341,28 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
 {
     if (w->trace) {
         trace_req_t t;
-        int rc = trace_next(w->trace, &t, err, errlen);
-        if (rc != 1) return rc;
+        int rc;
+        do { /* keys left out by sampling are read and skipped */
+            if ((rc = trace_next(w->trace, &t, err, errlen)) != 1) return rc;
+            w->seen++;
+        } while (w->sampling && !sample_keep(t.key, w->threshold));
+        w->kept++;
         r->time = t.time;
         r->key = t.key;
         r->size = t.size;
         r->next_access = t.next_access;
         return 1;
     }
-    r->time = w->next_time;
-    r->key = 0;
-    r->size = 0;
-    r->next_access = -1;
-    if (!w->deferred) workload_object(w, r);
-    /* each gap rounds to the nearest ns: unbiased, and far below any RTT */
-    w->next_time += simtime_from_s(rng_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
+    do { /* draw and skip: a sampled catalog too large for a table */
+        r->time = w->next_time;
+        r->key = 0;
+        r->size = 0;
+        r->next_access = -1;
+        if (!w->deferred) workload_object(w, r);
+        /* each gap rounds to the nearest ns: unbiased, and far below any RTT */
+        w->next_time += simtime_from_s(rng_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
+        w->seen++;
+    } while (w->sampling && !w->skeys && !sample_keep(r->key, w->threshold));
+    w->kept++;
     return 1;
 }

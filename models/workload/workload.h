@@ -15,7 +15,16 @@
  * the local ranks' objects are a seeded permutation, one per region, of the
  * objects whose own rank is local. So every region's table is a bijection
  * of 1..objects, locality 0 is the identity (today's one ranking) and 1 a
- * full permutation per region. */
+ * full permutation per region.
+ *
+ * sample < 1 (miniature simulation, Waldspurger et al., ATC'17): only keys
+ * that sample_keep passes at that rate appear, each with every one of its
+ * requests. A zipf catalog of up to 2^26 objects (2^23 expected sampled)
+ * becomes a table of the sampled keys: arrivals at rate_rps times their
+ * request share q, each key drawn from the Zipf law conditioned on the sampled set, which is
+ * exactly the full stream thinned by a per-key coin (Poisson thinning), at
+ * no cost per key left out. Larger catalogs and traces draw (read) every
+ * request and skip the keys left out, inside workload_next. */
 #ifndef CDNSIM_WORKLOAD_H
 #define CDNSIM_WORKLOAD_H
 
@@ -39,6 +48,8 @@ typedef struct workload_spec {
     int trace_format;        /* trace_format_t */
     double locality;         /* zipf: share of ranks mapped per region, in [0, 1]; 0 = one global ranking */
     unsigned regions;        /* tables built when locality > 0: regions 0..regions-1 */
+    double sample;           /* workload.sample: keys with sample_hash under this share
+                              * are simulated, the rest never drawn; 0 or 1: every key */
 } workload_spec_t;
 
 /* The largest catalog locality takes: a 4-byte table entry per object and
@@ -63,6 +74,17 @@ void workload_destroy(workload_t *w);
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
 /* zipf: the size of object key, a pure function of (seed, key). */
 uint32_t workload_object_size(const workload_t *w, uint64_t key);
+
+/* The share of keys a sampled run simulates: |S|/objects for a zipf table,
+ * else the rate asked for; 1 without sampling. */
+double workload_key_share(const workload_t *w);
+/* The share of the full stream's requests a sampled run simulates: exact
+ * for a zipf table (the sampled keys' probability mass), else the share of
+ * requests read (trace) or drawn so far that were kept, the rate asked for
+ * before any; 1 without sampling. */
+double workload_request_share(const workload_t *w);
+/* Whether key is among the simulated (always true without sampling). */
+bool workload_sampled(const workload_t *w, uint64_t key);
 
 /* From now on a zipf workload_next gives only the time (key 0, size 0), and
  * the caller draws the object with workload_object for the requests it
