@@ -98,6 +98,7 @@ struct eventq {
     size_t live;          /* pending, not cancelled */
     size_t dead;          /* cancelled entries still stored */
     uint64_t pushed;      /* sequence numbers handed out */
+    uint64_t popped;      /* key of the event popped last */
 };
 
 static inline bool before(entry_t a, entry_t b)
@@ -644,6 +645,7 @@ bool eventq_pop_until(eventq_t *q, simtime_t until, simtime_t *t, event_payload_
     entry_t e;
     if (!live_front(q, &e) || e.u > ((uint64_t)until ^ SIGN)) return false;
     drop_front(q, e);
+    q->popped = e.key;
     uint32_t s = (uint32_t)(e.key & SLOT_MASK);
     *t = (simtime_t)(e.u ^ SIGN);
     *out = q->pool[s].p;
@@ -714,6 +716,14 @@ bool eventq_cancel(eventq_t *q, event_handle_t h)
     q->dead++;
     if (q->dead > COMPACT_MIN && q->dead > q->live) compact(q);
     return true;
+}
+
+uint64_t eventq_popped_seq(const eventq_t *q) { return q->popped >> SLOT_BITS; }
+
+uint64_t eventq_take_seq(eventq_t *q)
+{
+    if (q->pushed + 1 >= SEQ_LIMIT) return 0;
+    return ++q->pushed;
 }
 
 size_t eventq_size(const eventq_t *q) { return q->live; }

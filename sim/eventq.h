@@ -91,6 +91,14 @@ simtime_t eventq_peek_time(eventq_t *q);
 /* Cancels a pending event; false if it already ran or was cancelled. */
 bool eventq_cancel(eventq_t *q, event_handle_t h);
 
+/* The sequence number of the event popped last (0 before the first). */
+uint64_t eventq_popped_seq(const eventq_t *q);
+/* Hands out the next sequence number as a push would, without an event: a
+ * model that keeps a due action itself (and runs it before anything that
+ * could see it) orders it among events by (time, this number), exactly as
+ * the queue would have. 0 when the numbers are used up. */
+uint64_t eventq_take_seq(eventq_t *q);
+
 size_t eventq_size(const eventq_t *q);   /* live events pending */
 uint64_t eventq_pushed(const eventq_t *q); /* events ever scheduled */
 

@@ -58,6 +58,15 @@ event_handle_t sim_at_loc(sim_t *s, simtime_t t, event_fn fn, void *ctx, uint64_
 
 bool sim_cancel(sim_t *s, event_handle_t h) { return eventq_cancel(s->q, h); }
 
+uint64_t sim_event_seq(const sim_t *s) { return eventq_popped_seq(s->q); }
+
+uint64_t sim_take_seq(sim_t *s)
+{
+    uint64_t seq = eventq_take_seq(s->q);
+    if (!seq) sim_fail(s, "event sequence numbers used up");
+    return seq;
+}
+
 int sim_run(sim_t *s, simtime_t until)
 {
     s->stopped = false;

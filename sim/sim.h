@@ -32,6 +32,13 @@ event_handle_t sim_at_loc(sim_t *s, simtime_t t, event_fn fn, void *ctx, uint64_
 
 bool sim_cancel(sim_t *s, event_handle_t h);
 
+/* Ordering without an event (see eventq_take_seq): the sequence number of
+ * the event running now, and a fresh one, as sim_at would have taken for an
+ * event the caller keeps itself. A kept action (t, seq) precedes the running
+ * event (now, cur) iff t < now, or t == now and seq < cur. */
+uint64_t sim_event_seq(const sim_t *s);
+uint64_t sim_take_seq(sim_t *s);
+
 /* Runs events until the queue is empty, the next event lies beyond `until`,
  * or sim_stop is called. The clock ends at `until` unless stopped early.
  * Returns 0, or -1 when a model reported an error (sim_fail). */

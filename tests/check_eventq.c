@@ -38,6 +38,32 @@ START_TEST(equal_times_leave_in_scheduling_order)
 }
 END_TEST
 
+/* A sequence number taken without an event is the one a push would have
+ * had: the pushes after it are numbered as if it had been pushed, and a pop
+ * reports its event's number. Worked: pushes 1 and 2, a taken 3, push 4. */
+START_TEST(taken_sequence_numbers_are_a_pushes)
+{
+    eventq_t *q = eventq_create(4);
+    event_payload_t p = { noop, NULL, 0 };
+    ck_assert_uint_eq(eventq_popped_seq(q), 0);
+    ck_assert(eventq_push(q, 5, &p) != 0);
+    ck_assert(eventq_push(q, 5, &p) != 0);
+    ck_assert_uint_eq(eventq_take_seq(q), 3);
+    p.arg = 4;
+    ck_assert(eventq_push(q, 5, &p) != 0);
+    ck_assert_uint_eq(eventq_pushed(q), 4);
+    simtime_t t;
+    event_payload_t out;
+    uint64_t want[] = { 1, 2, 4 };
+    for (int i = 0; i < 3; i++) {
+        ck_assert(eventq_pop(q, &t, &out));
+        ck_assert_uint_eq(eventq_popped_seq(q), want[i]);
+    }
+    ck_assert_uint_eq(out.arg, 4);
+    eventq_destroy(q);
+}
+END_TEST
+
 typedef struct ref { simtime_t t; uint64_t seq; event_handle_t h; bool live; } ref_t;
 
 START_TEST(random_operations_match_sorted_reference)
@@ -427,6 +453,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, equal_times_leave_in_scheduling_order);
+    tcase_add_test(tc, taken_sequence_numbers_are_a_pushes);
     tcase_add_test(tc, random_operations_match_sorted_reference);
     tcase_add_loop_test(tc, monotone_small_checked_every_step, 0, D_CLASSES);
     tcase_add_loop_test(tc, monotone_large, 0, D_CLASSES);

@@ -464,6 +464,7 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
     }
     c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
                      sc->routing != ROUTE_ORIGIN && sc->nops == 0;
+    edge_prepare(c);
     *out = c;
     return 0;
 }
@@ -474,6 +475,7 @@ void cdn_destroy(cdn_t *c)
     for (uint32_t i = 0; c->pops && i < c->npops; i++) {
         cache_destroy(c->pops[i].cache);
         u64map_free(&c->pops[i].inflight);
+        free(c->pops[i].kept);
         if (c->pops[i].series) series_free(c->pops[i].series);
         free(c->pops[i].series);
     }
@@ -643,6 +645,7 @@ int cdn_run(cdn_t *c, char *err, size_t errlen)
         else sim_at(c->sim, c->next.time, on_send, c, 0);
     }
     int rc = c->input_error ? -1 : sim_run(c->sim, SIMTIME_MAX);
+    edge_settle_all(c); /* the completions edges kept past the last event */
     if (c->input_error) { snprintf(err, errlen, "%s", c->err); return -2; }
     if (rc != 0) { snprintf(err, errlen, "%s", sim_error(c->sim)); return -1; }
     return 0;

@@ -14,6 +14,11 @@ void edge_arrival(cdn_t *c, uint32_t rid);
 void edge_arrival_fields(cdn_t *c, const request_t *r);
 /* in origin mode, a client request reaches the origin now. */
 void edge_origin_direct(cdn_t *c, uint32_t rid);
+/* After the build: which PoPs keep their fetches' completions instead of
+ * scheduling them (pop_t.keeps_done). */
+void edge_prepare(cdn_t *c);
+/* After the run: every completion still kept runs (at its own time). */
+void edge_settle_all(cdn_t *c);
 uint32_t request_new(cdn_t *c);
 void request_free(cdn_t *c, uint32_t id);
 

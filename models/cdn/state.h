@@ -143,6 +143,14 @@ typedef struct group {
     uint32_t next_pop;     /* the PoP the mapping names now: its next answer */
 } group_t;
 
+/* A fetch done at an edge, kept by the edge instead of scheduled: due at
+ * `at`, ordered among events by seq (sim_take_seq); edge.c. */
+typedef struct kept_done {
+    simtime_t at;
+    uint64_t seq;
+    uint32_t fid;
+} kept_done_t;
+
 typedef struct pop {
     char id[16];
     uint8_t continent;
@@ -161,6 +169,13 @@ typedef struct pop {
     uint64_t tier_bytes;   /* bodies sent to the level below, as a shield */
     uint8_t level;         /* 0: an edge; k: on shield level k (fills from level k+1) */
     bool is_shield;        /* level > 0 */
+    /* keeps_done: nothing but this PoP's own lookups can see its fetches
+     * complete (no PoP fills from it, no operations, no DNS remapping), so
+     * they are kept here, a heap by (at, seq), and run before its next
+     * lookup instead of as events (edge.c) */
+    bool keeps_done;
+    kept_done_t *kept;
+    uint32_t nkept, kept_cap;
     series_t *series;      /* its own time series, or NULL (only the PoPs of
                               stats.pops, or the busiest stats.top_pops) */
 } pop_t;
