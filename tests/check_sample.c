@@ -238,6 +238,30 @@ START_TEST(lru_miniature_estimates_the_full_run)
 }
 END_TEST
 
+/* The origin at 1.05 times its capacity, every request uncacheable: in the
+ * full run it refuses what its 100 ms of queue cannot hold, about
+ * 1 - 1/1.05 = 0.048 of the requests (0.048 measured). The miniature's
+ * origin works at q of the rate and accepts waits 1/q as long, so its queue
+ * is the full one stretched in time and refuses the same share (0.045-0.048
+ * over seeds 1-4). Left at the full capacity it would refuse nothing; with
+ * the rate scaled but the 100 ms kept it holds a tenth of the work and
+ * refuses about twice the share. Tolerance 0.015: three times the spread. */
+START_TEST(servers_refuse_the_same_share)
+{
+#define ORIGIN_RUN(extra) "{\"duration_s\": 1100, \"warmup_s\": 100, \"seed\": 3," \
+        " \"workload\": {\"type\": \"zipf\", \"objects\": 100000, \"alpha\": 0.8, \"rate_rps\": 1050," \
+        " \"dynamic_share\": 1" extra "}, \"cache\": {\"policy\": \"lru\", \"capacity_objects\": 1000}," \
+        " \"origin\": {\"capacity_rps\": 1000, \"service_ms\": 1, \"max_wait_ms\": 100}}"
+    cJSON *full = test_result(ORIGIN_RUN("")), *mini = test_result(ORIGIN_RUN(", \"sample\": 0.1"));
+    double rf = test_num(full, "status", "ERROR") / test_num(full, "requests", NULL);
+    double rm = test_num(mini, "status", "ERROR") / test_num(mini, "requests", NULL);
+    ck_assert_msg(rf > 0.03 && rf < 0.07, "full run refuses %.4f", rf);
+    ck_assert_msg(fabs(rm - rf) < 0.015, "miniature refuses %.4f, full run %.4f", rm, rf);
+    cJSON_Delete(full);
+    cJSON_Delete(mini);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sample");
@@ -249,6 +273,7 @@ static Suite *suite(void)
     tcase_add_test(t, trace_keeps_the_hashed_keys);
     tcase_add_test(t, rate_one_changes_nothing);
     tcase_add_test(t, lru_miniature_estimates_the_full_run);
+    tcase_add_test(t, servers_refuse_the_same_share);
     suite_add_tcase(s, t);
     return s;
 }

@@ -24,6 +24,18 @@ static void scale_cache(cache_spec_t *cs, double share)
     cs->capacity_bytes = scaled_capacity(cs->capacity_bytes, share);
 }
 
+/* A server at q times the rate, fed q times the requests, is the full run's
+ * queue stretched in time by 1/q: at the same utilisation its waits are 1/q
+ * as long. The longest wait it accepts is stretched alike, so the share it
+ * refuses is the full run's. */
+static void scale_server(server_spec_t *sv, double q)
+{
+    if (sv->capacity_rps <= 0) return; /* unlimited: no queue */
+    sv->capacity_rps *= q;
+    double w = (double)sv->max_wait / q;
+    sv->max_wait = w < 4e18 ? (simtime_t)w : (simtime_t)4e18;
+}
+
 scenario_t *miniature_scenario(const scenario_t *sc, double key_share, double request_share)
 {
     scenario_t *m = malloc(sizeof *m);
@@ -35,8 +47,8 @@ scenario_t *miniature_scenario(const scenario_t *sc, double key_share, double re
         for (int k = 0; k < m->ntiers; k++) scale_cache(&m->tiers[k].cache, key_share);
     }
     scale_cache(&m->cache, key_share);
-    m->origin.capacity_rps *= request_share;
-    m->pop_server.capacity_rps *= request_share;
+    scale_server(&m->origin, request_share);
+    scale_server(&m->pop_server, request_share);
     m->attack.rate_rps *= request_share;
     m->attack.scrub_rps *= request_share;
     return m;

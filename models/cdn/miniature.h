@@ -7,7 +7,8 @@
  * run's, every cache holds the key share s of its capacity (objects and
  * bytes, every tier and PoP), and every server and flood works at the
  * request share q of its rate, so each sees the load of the full run times
- * q. Invariant: with R = 1 (or no key) nothing here is called, and a run is
+ * q (and accepts waits 1/q as long: its queue is the full run's stretched
+ * in time, so it refuses the same share). Invariant: with R = 1 (or no key) nothing here is called, and a run is
  * exactly what it was without sampling. */
 #ifndef CDNSIM_CDN_MINIATURE_H
 #define CDNSIM_CDN_MINIATURE_H
