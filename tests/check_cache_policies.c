@@ -950,6 +950,65 @@ static bool a1_read(a1_t *m, int x)
  * hit/miss sequence as the pseudo-code. The previous S3-FIFO (an EVICTS that
  * stopped after the M eviction it triggered, and kept the frequency on a
  * move) differed on 220 of these 300 traces. */
+/* A dense-id cache (the replay's array index) keeps exactly what a keyed one
+ * keeps: every policy, count and byte capacities, the same random requests,
+ * ids handed out in order of first appearance (not the keys themselves), so
+ * the hit/miss sequences and eviction counts must agree request by request. */
+START_TEST(dense_ids_same_as_keys)
+{
+    const char *const *names = cache_policy_names();
+    for (int pi = 0; names[pi]; pi++) {
+        for (int bytes = 0; bytes < 2; bytes++) {
+            char err[256];
+            cache_config_t cfg = { .policy = names[pi], .capacity_objects = bytes ? 0 : 37,
+                                   .capacity_bytes = bytes ? 20000 : 0, .seed = 7,
+                                   .stream = "test.cache" };
+            cache_t *a = cache_create(&cfg, err, sizeof err);
+            cache_t *b = cache_create_ids(&cfg, 300, err, sizeof err);
+            ck_assert_msg(a && b, "%s: %s", names[pi], err);
+            uint32_t id_of[300];
+            uint32_t nids = 0;
+            for (int k = 0; k < 300; k++) id_of[k] = UINT32_MAX;
+            enum { N = 6000 };
+            static uint64_t keys[N];
+            srand(11 + pi);
+            for (int i = 0; i < N; i++) {   /* skewed: small keys often */
+                int k = rand() % 300;
+                keys[i] = (uint64_t)(rand() % 2 ? k % 40 : k) * 7919 + 3;
+            }
+            for (int i = 0; i < N; i++) {
+                int64_t next = -1;
+                for (int j = i + 1; j < N && j < i + 3000; j++)
+                    if (keys[j] == keys[i]) { next = j + 1; break; }
+                uint32_t k = (uint32_t)((keys[i] - 3) / 7919);
+                if (id_of[k] == UINT32_MAX) id_of[k] = nids++;
+                cache_req_t r = { .key = keys[i], .size = 1 + (uint32_t)(keys[i] * 37 % 1500),
+                                  .now = i, .next_access = next };
+                cache_entry_t *ea = cache_find(a, r.key), *eb = cache_find_id(b, id_of[k]);
+                ck_assert_msg((ea != NULL) == (eb != NULL), "%s%s: request %d: %s keyed, %s by id",
+                              names[pi], bytes ? " (bytes)" : "", i + 1, ea ? "hit" : "miss",
+                              eb ? "hit" : "miss");
+                if (ea) {
+                    ck_assert_uint_eq(eb->key, r.key);
+                    cache_touch(a, ea, &r);
+                    cache_touch(b, eb, &r);
+                } else {
+                    cache_put(a, &r, SIMTIME_MAX, 0);
+                    cache_put_id(b, &r, id_of[k]);
+                }
+                ck_assert_uint_eq(cache_objects(a), cache_objects(b));
+                ck_assert_uint_eq(cache_bytes(a), cache_bytes(b));
+                if (i % 500 == 0) ck_assert_msg(cache_check(b), "%s: check failed", names[pi]);
+            }
+            ck_assert_uint_eq(cache_evictions(a), cache_evictions(b));
+            ck_assert(cache_check(b));
+            cache_destroy(a);
+            cache_destroy(b);
+        }
+    }
+}
+END_TEST
+
 START_TEST(s3fifo_algorithm1)
 {
     enum { TRACES = 300, LEN = 600 };
@@ -1099,6 +1158,7 @@ static Suite *suite(void)
     tcase_add_test(inv, against_reference_models);
     tcase_add_test(inv, s3fifo_algorithm1);
     tcase_add_test(inv, bytes_against_reference);
+    tcase_add_test(inv, dense_ids_same_as_keys);
     suite_add_tcase(s, inv);
     return s;
 }

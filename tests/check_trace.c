@@ -294,6 +294,74 @@ START_TEST(malformed_traces)
 }
 END_TEST
 
+/* Reads buf both ways, one request at a time and in batches of odd sizes:
+ * the same requests, the same end, the same message on a bad record. */
+static void many_vs_one(const void *buf, size_t len, const char *what)
+{
+    char e1[512] = "", e2[512] = "";
+    trace_t *a = trace_open_mem(buf, len, TRACE_ORACLE_GENERAL, "m.bin", e1, sizeof e1);
+    trace_t *b = trace_open_mem(buf, len, TRACE_ORACLE_GENERAL, "m.bin", e2, sizeof e2);
+    ck_assert(a && b);
+    static trace_req_t batch[777];
+    int rc1, batches = 0;
+    int64_t got;
+    uint64_t i = 0;
+    trace_req_t r;
+    for (;;) {
+        got = trace_next_many(b, batch, 1 + (size_t)(batches++ * 131) % 777, e2, sizeof e2);
+        if (got <= 0) break;
+        for (int64_t k = 0; k < got; k++, i++) {
+            rc1 = trace_next(a, &r, e1, sizeof e1);
+            ck_assert_msg(rc1 == 1, "%s: request %llu: one at a time ended first", what, (unsigned long long)i + 1);
+            ck_assert_msg(r.time == batch[k].time && r.key == batch[k].key && r.size == batch[k].size &&
+                          r.next_access == batch[k].next_access, "%s: request %llu differs", what,
+                          (unsigned long long)i + 1);
+        }
+    }
+    rc1 = trace_next(a, &r, e1, sizeof e1);
+    ck_assert_int_eq(rc1, (int)got);
+    if (got < 0) ck_assert_str_eq(e1, e2);
+    ck_assert_uint_eq(trace_count(a), trace_count(b));
+    ck_assert_int_eq(trace_span(a), trace_span(b));
+    trace_close(a);
+    trace_close(b);
+}
+
+START_TEST(many_equals_one_at_a_time)
+{
+    for (int z = 0; z < 2; z++) {
+        tracegen_config_t cfg = config(TRACE_ORACLE_GENERAL, z);
+        void *buf;
+        size_t len;
+        char err[512];
+        ck_assert(tracegen_write_mem(&cfg, &buf, &len, err, sizeof err) == 0);
+        many_vs_one(buf, len, z ? "zstd" : "plain");
+        free(buf);
+    }
+    /* 3000 good records, then one bad in each way a record can be bad */
+    enum { N = 3001 };
+    uint8_t *bin = malloc(N * 24 + 10);
+    for (int bad = 0; bad < 5; bad++) {
+        size_t n = 0;
+        for (int i = 0; i < N; i++) {
+            uint32_t t = 100 + (uint32_t)i / 3, size = (uint32_t)i % 7 == 0 ? 0 : 500;
+            uint64_t id = (uint64_t)i % 50 + 1;
+            int64_t next = i + 50 < N ? i + 51 : -1;
+            if (i == N - 1) {
+                if (bad == 0) t = 99;              /* time goes backwards */
+                if (bad == 1) id = UINT64_MAX;     /* reserved id */
+                if (bad == 2) next = i + 1;        /* next access not after it */
+                if (bad == 3) next = -2;
+            }
+            n += record(bin + n, t, id, size, next);
+        }
+        if (bad == 4) { memset(bin + n, 1, 10); n += 10; }   /* truncated */
+        many_vs_one(bin, n, "bad record");
+    }
+    free(bin);
+}
+END_TEST
+
 START_TEST(empty_binary_and_names)
 {
     make_dir();
@@ -410,6 +478,7 @@ static Suite *suite(void)
     tcase_add_test(t, generator_properties);
     tcase_add_test(t, csv_columns_by_name);
     tcase_add_test(t, malformed_traces);
+    tcase_add_test(t, many_equals_one_at_a_time);
     tcase_add_test(t, empty_binary_and_names);
     tcase_add_test(t, garbage_never_crashes);
     tcase_add_test(t, tracegen_command);

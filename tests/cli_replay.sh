@@ -16,6 +16,21 @@ grep -qx 'lru,2,0.833333,0.833333' "$dir/o.csv" || fail "lru miss ratio: $(cat "
 "$CDNSIM" replay "$dir/z.bin" --policy lru,s3fifo,arc --size 10,50 --threads 1 --csv "$dir/a.csv" > /dev/null || fail "1 thread"
 "$CDNSIM" replay "$dir/z.bin" --policy lru,s3fifo,arc --size 10,50 --threads 2 --csv "$dir/b.csv" > /dev/null || fail "2 threads"
 cmp -s "$dir/a.csv" "$dir/b.csv" || fail "thread count changed the output"
+# the caches index the trace's key numbers (small keys: themselves; large or
+# text keys: numbered in order) or hash the keys: the same counts either way
+"$CDNSIM" tracegen --objects 3000 --requests 30000 --alpha 0.9 --size-dist lognormal --format csv --out "$dir/l.csv" || fail tracegen
+awk -F, 'NR == 1 {print; next} {printf "%s,k%s,%s\n", $1, $2, $3}' "$dir/l.csv" > "$dir/h.csv"
+pols=lru,fifo,lfu,sieve,s3fifo,arc,clock,random,belady,lfuda,gdsf,twoq,tinylfu
+for t in z.bin:oracleGeneral l.csv:csv h.csv:csv; do
+    f=${t%%:*} fmt=${t#*:}
+    for unit in "--size 20,300" "--bytes --size 40000,900000"; do
+        # shellcheck disable=SC2086
+        "$CDNSIM" replay "$dir/$f" --format "$fmt" --policy $pols $unit --csv "$dir/d.csv" > /dev/null || fail "replay $f"
+        # shellcheck disable=SC2086
+        CDNSIM_REPLAY_KEYED=1 "$CDNSIM" replay "$dir/$f" --format "$fmt" --policy $pols $unit --csv "$dir/k.csv" > /dev/null || fail "keyed replay $f"
+        cmp -s "$dir/d.csv" "$dir/k.csv" || fail "$f $unit: numbered keys and hashed keys differ: $(diff "$dir/d.csv" "$dir/k.csv" | head -4)"
+    done
+done
 for bad in "--policy lru --size 0" "--policy lru, --size 5" "--policy lru --size ," "--policy nope --size 5" \
            "--policy lru --size 5 --sample 0" "--policy lru --size 5 --sample 1.5"; do
     # shellcheck disable=SC2086

@@ -30,8 +30,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define FREE_KEY UINT64_MAX   /* marks a free slot (an unusable key) */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A block of n bytes that free() releases. Large ones (the slab of a big
+ * cache, a dense index) are aligned to 2 MiB and offered to the kernel for
+ * transparent huge pages: their reads are random, and with 4 KiB pages
+ * nearly every one would also miss the TLB. */
+static void *big_alloc(size_t n)
+{
+    if (n < 2 * HUGE_PAGE) return malloc(n);
+    size_t rounded = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    void *p = aligned_alloc(HUGE_PAGE, rounded);
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
+}
 
 struct cache {
     cache_slab_t slab;       /* first: policies read it inline (cache_policy.h) */
@@ -54,6 +71,7 @@ struct cache {
     uint64_t absent_key;     /* cache_find's last miss, while absent_valid */
     bool absent_valid;       /* false after any change to the index */
     uint64_t objects, bytes, evictions;
+    bool dense;              /* cfg.dense_ids > 0: index[id] is the slot or CACHE_NO_SLOT */
 };
 
 static inline uint64_t hash_key(uint64_t k)
@@ -149,6 +167,11 @@ static uint64_t find_cell(const cache_t *c, uint64_t key)
 
 uint32_t cache_slot_of(cache_t *c, uint64_t key)
 {
+    if (c->dense) { /* indexed by id, not key: a scan (no request path asks) */
+        for (uint32_t s = 0; s < c->fresh; s++)
+            if (slot_key(c, s) == key) return s;
+        return CACHE_NO_SLOT;
+    }
     uint32_t v = c->index[find_cell(c, key)];
     return v == CACHE_NO_SLOT ? CACHE_NO_SLOT : v & c->slot_mask;
 }
@@ -156,6 +179,23 @@ uint32_t cache_slot_of(cache_t *c, uint64_t key)
 void cache_prefetch(const cache_t *c, uint64_t key)
 {
     __builtin_prefetch(&c->index[home_cell(key, c->index_cells)]);
+}
+
+void cache_prefetch_id(const cache_t *c, uint32_t id, bool deep)
+{
+    __builtin_prefetch(&c->index[id]);
+    if (!deep) return;
+    uint32_t s = c->index[id];
+    if (s != CACHE_NO_SLOT) __builtin_prefetch(cache_slot_addr(&c->slab, s));
+}
+
+cache_entry_t *cache_find_id(cache_t *c, uint32_t id)
+{
+    uint32_t s = c->index[id];
+    if (s == CACHE_NO_SLOT) return NULL;
+    c->found = cache_entry_at(c, s);
+    c->found_slot = s;
+    return c->found;
 }
 
 cache_entry_t *cache_find(cache_t *c, uint64_t key)
@@ -217,7 +257,8 @@ static void free_slot(cache_t *c, uint32_t s)
 static void remove_slot(cache_t *c, uint32_t s)
 {
     c->policy->on_remove(c, c->state, s);
-    index_delete(c, find_cell(c, cache_entry_at(c, s)->key));
+    if (c->dense) c->index[cache_entry_at(c, s)->tag] = CACHE_NO_SLOT;
+    else index_delete(c, find_cell(c, cache_entry_at(c, s)->key));
     free_slot(c, s);
 }
 
@@ -236,7 +277,7 @@ void cache_clear(cache_t *c)
     for (uint64_t i = 0; i < c->index_cells && c->objects > 0;) {
         uint32_t v = c->index[i];
         if (v == CACHE_NO_SLOT) { i++; continue; }
-        remove_slot(c, v & c->slot_mask);
+        remove_slot(c, c->dense ? v : v & c->slot_mask);
     }
     c->found = NULL;
     c->absent_valid = false;
@@ -272,7 +313,7 @@ static uint32_t alloc_slot(cache_t *c)
         if (c->policy->on_grow && c->policy->on_grow(c, c->state, (uint32_t)want) != 0)
             return CACHE_NO_SLOT;
         /* the slot field must cover the new slots */
-        if (want > c->slot_mask && index_rebuild(c, c->index_cells, mask_for(want)) != 0)
+        if (!c->dense && want > c->slot_mask && index_rebuild(c, c->index_cells, mask_for(want)) != 0)
             return CACHE_NO_SLOT;
         char *chunk = malloc(((size_t)c->slab.in_chunk + 1) * c->slab.slot_size);
         if (!chunk) return CACHE_NO_SLOT;
@@ -291,13 +332,18 @@ static bool over(const cache_t *c, uint64_t add_objects, uint64_t add_bytes)
            (c->cfg.capacity_bytes && c->bytes + add_bytes > c->cfg.capacity_bytes);
 }
 
-cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, uint32_t tag)
+static cache_entry_t *put(cache_t *c, const cache_req_t *r, simtime_t expires, uint32_t tag)
 {
     if (r->key == FREE_KEY) return NULL;
     if (c->cfg.capacity_bytes && r->size > c->cfg.capacity_bytes) return NULL;
     /* a refetched object replaces the old copy (known absent when the
      * caller's cache_find just missed it and nothing changed since) */
-    if (!(c->absent_valid && c->absent_key == r->key)) cache_remove(c, r->key);
+    if (c->dense) {
+        if (tag >= c->index_cells) return NULL;
+        if (c->index[tag] != CACHE_NO_SLOT) remove_slot(c, c->index[tag]);
+    } else if (!(c->absent_valid && c->absent_key == r->key)) {
+        cache_remove(c, r->key);
+    }
     if (c->policy->admit && !c->policy->admit(c, c->state, r)) return NULL;
     for (;;) {
         bool need = over(c, 1, r->size) && c->objects > 0;
@@ -310,7 +356,7 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
         remove_slot(c, v);
         c->evictions++;
     }
-    if ((c->objects + 1) * 8 > c->index_cells * 5 && index_resize(c, next_cells(c)) != 0)
+    if (!c->dense && (c->objects + 1) * 8 > c->index_cells * 5 && index_resize(c, next_cells(c)) != 0)
         return NULL;
     uint32_t s = alloc_slot(c);
     if (s == CACHE_NO_SLOT) return NULL;
@@ -319,8 +365,14 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
     e->size = r->size;
     e->tag = tag;
     e->expires = expires;
-    memset(cache_meta(c, s), 0, c->slab.slot_size - sizeof *e);
-    c->index[find_cell(c, r->key)] = make_cell(c, r->key, s);
+    /* the usual meta sizes spelt out: a call to memset for 8 bytes costs
+     * more than the store */
+    size_t meta = c->slab.slot_size - sizeof *e;
+    if (meta == 8) memset(cache_meta(c, s), 0, 8);
+    else if (meta == 16) memset(cache_meta(c, s), 0, 16);
+    else memset(cache_meta(c, s), 0, meta);
+    if (c->dense) c->index[tag] = s;
+    else c->index[find_cell(c, r->key)] = make_cell(c, r->key, s);
     c->absent_valid = false;
     c->objects++;
     c->bytes += r->size;
@@ -328,7 +380,17 @@ cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, ui
     return cache_entry_at(c, s);
 }
 
-cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
+cache_entry_t *cache_put(cache_t *c, const cache_req_t *r, simtime_t expires, uint32_t tag)
+{
+    return c->dense ? NULL : put(c, r, expires, tag);
+}
+
+cache_entry_t *cache_put_id(cache_t *c, const cache_req_t *r, uint32_t id)
+{
+    return c->dense ? put(c, r, SIMTIME_MAX, id) : NULL;
+}
+
+static cache_t *create(const cache_config_t *cfg, uint32_t nids, char *err, size_t errlen)
 {
     const cache_policy_t *p = cache_policy_find(cfg->policy);
     if (!p) { snprintf(err, errlen, "unknown cache policy \"%s\"", cfg->policy); return NULL; }
@@ -349,7 +411,13 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
     uint64_t cells = 1024;
     c->slot_mask = mask_for(cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24)
                             ? cfg->capacity_objects : 1024);
-    if (index_resize(c, cells) != 0) goto oom;
+    c->dense = nids > 0;
+    if (c->dense) {
+        c->slot_mask = UINT32_MAX;
+        c->index_cells = nids;
+        if (!(c->index = big_alloc((size_t)nids * sizeof *c->index))) goto oom;
+        memset(c->index, 0xff, (size_t)nids * sizeof *c->index);
+    } else if (index_resize(c, cells) != 0) goto oom;
     if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
     /* a count-limited cache gets its whole slab now (untouched until used):
      * growing it by steps would copy it and briefly hold two */
@@ -359,7 +427,7 @@ cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
         c->slab.in_chunk = (1u << 31) - 1;
         if ((p->on_grow && p->on_grow(c, c->state, n) != 0) ||
             !(c->slab.chunks = calloc(1, sizeof *c->slab.chunks)) ||
-            !(c->slab.chunks[0] = malloc((size_t)n * c->slab.slot_size))) {
+            !(c->slab.chunks[0] = big_alloc((size_t)n * c->slab.slot_size))) {
             cache_destroy(c);
             snprintf(err, errlen, "out of memory creating the cache");
             return NULL;
@@ -372,6 +440,20 @@ oom:
     if (c) free(c->index);
     free(c);
     return NULL;
+}
+
+cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen)
+{
+    return create(cfg, 0, err, errlen);
+}
+
+cache_t *cache_create_ids(const cache_config_t *cfg, uint32_t nids, char *err, size_t errlen)
+{
+    if (nids == 0 || nids == UINT32_MAX) {
+        snprintf(err, errlen, "a dense-id cache needs 1 to 2^32 - 2 ids");
+        return NULL;
+    }
+    return create(cfg, nids, err, errlen);
 }
 
 void cache_destroy(cache_t *c)
@@ -403,6 +485,18 @@ size_t cache_memory(const cache_t *c)
 bool cache_check(const cache_t *c)
 {
     uint64_t n = 0, bytes = 0;
+    if (c->dense) {
+        for (uint64_t i = 0; i < c->index_cells; i++) {
+            uint32_t s = c->index[i];
+            if (s == CACHE_NO_SLOT) continue;
+            if (s >= c->fresh) return false;
+            const cache_entry_t *e = (const cache_entry_t *)(const void *)cache_slot_addr(&c->slab, s);
+            if (e->key == FREE_KEY || e->tag != i) return false;
+            n++;
+            bytes += e->size;
+        }
+        return n == c->objects && bytes == c->bytes && !over(c, 0, 0);
+    }
     for (uint64_t i = 0; i < c->index_cells; i++) {
         uint32_t v = c->index[i], s = v & c->slot_mask;
         if (v == CACHE_NO_SLOT) continue;

@@ -46,10 +46,25 @@ typedef struct cache_config {
 } cache_config_t;
 
 cache_t *cache_create(const cache_config_t *cfg, char *err, size_t errlen);
+/* A dense-id cache: the caller numbers every key it will ever request with
+ * an id below nids (a replay's decoded trace) and looks objects up by id
+ * (cache_find_id, cache_put_id). The index is then a plain array of nids
+ * cells, 4 bytes each: one read a lookup, no probing, no hashing. Which
+ * objects the policy keeps is the same as in a keyed cache; cache_find and
+ * cache_remove by key still work but scan the slab. */
+cache_t *cache_create_ids(const cache_config_t *cfg, uint32_t nids, char *err, size_t errlen);
 void cache_destroy(cache_t *c);
 
 /* The entry for key or NULL; no policy update (a peek). */
 cache_entry_t *cache_find(cache_t *c, uint64_t key);
+/* cache_find for a dense-id cache: the entry for the key numbered id. */
+cache_entry_t *cache_find_id(cache_t *c, uint32_t id);
+/* cache_put for a dense-id cache: r's object (numbered id) never expires;
+ * its entry's tag holds the id. */
+cache_entry_t *cache_put_id(cache_t *c, const cache_req_t *r, uint32_t id);
+/* cache_prefetch for a dense-id cache; `deep` also starts loading the entry
+ * when the index cell is already at hand (a prefetch issued earlier). */
+void cache_prefetch_id(const cache_t *c, uint32_t id, bool deep);
 /* A hint that key will be looked up soon: starts loading its index cell, so
  * a lookup issued well after (other work in between) finds it in cache. */
 void cache_prefetch(const cache_t *c, uint64_t key);

@@ -18,6 +18,69 @@
 
 #define PREFETCH_AHEAD 8
 
+/* Dense key numbers (replay_buf_t.nids) cost 4 bytes a number in every
+ * cache: keys already small (a generator's 1..N, block numbers of a small
+ * volume) are their own numbers when the array stays within twice the
+ * requests; others are numbered in order of first appearance. Above
+ * MAX_IDS numbers the caches hash keys as in a simulation. */
+#define MAX_IDS (1u << 28)
+
+typedef struct idmap {
+    uint64_t *keys;   /* UINT64_MAX: empty (the id 2^64 - 1 is reserved) */
+    uint32_t *ids;
+    uint64_t cells, n;
+} idmap_t;
+
+static inline uint64_t idmap_home(uint64_t k, uint64_t cells)
+{
+    k ^= k >> 33; k *= 0xff51afd7ed558ccdULL; k ^= k >> 33;
+    return ((k >> 32) * cells) >> 32;
+}
+
+static int idmap_grow(idmap_t *m)
+{
+    uint64_t cells = m->cells ? m->cells * 2 : 1 << 16;
+    uint64_t *keys = malloc(cells * sizeof *keys);
+    uint32_t *ids = malloc(cells * sizeof *ids);
+    if (!keys || !ids) { free(keys); free(ids); return -1; }
+    memset(keys, 0xff, cells * sizeof *keys);
+    for (uint64_t i = 0; i < m->cells; i++) {
+        if (m->keys[i] == UINT64_MAX) continue;
+        uint64_t h = idmap_home(m->keys[i], cells);
+        while (keys[h] != UINT64_MAX) if (++h == cells) h = 0;
+        keys[h] = m->keys[i];
+        ids[h] = m->ids[i];
+    }
+    free(m->keys); free(m->ids);
+    m->keys = keys; m->ids = ids; m->cells = cells;
+    return 0;
+}
+
+/* Numbers b's keys (b->nids, req[].id); leaves nids 0 when they would not
+ * pay or memory runs out (the caches then hash keys: slower, same result). */
+static void number_keys(replay_buf_t *b, uint64_t max_key)
+{
+    b->nids = 0;
+    if (b->n == 0) return;
+    if (max_key < MAX_IDS && max_key + 1 <= 2 * b->n + (1u << 20)) {
+        for (uint64_t i = 0; i < b->n; i++) b->req[i].id = (uint32_t)b->req[i].key;
+        b->nids = (uint32_t)max_key + 1;
+        return;
+    }
+    idmap_t m = { 0 };
+    for (uint64_t i = 0; i < b->n; i++) {
+        if ((m.n + 1) * 2 > m.cells && (m.n >= MAX_IDS || idmap_grow(&m) != 0)) goto out;
+        uint64_t k = b->req[i].key, h = idmap_home(k, m.cells);
+        while (m.keys[h] != UINT64_MAX && m.keys[h] != k) if (++h == m.cells) h = 0;
+        if (m.keys[h] == UINT64_MAX) { m.keys[h] = k; m.ids[h] = (uint32_t)m.n++; }
+        b->req[i].id = m.ids[h];
+    }
+    b->nids = (uint32_t)m.n;
+out:
+    free(m.keys);
+    free(m.ids);
+}
+
 uint64_t replay_scaled(uint64_t c, double rate)
 {
     if (rate >= 1) return c;
@@ -44,30 +107,59 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
         return -2;
     }
     uint64_t cap = 0, thr = sample_threshold(sample);
-    trace_req_t r;
-    int rc;
-    while ((rc = trace_next(t, &r, err, errlen)) == 1) {
-        b->read++;
-        if (!sample_keep(r.key, thr)) continue;
-        if (b->n == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
+    /* decoded a batch at a time (the reader's one-loop path), the batch
+     * small enough to stay in the processor's cache while it is copied */
+    enum { BATCH = 2048 };
+    trace_req_t *r = malloc(BATCH * sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "%s: out of memory decoding the trace", path);
+        trace_close(t);
+        return -1;
+    }
+    int64_t got;
+    uint64_t max_key = 0;
+    while ((got = trace_next_many(t, r, BATCH, err, errlen)) > 0) {
+        b->read += (uint64_t)got;
+        if (b->n + (uint64_t)got > cap) {
+            while (b->n + (uint64_t)got > cap) cap = cap ? cap * 2 : 1 << 16;
             replay_req_t *q = realloc(b->req, cap * sizeof *q);
             int64_t *nx = need_next ? realloc(b->next, cap * sizeof *nx) : NULL;
             if (q) b->req = q;
             if (nx) b->next = nx;
             if (!q || (need_next && !nx)) {
                 snprintf(err, errlen, "%s: out of memory decoding the trace", path);
+                free(r);
                 trace_close(t);
                 replay_free(b);
                 return -1;
             }
         }
-        b->req[b->n] = (replay_req_t){ r.key, r.size, 0 };
-        if (need_next) b->next[b->n] = r.next_access;
-        b->n++;
+        replay_req_t *q = b->req + b->n;
+        uint64_t k = 0;
+        if (thr == UINT64_MAX) {
+            for (int64_t i = 0; i < got; i++) {
+                q[i] = (replay_req_t){ r[i].key, r[i].size, 0 };
+                if (r[i].key > max_key) max_key = r[i].key;
+            }
+            if (need_next)
+                for (int64_t i = 0; i < got; i++) b->next[b->n + (uint64_t)i] = r[i].next_access;
+            k = (uint64_t)got;
+        } else {
+            for (int64_t i = 0; i < got; i++) {
+                if (!sample_keep(r[i].key, thr)) continue;
+                q[k] = (replay_req_t){ r[i].key, r[i].size, 0 };
+                if (r[i].key > max_key) max_key = r[i].key;
+                if (need_next) b->next[b->n + k] = r[i].next_access;
+                k++;
+            }
+        }
+        b->n += k;
     }
+    int rc = got < 0 ? -1 : 0;
+    free(r);
     trace_close(t);
     if (rc < 0) { replay_free(b); return -2; }
+    number_keys(b, max_key);
     return 0;
 }
 
@@ -77,13 +169,32 @@ static void run_pair(const replay_buf_t *b, replay_pair_t *p)
                            .capacity_objects = p->by_bytes ? 0 : p->capacity,
                            .capacity_bytes = p->by_bytes ? p->capacity : 0,
                            .seed = 1, .stream = "replay.cache" };
-    cache_t *c = cache_create(&cfg, p->err, sizeof p->err);
+    cache_t *c = b->nids ? cache_create_ids(&cfg, b->nids, p->err, sizeof p->err)
+                         : cache_create(&cfg, p->err, sizeof p->err);
     if (!c) { p->status = -1; return; }
     uint64_t misses = 0, bytes = 0, miss_bytes = 0;
     const replay_req_t *q = b->req;
     const int64_t *next = b->next;
     uint64_t n = b->n;
-    for (uint64_t i = 0; i < n; i++) {
+    if (b->nids) {
+        /* the index cell of the request 2 * AHEAD on, then (the cell now at
+         * hand) the entry of the one AHEAD on */
+        for (uint64_t i = 0; i < n; i++) {
+            if (i + 2 * PREFETCH_AHEAD < n) cache_prefetch_id(c, q[i + 2 * PREFETCH_AHEAD].id, false);
+            if (i + PREFETCH_AHEAD < n) cache_prefetch_id(c, q[i + PREFETCH_AHEAD].id, true);
+            cache_req_t r = { q[i].key, q[i].size, (simtime_t)i, next ? next[i] : -1 };
+            bytes += r.size;
+            cache_entry_t *e = cache_find_id(c, q[i].id);
+            if (e) {
+                cache_touch(c, e, &r);
+            } else {
+                misses++;
+                miss_bytes += r.size;
+                cache_put_id(c, &r, q[i].id);
+            }
+        }
+    }
+    for (uint64_t i = 0; i < n && !b->nids; i++) {
         if (i + PREFETCH_AHEAD < n) cache_prefetch(c, q[i + PREFETCH_AHEAD].key);
         cache_req_t r = { q[i].key, q[i].size, (simtime_t)i, next ? next[i] : -1 };
         bytes += r.size;

@@ -23,7 +23,7 @@
 typedef struct replay_req {
     uint64_t key;
     uint32_t size;
-    uint32_t pad;
+    uint32_t id;            /* the key's number below replay_buf_t.nids (when nids > 0) */
 } replay_req_t;
 
 typedef struct replay_buf {
@@ -32,6 +32,10 @@ typedef struct replay_buf {
     uint64_t n;
     uint64_t read;          /* requests in the trace before sampling */
     double sample;          /* the rate kept, 1 for all */
+    uint32_t nids;          /* keys numbered densely (req[].id < nids), so the
+                             * caches index an array by id instead of hashing
+                             * keys; 0 when the numbers would not pay (see
+                             * replay.c) and the caches hash keys */
 } replay_buf_t;
 
 /* Decodes the trace at path (format a trace_format_t) into b. need_next:

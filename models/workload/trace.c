@@ -445,6 +445,52 @@ static int next_record(trace_t *t, trace_req_t *r, char *err, size_t errlen)
     return finish(t, r, (int64_t)le32(p) * 1000000000, le32(p + 12), err, errlen, false);
 }
 
+/* Decodes the whole records in the window into r[0..max) in one loop, with
+ * the checks of next_record and finish inline; stops before the first record
+ * that fails one (or the first of the trace, which is checked for text), so
+ * next_record reports it with the same message. Returns how many. */
+static size_t many_records(trace_t *t, trace_req_t *r, size_t max)
+{
+    if (t->count == 0) return 0;
+    size_t k = 0, have = (t->len - t->pos) / RECORD_SIZE;
+    if (have < max) max = have;
+    const uint8_t *p = t->buf + t->pos;
+    uint64_t count = t->count;
+    int64_t last = t->last_abs, t0 = t->t0;
+    for (; k < max; k++, p += RECORD_SIZE) {
+        uint64_t key = le64(p + 4), next = le64(p + 16);
+        uint32_t sec = le32(p), size = le32(p + 12);
+        int64_t abs_ns = (int64_t)sec * 1000000000;
+        if (key == UINT64_MAX || abs_ns < last ||
+            ((int64_t)next != -1 && ((int64_t)next < -1 || next <= count + k + 1)))
+            break;
+        last = abs_ns;
+        r[k].time = abs_ns - t0;
+        r[k].key = key;
+        r[k].size = size ? size : 1;
+        r[k].next_access = (int64_t)next;
+    }
+    if (k == 0) return 0;
+    t->pos += k * RECORD_SIZE;
+    t->last_abs = last;
+    t->span = r[k - 1].time;
+    t->count = count + k;
+    return k;
+}
+
+int64_t trace_next_many(trace_t *t, trace_req_t *r, size_t max, char *err, size_t errlen)
+{
+    if (max == 0) return 0;
+    if (t->fmt == TRACE_ORACLE_GENERAL && !t->next) {
+        if (t->len - t->pos < RECORD_SIZE && !t->eof && fill(t, err, errlen) != 0) return -1;
+        size_t k = many_records(t, r, max);
+        if (k) return (int64_t)k;
+    }
+    /* the first record, a failing one, text formats: one at a time */
+    int got = trace_next(t, r, err, errlen);
+    return got < 0 ? -1 : got;
+}
+
 /* --- public ------------------------------------------------------------------ */
 
 static trace_t *open_common(trace_t *t, trace_format_t fmt, char *err, size_t errlen)

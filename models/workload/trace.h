@@ -62,6 +62,10 @@ trace_t *trace_open_mem(const void *buf, size_t len, trace_format_t fmt, const c
 int trace_annotate_next_access(trace_t *t, char *err, size_t errlen);
 /* 1: a request in *r; 0: end of trace; -1: malformed input (message in err). */
 int trace_next(trace_t *t, trace_req_t *r, char *err, size_t errlen);
+/* Up to max requests into r[0..): their number, 0 at the end of the trace,
+ * -1 on malformed input; the same requests and messages as trace_next one
+ * at a time, decoded in one loop where the format allows (oracleGeneral). */
+int64_t trace_next_many(trace_t *t, trace_req_t *r, size_t max, char *err, size_t errlen);
 void trace_close(trace_t *t);
 /* Requests read so far. */
 uint64_t trace_count(const trace_t *t);
