@@ -30,8 +30,15 @@ held() {
                   END {printf "%.2f M objects cached, %.1f B each in the caches, %.1f B each of peak", n/1e6, b, mb*1048576/n}' "$1"
 }
 
-echo "== instructions a request (callgrind, sim_run only; machine-independent)"
-sh bench/instructions.sh "$build"
+echo "== world.json at 10^6 requests: instructions a request (callgrind, sim_run only;"
+echo "   machine-independent) beside requests/s, events/s and peak memory (this machine)"
+instr=$(sh bench/instructions.sh "$build")
+echo "$instr"
+read -r wall mb <<EOT
+$(measure "$cdnsim" run scenarios/world.json --quiet --out "$dir/h.json" --set duration_s=100 --set warmup_s=10)
+EOT
+ipr=$(echo "$instr" | sed -n 's/.*: \([0-9]*\) instructions a request.*/\1/p')
+echo "world.json, 10^6 requests: ${ipr:-?} instructions a request, $(rates "$dir/h.json"), peak ${mb} MB"
 
 echo
 echo "== kernel: hold model (one exponential successor per event)"
