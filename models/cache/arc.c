@@ -48,7 +48,10 @@ static int arc_create(cache_t *c, void **state, char *err, size_t errlen)
     /* |B1| + |B2| <= c: sized for c keys when counting objects */
     bool bytes = cache_config(c)->capacity_bytes != 0;
     a->ghost_sized = !bytes;   /* counting objects: sized exactly at creation */
-    if (ghost_init(&a->ghost, bytes, bytes ? 0 : cache_capacity(c)) != 0) { free(a); return -1; }
+    uint64_t keep = bytes ? 0 : cache_capacity(c);   /* keys the ghost is sized for */
+    /* a dense-id cache's ghost remembers ids, in an array by id */
+    if ((cache_ids(c) ? ghost_init_ids(&a->ghost, bytes, keep, cache_ids(c))
+                      : ghost_init(&a->ghost, bytes, keep)) != 0) { free(a); return -1; }
     a->c = (double)cache_capacity(c);
     a->victim = CACHE_NO_SLOT;
     *state = a;
@@ -74,7 +77,7 @@ static bool arc_admit(cache_t *c, void *state, const cache_req_t *r)
     double w = (double)cache_weight(c, r->size);
     double b1 = (double)a->ghost.lists[B1].weight, b2 = (double)a->ghost.lists[B2].weight;
     double t1 = (double)a->t[T1].weight, t2 = (double)a->t[T2].weight;
-    uint32_t g = ghost_find(&a->ghost, r->key);
+    uint32_t g = ghost_find(&a->ghost, cache_req_ghost_key(c, r));
     a->hit_in_b2 = false;
     a->evict_unremembered = false;
     if (g != GHOST_NONE && ghost_list_of(&a->ghost, g) == B1) {        /* case II */
@@ -153,7 +156,7 @@ static void arc_remove(cache_t *c, void *state, uint32_t s)
         (void)ghost_reserve(&a->ghost, cache_objects(c) * 6 / 5);
     }
     const cache_entry_t *e = cache_entry_at(c, s);
-    (void)ghost_push(&a->ghost, a->victim_ghost, e->key, cache_weight(c, e->size));
+    (void)ghost_push(&a->ghost, a->victim_ghost, cache_entry_ghost_key(c, e), cache_weight(c, e->size));
 }
 
 static size_t arc_memory(const void *state)

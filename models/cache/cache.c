@@ -222,6 +222,7 @@ static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
 
 void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
 {
+    if (c->dense) c->slab.cur_id = e->tag;
     c->policy->on_hit(c, c->state, e == c->found ? c->found_slot : slot_index(c, e), r);
 }
 
@@ -340,6 +341,7 @@ static cache_entry_t *put(cache_t *c, const cache_req_t *r, simtime_t expires, u
      * caller's cache_find just missed it and nothing changed since) */
     if (c->dense) {
         if (tag >= c->index_cells) return NULL;
+        c->slab.cur_id = tag;
         if (c->index[tag] != CACHE_NO_SLOT) remove_slot(c, c->index[tag]);
     } else if (!(c->absent_valid && c->absent_key == r->key)) {
         cache_remove(c, r->key);
@@ -412,6 +414,7 @@ static cache_t *create(const cache_config_t *cfg, uint32_t nids, char *err, size
     c->slot_mask = mask_for(cfg->capacity_objects && cfg->capacity_objects <= (1ULL << 24)
                             ? cfg->capacity_objects : 1024);
     c->dense = nids > 0;
+    c->slab.nids = nids;
     if (c->dense) {
         c->slot_mask = UINT32_MAX;
         c->index_cells = nids;

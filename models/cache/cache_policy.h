@@ -62,6 +62,8 @@ typedef struct cache_slab {
     uint32_t in_chunk;   /* (1 << shift) - 1 */
     size_t slot_size;    /* sizeof(cache_entry_t) + meta_size, 8-aligned */
     bool by_bytes;       /* capacity_bytes set: weights are sizes, else 1 */
+    uint32_t nids;       /* a dense-id cache's id count (cache_create_ids), else 0 */
+    uint32_t cur_id;     /* dense: the id of the request being served (put or touch) */
 } cache_slab_t;
 
 static inline char *cache_slot_addr(const cache_slab_t *s, uint32_t slot)
@@ -77,6 +79,22 @@ static inline cache_entry_t *cache_entry_at(cache_t *c, uint32_t slot)
 static inline void *cache_meta(cache_t *c, uint32_t slot)
 {
     return cache_slot_addr((const cache_slab_t *)(void *)c, slot) + sizeof(cache_entry_t);
+}
+
+/* What a policy remembers an object by beyond its stay (ghost keys): its
+ * key, or in a dense-id cache its id (ghost_init_ids with cache_ids). */
+static inline uint32_t cache_ids(const cache_t *c)
+{
+    return ((const cache_slab_t *)(const void *)c)->nids;
+}
+static inline uint64_t cache_req_ghost_key(const cache_t *c, const cache_req_t *r)
+{
+    const cache_slab_t *s = (const cache_slab_t *)(const void *)c;
+    return s->nids ? s->cur_id : r->key;
+}
+static inline uint64_t cache_entry_ghost_key(const cache_t *c, const cache_entry_t *e)
+{
+    return ((const cache_slab_t *)(const void *)c)->nids ? e->tag : e->key;
 }
 
 /* The slot of a cached key, or CACHE_NO_SLOT. */

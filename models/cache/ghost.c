@@ -50,7 +50,7 @@ static int alloc_ring(ghost_t *g, uint64_t ring)
     g->list = malloc(ring);
     g->weights = g->weighted ? malloc(ring * sizeof *g->weights) : NULL;
     g->ring = ring;
-    g->pos_mask = mask_for(ring);
+    g->pos_mask = g->dense ? UINT32_MAX : mask_for(ring);
     return g->keys && g->list && (!g->weighted || g->weights) ? 0 : -1;
 }
 
@@ -83,6 +83,20 @@ int ghost_init(ghost_t *g, bool weighted, uint64_t expected)
     return 0;
 }
 
+int ghost_init_ids(ghost_t *g, bool weighted, uint64_t expected, uint32_t nids)
+{
+    memset(g, 0, sizeof *g);
+    g->weighted = weighted;
+    g->dense = true;
+    if (expected > GHOST_RESERVE_MAX) expected = GHOST_RESERVE_MAX;
+    if (nids == 0 || nids == GHOST_NONE || alloc_ring(g, expected + expected / 4 + 64) != 0 ||
+        alloc_index(g, nids) != 0) {
+        ghost_free(g);
+        return -1;
+    }
+    return 0;
+}
+
 void ghost_free(ghost_t *g)
 {
     free(g->keys);
@@ -94,6 +108,7 @@ void ghost_free(ghost_t *g)
 
 static uint64_t find_cell(const ghost_t *g, uint64_t key)
 {
+    if (g->dense) return key;   /* the cell is the id's own */
     uint64_t h = home(key, g->cells);
     uint32_t want = (uint32_t)mix(key) & ~g->pos_mask;
     for (;;) {
@@ -106,6 +121,7 @@ static uint64_t find_cell(const ghost_t *g, uint64_t key)
 
 uint32_t ghost_find(const ghost_t *g, uint64_t key)
 {
+    if (g->dense && key >= g->cells) return GHOST_NONE;
     uint32_t v = g->index[find_cell(g, key)];
     return v == GHOST_NONE ? GHOST_NONE : v & g->pos_mask;
 }
@@ -117,6 +133,7 @@ static void index_put(ghost_t *g, uint64_t key, uint32_t pos)
 
 static void index_delete(ghost_t *g, uint64_t i)
 {
+    if (g->dense) { g->index[i] = GHOST_NONE; return; }
     uint64_t j = i;
     for (;;) {
         if (++j == g->cells) j = 0;
@@ -165,7 +182,7 @@ static int regrow(ghost_t *g, uint64_t ring, uint64_t keys)
     if (ring > UINT32_MAX - 1) return -1;
     n.keys = NULL, n.list = NULL, n.weights = NULL;
     uint64_t cells = g->cells;
-    while (keys * 8 > cells * 5) cells += cells / 4;
+    while (!g->dense && keys * 8 > cells * 5) cells += cells / 4;
     uint32_t *idx = malloc(cells * sizeof *idx);
     /* everything is allocated before anything changes: a failure leaves the
      * ghost as it was */
@@ -219,7 +236,7 @@ int ghost_push(ghost_t *g, int list, uint64_t key, uint64_t weight)
         if (g->count * 5 < g->ring * 4) compact(g);
         else if (grow_ring(g) != 0) return -1;
     }
-    if ((g->count + 1) * 8 > g->cells * 5) {
+    if (!g->dense && (g->count + 1) * 8 > g->cells * 5) {
         uint64_t cells = g->cells + g->cells / 4;
         uint32_t *old_index = g->index;
         uint64_t old_cells = g->cells;

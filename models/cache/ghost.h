@@ -42,6 +42,7 @@ typedef struct ghost {
     uint32_t pos_mask;     /* the position field: all ones, above every position */
     uint64_t cells;
     uint64_t count;        /* live keys */
+    bool dense;            /* keys are ids below `cells`: index[id] is the position */
     ghost_list_t lists[GHOST_LISTS];
 } ghost_t;
 
@@ -52,6 +53,9 @@ typedef struct ghost {
  * ring and index once instead of growing them, up to GHOST_RESERVE_MAX keys;
  * beyond, they grow with use. */
 int ghost_init(ghost_t *g, bool weighted, uint64_t expected);
+/* ghost_init for a dense-id cache's policy: keys are ids below nids, and the
+ * index is a plain array of nids cells (no hashing or probing). */
+int ghost_init_ids(ghost_t *g, bool weighted, uint64_t expected, uint32_t nids);
 /* Makes room for about `expected` keys at once (when the owner learns the
  * number late, as a byte-limited cache does when it first fills): one copy
  * now instead of many growth steps. -1 when out of memory (nothing changed). */

@@ -52,7 +52,10 @@ static int s3fifo_create(cache_t *c, void **state, char *err, size_t errlen)
     /* G holds up to M's share: 90% of the objects when counting objects */
     bool bytes = cache_config(c)->capacity_bytes != 0;
     p->ghost_sized = !bytes;   /* counting objects: sized exactly at creation */
-    if (ghost_init(&p->ghost, bytes, bytes ? 0 : cache_capacity(c) - cache_capacity(c) / 10) != 0) {
+    uint64_t keep = bytes ? 0 : cache_capacity(c) - cache_capacity(c) / 10;   /* keys the ghost is sized for */
+    /* a dense-id cache's ghost remembers ids, in an array by id */
+    if ((cache_ids(c) ? ghost_init_ids(&p->ghost, bytes, keep, cache_ids(c))
+                      : ghost_init(&p->ghost, bytes, keep)) != 0) {
         free(p);
         return -1;
     }
@@ -78,7 +81,7 @@ static int s3fifo_grow(cache_t *c, void *state, uint32_t nslots)
 static bool s3fifo_admit(cache_t *c, void *state, const cache_req_t *r)
 {
     s3fifo_t *p = state;
-    uint32_t g = ghost_find(&p->ghost, r->key);
+    uint32_t g = ghost_find(&p->ghost, cache_req_ghost_key(c, r));
     p->to_main = g != GHOST_NONE;
     if (p->to_main) ghost_remove(&p->ghost, g);
     return true;
@@ -163,7 +166,7 @@ static void s3fifo_remove(cache_t *c, void *state, uint32_t s)
     }
     const cache_entry_t *e = cache_entry_at(c, s);
     /* a failed push only forgets one key */
-    (void)ghost_push(&p->ghost, 0, e->key, cache_weight(c, e->size));
+    (void)ghost_push(&p->ghost, 0, cache_entry_ghost_key(c, e), cache_weight(c, e->size));
     while (p->ghost.lists[0].weight * 10 > p->cap * 9 && ghost_pop_tail(&p->ghost, 0)) {}
 }
 

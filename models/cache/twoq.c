@@ -35,7 +35,10 @@ static int twoq_create(cache_t *c, void **state, char *err, size_t errlen)
     qlist_init(&p->q[AM]);
     bool bytes = cache_config(c)->capacity_bytes != 0;
     p->out_sized = !bytes;   /* counting objects: sized exactly at creation */
-    if (ghost_init(&p->out, bytes, bytes ? 0 : cache_capacity(c) / 2) != 0) { free(p); return -1; }
+    uint64_t keep = bytes ? 0 : cache_capacity(c) / 2;   /* keys the ghost is sized for */
+    /* a dense-id cache's ghost remembers ids, in an array by id */
+    if ((cache_ids(c) ? ghost_init_ids(&p->out, bytes, keep, cache_ids(c))
+                      : ghost_init(&p->out, bytes, keep)) != 0) { free(p); return -1; }
     p->cap = cache_capacity(c);
     p->to_out = CACHE_NO_SLOT;
     *state = p;
@@ -58,7 +61,7 @@ static int twoq_grow(cache_t *c, void *state, uint32_t nslots)
 static bool twoq_admit(cache_t *c, void *state, const cache_req_t *r)
 {
     twoq_t *p = state;
-    uint32_t g = ghost_find(&p->out, r->key);
+    uint32_t g = ghost_find(&p->out, cache_req_ghost_key(c, r));
     p->target = g != GHOST_NONE ? AM : A1IN;
     if (g != GHOST_NONE) ghost_remove(&p->out, g);
     return true;
@@ -100,7 +103,7 @@ static void twoq_remove(cache_t *c, void *state, uint32_t s)
         (void)ghost_reserve(&p->out, cache_objects(c) / 2);
     }
     const cache_entry_t *e = cache_entry_at(c, s);
-    (void)ghost_push(&p->out, 0, e->key, cache_weight(c, e->size));
+    (void)ghost_push(&p->out, 0, cache_entry_ghost_key(c, e), cache_weight(c, e->size));
     while (p->out.lists[0].weight * 2 > p->cap && ghost_pop_tail(&p->out, 0)) {}
 }
 
