@@ -19,6 +19,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_mrc(int argc, char **argv);
 
 /* Prints "cdnsim COMMAND: msg" as one line (control characters escaped). */
 void cli_error(const char *command, const char *msg);

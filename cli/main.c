@@ -22,6 +22,7 @@ static const command_t commands[] = {
     { "compare", cmd_compare, "compare two results or sweeps; exit 1 on a regression (CI gate)" },
     { "plot", cmd_plot, "plot a result or a sweep with gnuplot (png or svg)" },
     { "replay", cmd_replay, "replay a trace through caches alone: miss ratios per policy and size" },
+    { "mrc", cmd_mrc, "miss-ratio curves of a trace: exact LRU in one pass, SHARDS sampling" },
     { "report", cmd_report, "print a readable summary of a result or a sweep" },
     { "export", cmd_export, "results into a SQLite database or long-format CSV files" },
     { NULL, NULL, NULL },

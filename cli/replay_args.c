@@ -34,6 +34,7 @@ static int fail(const char *cmd, const char *fmt, ...)
 /* Splits a comma-separated list into fresh strings; an empty element is an error. */
 static int split(const char *cmd, const char *opt, const char *v, char ***out, int *n)
 {
+    if (!*v) return fail(cmd, "%s: an empty list%s", opt, "");
     int k = 1;
     for (const char *p = v; *p; p++) k += *p == ',';
     char **items = calloc((size_t)k, sizeof *items);
@@ -77,7 +78,8 @@ int replay_args_parse(replay_args_t *a, const char *cmd, const char *help, int a
             continue;
         }
         static const char *const opts[] = { "--format", "--policy", "--size", "--sample",
-                                            "--threads", "--out", "--csv", "--plot", NULL };
+                                            "--threads", "--out", "--csv", "--plot",
+                                            "--rate", "--points", NULL };
         int k = 0;
         while (opts[k] && strcmp(opts[k], o)) k++;
         if (!opts[k]) return fail(cmd, "%s '%s' (see --help)", "unknown argument", o);
@@ -90,10 +92,8 @@ int replay_args_parse(replay_args_t *a, const char *cmd, const char *help, int a
             if (a->format < 0) return fail(cmd, "%s: expected csv, webcachesim or oracleGeneral, got '%s'", o, v);
             break;
         case 1: policy = v; break;
-        case 2:
-            if (!want_sizes) return fail(cmd, "%s: not an option of this command%s", o, "");
-            size = v;
-            break;
+        case 2: size = v; break;
+        case 8:   /* mrc's name for --sample */
         case 3:
             a->sample = strtod(v, &e);
             if (!*v || *e || !(a->sample > 0 && a->sample <= 1))
@@ -109,6 +109,13 @@ int replay_args_parse(replay_args_t *a, const char *cmd, const char *help, int a
         case 5: a->out = v; break;
         case 6: a->csv = v; break;
         case 7: a->plot = v; break;
+        case 9: {
+            if (want_sizes) return fail(cmd, "%s: not an option of this command (use --size)%s", o, "");
+            long pts = strtol(v, &e, 10);
+            if (!*v || *e || pts < 1 || pts > 100000) return fail(cmd, "%s: expected 1 to 100000 points, got '%s'", o, v);
+            a->points = (int)pts;
+            break;
+        }
         }
     }
     if (!a->trace) return fail(cmd, "%s%s: no trace given (see --help)", "TRACE", "");
@@ -116,8 +123,8 @@ int replay_args_parse(replay_args_t *a, const char *cmd, const char *help, int a
     if (split(cmd, "--policy", policy, &a->policies, &a->npolicies) != 0) return 2;
     for (int i = 0; i < a->npolicies; i++)
         if (!known_policy(a->policies[i])) return fail(cmd, "%s: unknown cache policy '%s'", "--policy", a->policies[i]);
-    if (want_sizes) {
-        if (!size) return fail(cmd, "%s%s: no size given", "--size", "");
+    if (want_sizes && !size) return fail(cmd, "%s%s: no size given", "--size", "");
+    if (size) {
         char **items;
         int n;
         if (split(cmd, "--size", size, &items, &n) != 0) return 2;

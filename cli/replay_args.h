@@ -15,13 +15,15 @@ typedef struct replay_args {
     uint64_t *sizes;         /* --size, split; each >= 1 */
     int nsizes;
     bool bytes, help;
-    double sample;           /* --sample, in (0, 1]; 1 when absent */
+    double sample;           /* --sample (or --rate), in (0, 1]; 1 when absent */
     bool have_sample;
     int threads;
+    int points;              /* mrc's --points; 0 when absent */
     const char *out, *csv, *plot;
 } replay_args_t;
 
-/* want_sizes: --size is required (replay) or refused (mrc). 0 ok (or
+/* want_sizes: --size is required (replay) or optional, with --points
+ * allowed (mrc). 0 ok (or
  * --help printed: a->help), 2 usage error (printed). */
 int replay_args_parse(replay_args_t *a, const char *cmd, const char *help, int argc, char **argv,
                       bool want_sizes);
