@@ -8,8 +8,7 @@
 #include <time.h>
 
 struct sim {
-    eventq_t *q;
-    simtime_t now;        /* never decreases */
+    struct sim_head h;    /* first: sim.h's inline functions read it */
     uint64_t events;
     bool stopped;
     bool failed;
@@ -27,42 +26,36 @@ sim_t *sim_create(void)
 {
     sim_t *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->q = eventq_create(1024);
-    if (!s->q) { free(s); return NULL; }
+    s->h.q = eventq_create(1024);
+    if (!s->h.q) { free(s); return NULL; }
     return s;
 }
 
 void sim_destroy(sim_t *s)
 {
     if (!s) return;
-    eventq_destroy(s->q);
+    eventq_destroy(s->h.q);
     free(s);
 }
 
-simtime_t sim_now(const sim_t *s) { return s->now; }
-
-event_handle_t sim_at_loc(sim_t *s, simtime_t t, event_fn fn, void *ctx, uint64_t arg,
-                          const char *file, int line)
+/* sim_at_loc's slow path: a time in the past, or a full queue. */
+event_handle_t sim_at_refused(sim_t *s, simtime_t t, const char *file, int line)
 {
-    if (t < s->now) {
+    if (t < s->h.now)
         sim_fail(s, "%s:%d: cannot schedule an event into the past (%lld ns < now %lld ns)",
-                 file, line, (long long)t, (long long)s->now);
-        return 0;
-    }
-    event_payload_t p = { fn, ctx, arg };
-    event_handle_t h = eventq_push(s->q, t, &p);
-    if (!h) sim_fail(s, "%s:%d: event queue full (%u pending events)", file, line,
-                     EVENTQ_MAX_PENDING);
-    return h;
+                 file, line, (long long)t, (long long)s->h.now);
+    else
+        sim_fail(s, "%s:%d: event queue full (%u pending events)", file, line, EVENTQ_MAX_PENDING);
+    return 0;
 }
 
-bool sim_cancel(sim_t *s, event_handle_t h) { return eventq_cancel(s->q, h); }
+bool sim_cancel(sim_t *s, event_handle_t h) { return eventq_cancel(s->h.q, h); }
 
-uint64_t sim_event_seq(const sim_t *s) { return eventq_popped_seq(s->q); }
+uint64_t sim_event_seq(const sim_t *s) { return eventq_popped_seq(s->h.q); }
 
 uint64_t sim_take_seq(sim_t *s)
 {
-    uint64_t seq = eventq_take_seq(s->q);
+    uint64_t seq = eventq_take_seq(s->h.q);
     if (!seq) sim_fail(s, "event sequence numbers used up");
     return seq;
 }
@@ -77,11 +70,11 @@ int sim_run(sim_t *s, simtime_t until)
     /* SIMTIME_MAX means "never": an event there does not run */
     simtime_t last = until < SIMTIME_MAX ? until : SIMTIME_MAX - 1;
     while (!s->stopped) {
-        if (!eventq_pop_until(s->q, last, &t, &p)) {
-            if (until != SIMTIME_MAX && until > s->now) s->now = until;
+        if (!eventq_pop_until(s->h.q, last, &t, &p)) {
+            if (until != SIMTIME_MAX && until > s->h.now) s->h.now = until;
             break;
         }
-        s->now = t;
+        s->h.now = t;
         s->events++;
         p.fn(s, p.ctx, p.arg);
         if (s->progress && ++stride == PROGRESS_STRIDE) {
