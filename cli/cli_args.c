@@ -40,10 +40,19 @@ int run_args_parse(run_args_t *a, int argc, char **argv, bool allow_output)
         } else if (allow_output && (!strcmp(arg, "--out") || !strcmp(arg, "-o"))) {
             if (!has_value) return usage_error(cmd, "--out needs a file name", NULL);
             a->out = argv[++i];
+        } else if (allow_output && !strcmp(arg, "--threads")) {
+            if (!has_value) return usage_error(cmd, "--threads needs a value", NULL);
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (errno || *end || !*argv[i] || argv[i][0] == '-' || v < 1 || v > RUN_THREADS_MAX)
+                return usage_error(cmd, "--threads expects an integer from 1 to 1024", argv[i]);
+            a->threads = (unsigned)v;
         } else if (allow_output && (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))) {
             a->quiet = true;
         } else if (arg[0] == '-' && arg[1]) {
-            static const char *const with_out[] = { "--seed", "--set", "--out", "--quiet", "--help", NULL };
+            static const char *const with_out[] = { "--seed", "--set", "--out", "--quiet", "--threads",
+                                                    "--help", NULL };
             static const char *const without[] = { "--seed", "--set", "--help", NULL };
             return cli_bad_option(cmd, arg, allow_output ? with_out : without);
         } else if (!a->scenario) {

@@ -12,7 +12,10 @@ typedef struct run_args {
     int nsets;
     bool have_seed, quiet, help;
     uint64_t seed;
+    unsigned threads;       /* --threads N; 0: not given (the machine's cores) */
 } run_args_t;
+
+#define RUN_THREADS_MAX 1024
 
 /* Parses argv (argv[0] is the subcommand). 0 ok; 2 usage error (printed). */
 int run_args_parse(run_args_t *a, int argc, char **argv, bool allow_output);

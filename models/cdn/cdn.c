@@ -7,6 +7,7 @@
  * straight to the origin. */
 #include "models/cdn/cdn.h"
 
+#include "models/cdn/domain.h"
 #include "models/cdn/edge.h"
 #include "models/cdn/miniature.h"
 #include "models/cdn/ops.h"
@@ -462,6 +463,12 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         cdn_destroy(c);
         return rc;
     }
+    if (!(c->plan = domain_plan(c))) {
+        snprintf(err, errlen, "out of memory building the model");
+        cdn_destroy(c);
+        return -1;
+    }
+    c->threads = 1;
     c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
                      sc->routing != ROUTE_ORIGIN && sc->nops == 0;
     edge_prepare(c);
@@ -482,6 +489,7 @@ void cdn_destroy(cdn_t *c)
     free(c->pops);
     free(c->groups);
     free(c->diurnal_keep);
+    domain_plan_free(c->plan);
     ops_free(c);
     free(c->isolate_idle_since);
     free(c->bots);
@@ -784,6 +792,17 @@ cJSON *cdn_results(const cdn_t *c)
             cJSON_AddItemToObject(catch, "timeline", cJSON_Duplicate(c->catch_timeline, 1));
         if (catch) cJSON_AddItemToObject(o, "catchments", catch);
     }
+    if (c->world && c->plan) {
+        domain_plan_json(c, c->plan, o);
+        if (c->plan->merged) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "parallel: %u domain(s) with no latency to the origin run in the origin's domain",
+                     c->plan->merged);
+            cJSON *wa = cJSON_GetObjectItem(o, "warnings");
+            if (!wa) wa = cJSON_AddArrayToObject(o, "warnings");
+            cJSON_AddItemToArray(wa, cJSON_CreateString(msg));
+        }
+    }
     if (c->nbots) ops_attack_json(c, o);
     ops_json(c, o);
     cJSON *tiers = cJSON_AddObjectToObject(o, "tier_bytes");
@@ -832,4 +851,6 @@ cJSON *cdn_results(const cdn_t *c)
 }
 
 uint64_t cdn_requests_sent(const cdn_t *c) { return c->sent; }
+void cdn_set_threads(cdn_t *c, unsigned n) { c->threads = n ? n : 1; }
+unsigned cdn_domains(const cdn_t *c) { return domain_count(c->plan); }
 simtime_t cdn_end_time(const cdn_t *c) { return c->end; }

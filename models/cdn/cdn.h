@@ -36,4 +36,10 @@ cJSON *cdn_results(const cdn_t *c);
 uint64_t cdn_requests_sent(const cdn_t *c);
 simtime_t cdn_end_time(const cdn_t *c);
 
+/* The parallel world (domain.h): the domains the run executes (scenario
+ * only), and how many threads execute them (1 by default). Results do not
+ * depend on the thread count. */
+unsigned cdn_domains(const cdn_t *c);
+void cdn_set_threads(cdn_t *c, unsigned n);
+
 #endif

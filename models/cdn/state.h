@@ -25,6 +25,7 @@
 #include "sim/u64map.h"
 
 typedef struct cdn cdn_t;   /* as in cdn.h, the public face of this state */
+struct domain_plan;         /* domain.h: the parallel world's partition */
 
 #define OP_WINDOW_S 60
 #define OP_WATCH_MAX 64 /* operations whose minute after is watched */
@@ -257,6 +258,8 @@ struct cdn {
     series_t series;
     cJSON *catch_timeline; /* catchment shares at the start and after each
                               withdrawal or announcement (world runs only) */
+    struct domain_plan *plan; /* the partition into domains (domain.h) */
+    unsigned threads;      /* threads that execute the domains (cdn_set_threads) */
     int input_error;
     char err[512];
 };

@@ -1,0 +1,46 @@
+/* domain — the parallel world's partition: which PoPs form one logical
+ * process (a domain), and the lookahead between domains.
+ *
+ * Two PoPs are in one domain when one may fill from the other (a shield
+ * with the edges and lower shields it fills, closed transitively): their
+ * caches and collapsing interact at every request, with no latency floor.
+ * Domains meet only at the origin. An origin that can queue or go down
+ * (finite capacity_rps, or an origin operation) is shared state: it lives in
+ * the domain of the top-level PoP nearest to it (co-located, typically), and
+ * every other domain reaches it only by messages at least `lookahead` long
+ * (the least one-way latency from such a domain to the origin). An
+ * unlimited origin keeps no state but counts, so no messages are needed and
+ * the lookahead is unbounded. A domain whose latency to the origin is zero
+ * is merged into the origin's domain (fewer domains, with a warning).
+ *
+ * Invariant: the partition depends on the scenario alone, never on the
+ * thread count; domains are numbered by their lowest PoP index, so a
+ * thread count only decides who executes them. */
+#ifndef CDNSIM_CDN_DOMAIN_H
+#define CDNSIM_CDN_DOMAIN_H
+
+#include "models/cdn/state.h"
+
+typedef struct domain_plan {
+    uint32_t ndomains;     /* >= 1 */
+    uint32_t *of_pop;      /* npops: each PoP's domain */
+    uint32_t *npops_in;    /* ndomains: PoPs in each */
+    double *share;         /* ndomains: client share at the start of the run */
+    uint32_t origin_domain;/* NO_ID: the origin needs no logical process */
+    simtime_t lookahead;   /* least cross-domain message latency; SIMTIME_MAX: none */
+    uint32_t merged;       /* domains folded into the origin's for zero lookahead */
+    const char *serial_because; /* why the run executes as one domain, or NULL */
+} domain_plan_t;
+
+/* Computes c's partition into a new plan (after the build: levels,
+ * upstreams, latencies and routes known). NULL when out of memory. */
+domain_plan_t *domain_plan(const cdn_t *c);
+void domain_plan_free(domain_plan_t *p);
+
+/* The domains the run executes: 1 when serial_because is set. */
+uint32_t domain_count(const domain_plan_t *p);
+
+/* The result's `parallel` object. */
+void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o);
+
+#endif

@@ -1,0 +1,132 @@
+/* check_domain — the parallel world's partition on a hand-drawn topology.
+ *
+ * On the equator (one degree = 1.090148 ms one way, check_tiers' geometry,
+ * no per-hop time): PoPs AAA lon 1, BBB 10, CCC 20, DDD 30, EEE 40, FFF 30;
+ * metros MA lon 0 and MB lon 41, one group each, equal weights; geo routing
+ * sends MA to AAA, MB to EEE. Shields BBB and DDD (one level): AAA fills
+ * from BBB (9 degrees), CCC from BBB (10, a tie with DDD: the lower index),
+ * EEE from DDD. So the "may fill from" components are {AAA, BBB, CCC} and
+ * {DDD, EEE, FFF} (FFF, an edge, fills from DDD at its own place), each
+ * with half the clients (speed-up bound 2).
+ *
+ * Origin at lon 63 with a finite capacity: a logical process in the domain
+ * of the top-level PoP nearest it, DDD (33 degrees; BBB is 53), so domain
+ * 1; the lookahead is BBB's one way to it, 53 x 1.090148 = 57.778 ms. An
+ * unlimited origin keeps no order: no origin domain, no lookahead. With
+ * FFF a second shield at DDD's place and the origin there too, FFF (which
+ * fills nobody) would be a domain zero latency from the origin: it is
+ * folded into the origin's domain, with a warning. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/testutil.h"
+
+static void setup(void)
+{
+    test_dir_make();
+    test_put("pops.csv", "iata,city,country,continent,lat,lon\n"
+                         "AAA,Alpha,XX,EU,0,1\nBBB,Beta,XX,EU,0,10\nCCC,Gamma,XX,EU,0,20\n"
+                         "DDD,Delta,XX,EU,0,30\nEEE,Eps,XX,EU,0,40\nFFF,Phi,XX,EU,0,30\n");
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,EU,0,41,1\n");
+    test_put("graph.txt", "100|1003|-1\n100|1004|-1\n");
+    test_put("geo.json", "{\"metros\": [\"MA\", \"MB\"], \"ases\": ["
+                         "{\"asn\": 100, \"tier\": \"tier1\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
+                         "{\"asn\": 1003, \"tier\": \"stub\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
+                         "{\"asn\": 1004, \"tier\": \"stub\", \"metro\": 1, \"lat\": 0, \"lon\": 41}]}\n");
+}
+
+static void teardown(void) { test_dir_remove(); }
+
+#define WORLD(origin, shields)                                                                \
+    "{\"duration_s\":4,\"warmup_s\":1,"                                                       \
+    "\"workload\":{\"type\":\"zipf\",\"objects\":100,\"alpha\":0.8,\"rate_rps\":50,"          \
+    "\"size_bytes\":100},"                                                                    \
+    "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","                \
+    "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\",\"groups_per_metro\":1},"      \
+    "\"routing\":{\"mode\":\"geo\"},\"origin\":" origin ","                                   \
+    "\"shield\":{\"enabled\":true,\"pops\":" shields "},"                                     \
+    "\"cache\":{\"policy\":\"lru\",\"capacity_objects\":10}}"
+
+static const cJSON *par(const cJSON *r)
+{
+    const cJSON *p = cJSON_GetObjectItem(r, "parallel");
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+/* The PoP ids of domain d, comma-joined. */
+static const char *members(const cJSON *r, int d)
+{
+    static char buf[128];
+    buf[0] = 0;
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(par(r), "partition"), d), *id;
+    ck_assert_ptr_nonnull(e);
+    cJSON_ArrayForEach(id, cJSON_GetObjectItem(e, "pops")) {
+        if (buf[0]) strcat(buf, ",");
+        strcat(buf, id->valuestring);
+    }
+    return buf;
+}
+
+START_TEST(two_domains_by_hand)
+{
+    cJSON *r = test_result(WORLD("{\"lat\":0,\"lon\":63,\"capacity_rps\":1000}", "[\"BBB\",\"DDD\"]"));
+    ck_assert_double_eq(test_num(par(r), "partition_domains", NULL), 2);
+    ck_assert_str_eq(members(r, 0), "AAA,BBB,CCC");
+    ck_assert_str_eq(members(r, 1), "DDD,EEE,FFF"); /* FFF, an edge here, fills from DDD */
+    ck_assert_double_eq(test_num(par(r), "origin_domain", NULL), 1);
+    double la = test_num(par(r), "lookahead_ms", NULL);
+    ck_assert_msg(fabs(la - 53 * 1.090148) < 1e-3, "lookahead %.6f ms", la);
+    const cJSON *d0 = cJSON_GetArrayItem(cJSON_GetObjectItem(par(r), "partition"), 0);
+    ck_assert_double_eq_tol(test_num(d0, "client_share", NULL), 0.5, 1e-9);
+    ck_assert_double_eq_tol(test_num(par(r), "speedup_bound", NULL), 2, 1e-9);
+    cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(unlimited_origin_needs_no_messages)
+{
+    cJSON *r = test_result(WORLD("{\"lat\":0,\"lon\":63}", "[\"BBB\",\"DDD\"]"));
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(par(r), "lookahead_ms"));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(par(r), "lookahead_ms")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(par(r), "origin_domain")));
+    ck_assert_double_eq(test_num(par(r), "partition_domains", NULL), 2);
+    cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(zero_lookahead_folds_into_the_origin_domain)
+{
+    /* the origin at DDD's (and FFF's) place: FFF has no latency to it */
+    cJSON *r = test_result(WORLD("{\"lat\":0,\"lon\":30,\"capacity_rps\":1000}", "[\"BBB\",\"DDD\",\"FFF\"]"));
+    ck_assert_double_eq(test_num(par(r), "partition_domains", NULL), 2);
+    ck_assert_double_eq(test_num(par(r), "merged_zero_lookahead", NULL), 1);
+    ck_assert_str_eq(members(r, 0), "AAA,BBB,CCC");
+    ck_assert_str_eq(members(r, 1), "DDD,EEE,FFF");
+    ck_assert_double_eq(test_num(par(r), "origin_domain", NULL), 1);
+    /* BBB, 20 degrees from the origin, is the only other domain */
+    double la = test_num(par(r), "lookahead_ms", NULL);
+    ck_assert_msg(fabs(la - 20 * 1.090148) < 1e-3, "lookahead %.6f ms", la);
+    const cJSON *w = cJSON_GetObjectItem(r, "warnings");
+    ck_assert_int_eq(cJSON_GetArraySize(w), 1);
+    ck_assert_ptr_nonnull(strstr(cJSON_GetArrayItem(w, 0)->valuestring, "origin's domain"));
+    cJSON_Delete(r);
+}
+END_TEST
+
+static Suite *domain_suite(void)
+{
+    Suite *s = suite_create("domain");
+    TCase *tc = tcase_create("partition");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, two_domains_by_hand);
+    tcase_add_test(tc, unlimited_origin_needs_no_messages);
+    tcase_add_test(tc, zero_lookahead_folds_into_the_origin_domain);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return test_main(domain_suite()); }

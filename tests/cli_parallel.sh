@@ -1,0 +1,49 @@
+#!/bin/sh
+# cli_parallel — `cdnsim run --threads N`: bad thread counts exit 2 with one
+# line and no result; the world and the presets give byte-identical results
+# (wall_s apart) at 1, 2 and 3 threads; the result reports the partition.
+set -u
+: "${CDNSIM:=build/cdnsim}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_parallel.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+good='{"name":"t","seed":3,"duration_s":5,"warmup_s":1,
+ "workload":{"type":"zipf","objects":100,"alpha":0.8,"rate_rps":100,"size_bytes":1000},
+ "cache":{"policy":"lru","capacity_objects":10}}'
+printf '%s\n' "$good" > "$dir/good.json"
+
+for bad in 0 1025 -1 abc 2x ""; do
+    rm -f "$dir/out.json"
+    "$CDNSIM" run "$dir/good.json" --quiet --threads "$bad" --out "$dir/out.json" 2> "$dir/err" > /dev/null
+    rc=$?
+    [ $rc -eq 2 ] || fail "--threads '$bad': exit $rc, want 2"
+    grep -q -- "--threads" "$dir/err" || fail "--threads '$bad': the message does not name the option"
+    [ "$(grep -c . "$dir/err")" -le 2 ] || fail "--threads '$bad': more than the message and its hint"
+    [ ! -e "$dir/out.json" ] || fail "--threads '$bad': a result was written"
+done
+"$CDNSIM" run "$dir/good.json" --quiet --threads 2>/dev/null; [ $? -eq 2 ] || fail "--threads without a value: want exit 2"
+"$CDNSIM" run "$dir/good.json" --quiet --threads 1024 > /dev/null || fail "--threads 1024 refused"
+
+# same result at 1, 2 and 3 threads, wall_s apart
+same_at_threads() {
+    name=$1
+    shift
+    for n in 1 2 3; do
+        "$CDNSIM" run "$@" --quiet --threads $n --out "$dir/$name.$n.json" ||
+            { fail "$name at $n threads: exit $?"; return; }
+        jq -S 'del(.wall_s)' "$dir/$name.$n.json" > "$dir/$name.$n.cmp"
+    done
+    cmp -s "$dir/$name.1.cmp" "$dir/$name.2.cmp" || fail "$name: 1 and 2 threads differ"
+    cmp -s "$dir/$name.1.cmp" "$dir/$name.3.cmp" || fail "$name: 1 and 3 threads differ"
+}
+same_at_threads world scenarios/world.json --set duration_s=302
+jq -e '.parallel.partition_domains == 8 and (.parallel.lookahead_ms | . > 35.8 and . < 35.81)' \
+    "$dir/world.1.json" > /dev/null || fail "world: not 8 domains with a 35.8 ms lookahead"
+for p in akamai edge_compute; do
+    same_at_threads "$p" "scenarios/presets/$p.json" --set duration_s=301 --set warmup_s=300
+done
+
+[ $fails -eq 0 ] && echo "cli_parallel: all passed"
+exit $fails
