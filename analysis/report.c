@@ -149,6 +149,28 @@ static void report_world(const cJSON *res, strbuf_t *out)
     }
 }
 
+/* A miniature (workload.sample): say so before any figure, so no count
+ * below is read as simulated, and give the adjusted estimates. */
+static void report_sample(const cJSON *s, strbuf_t *out)
+{
+    double rate, sim = 0, scale = 0, kscale = 0, v;
+    char a[32];
+    if (!cJSON_IsObject(s) || !num(s, "rate", &rate)) return;
+    num(s, "simulated_requests", &sim);
+    num(s, "request_scale", &scale);
+    num(s, "key_scale", &kscale);
+    strbuf_printf(out, "  %-16s workload.sample %g: %s requests simulated; counts below are scaled by %.4g "
+                  "(cached objects by %.4g) to estimate the full run, ratios and latencies as simulated\n",
+                  "miniature", rate, count(sim, a, sizeof a), scale, kscale);
+    const cJSON *adj = get(s, "adjusted");
+    if (!cJSON_IsObject(adj)) return;
+    strbuf_printf(out, "  %-16s", "adjusted");
+    if (num(adj, "hit_ratio", &v)) strbuf_printf(out, " hit ratio %.2f%%", 100 * v);
+    if (num(adj, "origin_requests", &v)) strbuf_printf(out, ", origin %s requests", count(v, a, sizeof a));
+    if (num(adj, "offload", &v)) strbuf_printf(out, ", offload %.2f%%", 100 * v);
+    strbuf_printf(out, " (SHARDS_adj: misses scaled by the key share)\n");
+}
+
 /* operations: each on a line, its time, kind and target, then the effect
  * figures the run gave it (whatever numeric fields it carries). */
 static void report_operations(const cJSON *res, strbuf_t *out)
@@ -191,7 +213,9 @@ static int report_run(const cJSON *res, strbuf_t *out)
     strbuf_printf(out, "\n");
     if (num(res, "events", &v)) strbuf_printf(out, "  %-16s %s", "events", count(v, a, sizeof a));
     if (num(res, "wall_s", &v)) strbuf_printf(out, " in %.2f s of wall clock", v);
-    strbuf_printf(out, "\n\n");
+    strbuf_printf(out, "\n");
+    report_sample(get(res, "sample"), out);
+    strbuf_printf(out, "\n");
     strbuf_printf(out, "  %-16s %s\n", "requests", count(req, a, sizeof a));
     num(res, "hits", &hits);
     if (num(res, "hit_ratio", &v)) strbuf_printf(out, "  %-16s %.2f%%  (%s hits)\n", "hit ratio", 100 * v, count(hits, a, sizeof a));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli_sample — workload.sample: bad rates exit 2 with one line naming the
 # file and $.workload.sample and no result file; a sampled run says so and
-# scales its counts; a trace scenario samples its keys.
+# scales its counts, and its report says so first; a trace scenario samples
+# its keys.
 : "${CDNSIM:=build/cdnsim}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_sample.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -30,6 +31,9 @@ grep -q '"simulated_requests"' "$dir/mini.json" || fail "no simulated_requests"
 # is within 3% (the count of the miniature, near 48000, has sd 220, 0.5%)
 req=$(sed -n 's/^[[:space:]]*"requests":[[:space:]]*\([0-9]*\),*$/\1/p' "$dir/mini.json" | head -1)
 [ -n "$req" ] && [ "$req" -gt 465600 ] && [ "$req" -lt 494400 ] || fail "scaled requests $req, expected 480000 +- 3%"
+"$CDNSIM" report "$dir/mini.json" | grep -q '^  miniature .*workload.sample 0.1: .*scaled by' || fail "report does not say the run is a miniature"
+"$CDNSIM" report "$dir/mini.json" | grep -q '^  adjusted .*hit ratio' || fail "report has no adjusted figures"
+"$CDNSIM" report "$dir/full.json" | grep -q 'miniature' && fail "the full run's report says miniature"
 "$CDNSIM" tracegen --objects 5000 --requests 50000 --alpha 0.8 --format csv --out "$dir/t.csv" || fail tracegen
 cat > "$dir/t.json" <<JSON
 {"workload": {"type": "trace", "path": "t.csv", "format": "csv", "sample": 0.2},
