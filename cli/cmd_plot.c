@@ -8,6 +8,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/catchment_map.h"
+#include "analysis/mrc_plot.h"
 #include "analysis/results.h"
 #include "cli/commands.h"
 
@@ -21,21 +22,34 @@ static const char plot_help[] =
     "95% confidence bars; beside the hit ratio the analytic curve when the sweep\n"
     "is over content.ttl_s (max-age model) or cache.capacity_objects with lru\n"
     "(Che's approximation) for a zipf workload. A catchments report (cdnsim\n"
-    "catchments --out FILE): its map, anycast and geo side by side.\n\n"
+    "catchments --out FILE): its map, anycast and geo side by side. Miss-ratio\n"
+    "curves (cdnsim mrc --out FILE): miss ratio and byte miss ratio against the\n"
+    "cache size, log scale, a line per policy.\n\n"
     "  --out DIR      output folder (default: SWEEP_DIR/plots, or RESULT-plots)\n"
     "  --format FMT   png (default) or svg\n\n"
     "Without gnuplot the scripts and data are still written (exit 0).\n"
     "$CDNSIM_GNUPLOT names the gnuplot to run (empty: none).\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input or usage.\n";
 
-/* A `cdnsim catchments` report is drawn as its map. 1: the input is not
- * one (plot_results takes it); 0 drawn; -2 or -1 failed. */
+/* A `cdnsim catchments` report is drawn as its map, a `cdnsim mrc`
+ * document as its curves. 1: the input is neither (plot_results takes it);
+ * 0 drawn; -2 or -1 failed. */
 static int catchments_plot(const char *input, const char *dir, plot_format_t fmt, char *err, size_t errlen)
 {
     char *file = NULL;
     cJSON *j = results_load(input, &file, err, errlen);
     int rc = 1, image = 0;
-    if (j && results_is_catchments(j)) {
+    if (j && mrc_plot_is(j)) {
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: cannot create the folder: %s", dir, strerror(errno));
+            rc = -2;
+        } else {
+            rc = mrc_plot(j, file, dir, fmt, &image, err, errlen);
+            if (rc == 0)
+                fprintf(stderr, "%s/mrc.%s: miss-ratio curves%s\n", dir, plot_format_ext(fmt),
+                        image ? "" : " (script only: no gnuplot)");
+        }
+    } else if (j && results_is_catchments(j)) {
         if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "groups"))) {
             snprintf(err, errlen, "%s: $.groups: a catchments report without its groups: nothing to map", file);
             rc = -2;

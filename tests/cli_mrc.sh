@@ -39,6 +39,19 @@ cmp -s "$dir/a.csv" "$dir/c.csv" || fail "thread count changed the output"
 grep -q '"kind":[[:space:]]*"mrc"' "$dir/a.json" || fail "json kind"
 grep -q '"method":[[:space:]]*"shards"' "$dir/a.json" || fail "json method shards"
 grep -q '"method":[[:space:]]*"miniature"' "$dir/a.json" || fail "json method miniature"
+# the plot: a line per policy on a log size axis, legends naming the method
+CDNSIM_GNUPLOT= "$CDNSIM" plot "$dir/a.json" --out "$dir/p" 2> /dev/null || fail "plot (script only)"
+grep -q 'set logscale x' "$dir/p/mrc.gp" || fail "plot: no log x axis"
+grep -q '"lru (SHARDS, R = 0.5)"' "$dir/p/mrc.gp" || fail "plot: no lru legend"
+grep -q '"fifo (miniature, R = 0.5)"' "$dir/p/mrc.gp" || fail "plot: no fifo legend"
+[ "$(grep -c '^[0-9]' "$dir/p/mrc.dat")" = 24 ] || fail "plot: 24 points expected in mrc.dat"
+if command -v gnuplot > /dev/null 2>&1; then
+    "$CDNSIM" plot "$dir/a.json" --out "$dir/q" 2> /dev/null && [ -s "$dir/q/mrc.png" ] || fail "plot: no png"
+fi
+printf '{"kind": "mrc", "curves": [{"policy": "lru"}]}' > "$dir/badmrc.json"
+"$CDNSIM" plot "$dir/badmrc.json" --out "$dir/bp" > /dev/null 2> "$dir/err"
+[ $? = 2 ] || fail "a curve without points: plot did not exit 2"
+grep -q 'curves\[0\]' "$dir/err" || fail "plot: the message does not name the curve: $(cat "$dir/err")"
 mkdir "$dir/adir"
 # unreadable: only when not root (root reads it anyway)
 cp "$dir/z.bin" "$dir/locked.bin"; chmod 000 "$dir/locked.bin"
