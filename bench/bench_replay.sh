@@ -1,0 +1,77 @@
+#!/bin/sh
+# bench_replay — `cdnsim replay` per policy: requests/s (whole process, the
+# median of RUNS runs), instructions a request (callgrind inside the decode
+# and the replay loop, on the first 10^6 requests: machine-independent), and,
+# when libCacheSim's cachesim is found, the ratio of its whole-process time
+# to cdnsim's, the two run alternately on the same file (one size, one
+# thread each, object counts: --ignore-obj-size).
+# Traces: 5 M requests Zipf(0.8) over 10^6 objects (cdnsim tracegen,
+# oracleGeneral), cache 10^5 objects; and each oracleGeneral file named in
+# REPLAY_TRACES (space-separated, the name must contain "oracleGeneral", as
+# cachesim's Belady requires) at REPLAY_SIZE objects (default 5000).
+# cachesim: $CACHESIM, else /work/scratch/libCacheSim/_build/bin/cachesim
+# when present (build it from https://github.com/1a1a11a/libCacheSim).
+# usage: bench/bench_replay.sh [BUILD_DIR]
+set -u
+build=${1:-build}
+cdnsim=$build/cdnsim
+runs=${RUNS:-3}
+cachesim=${CACHESIM:-/work/scratch/libCacheSim/_build/bin/cachesim}
+[ -x "$cachesim" ] || cachesim=
+policies="lru fifo lfu sieve arc clock twoq s3fifo random belady"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/cdnsim_breplay.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+
+# the median wall seconds of $runs runs of a command
+median_wall() {
+    : > "$dir/walls"
+    i=0
+    while [ $i -lt "$runs" ]; do
+        /usr/bin/time -f '%e' -o "$dir/t" "$@" > /dev/null 2>&1 || { echo "failed"; return; }
+        cat "$dir/t" >> "$dir/walls"
+        i=$((i + 1))
+    done
+    sort -n "$dir/walls" | awk '{w[NR] = $1} END {print w[int((NR + 1) / 2)]}'
+}
+
+# instructions a request of the decode and the replay loop (callgrind)
+instr() {
+    command -v valgrind > /dev/null || { echo "-"; return; }
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=replay_load \
+        --toggle-collect=replay_run --callgrind-out-file="$dir/cg" "$cdnsim" replay "$1" \
+        --policy "$2" --size "$3" > /dev/null 2> "$dir/cglog" || { echo "-"; return; }
+    sed -n 's/^==[0-9]*== Collected : \([0-9]*\)/\1/p' "$dir/cglog" | awk -v n="$4" '{printf "%.0f", $1 / n}'
+}
+
+bench_trace() {
+    trace=$1 size=$2 name=$3
+    n=$(($(wc -c < "$trace") / 24))
+    head -c $((24 * (n < 1000000 ? n : 1000000))) "$trace" > "$dir/head.oracleGeneral.bin"
+    nh=$((n < 1000000 ? n : 1000000))
+    echo "-- $name: $n requests, cache $size objects${cachesim:+; cachesim: $cachesim}"
+    printf '%-8s %12s %10s %10s %12s %8s %s\n' policy "M req/s" "instr/req" "cdnsim s" "cachesim s" ratio "miss ratio cdnsim / cachesim"
+    for p in $policies; do
+        case $p in twoq) cp=2q ;; *) cp=$p ;; esac
+        a=$(median_wall "$cdnsim" replay "$trace" --policy "$p" --size "$size")
+        mr=$("$cdnsim" replay "$trace" --policy "$p" --size "$size" | awk 'NR == 2 {print $4}')
+        b=- ratio=- mr2=-
+        if [ -n "$cachesim" ]; then
+            b=$(median_wall "$cachesim" "$trace" oracleGeneral "$cp" "$size" --ignore-obj-size 1 -o "$dir/cs.out")
+            mr2=$("$cachesim" "$trace" oracleGeneral "$cp" "$size" --ignore-obj-size 1 -o "$dir/cs.out" 2>&1 |
+                  sed -n 's/.*miss ratio \([0-9.]*\).*/\1/p')
+            ratio=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2fx", b / a}')
+        fi
+        ir=$(instr "$dir/head.oracleGeneral.bin" "$p" "$size" "$nh")
+        rps=$(awk -v a="$a" -v n="$n" 'BEGIN {printf "%.2f", n / a / 1e6}')
+        printf '%-8s %12s %10s %10s %12s %8s %s / %s\n' "$p" "$rps" "$ir" "$a" "$b" "$ratio" "$mr" "$mr2"
+    done
+}
+
+"$cdnsim" tracegen --objects 1000000 --requests 5000000 --alpha 0.8 --format oracleGeneral \
+    --out "$dir/zipf.oracleGeneral.bin" || exit 1
+echo "(median of $runs whole-process runs each; load average $(cut -d' ' -f1 /proc/loadavg))"
+bench_trace "$dir/zipf.oracleGeneral.bin" 100000 "Zipf(0.8) over 10^6 objects"
+for t in ${REPLAY_TRACES:-}; do
+    [ -r "$t" ] && bench_trace "$t" "${REPLAY_SIZE:-5000}" "$(basename "$t")"
+done
+[ -n "$cachesim" ] || echo "(no cachesim found: set CACHESIM=path for the ratios)"
