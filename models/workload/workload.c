@@ -69,6 +69,7 @@ struct workload {
     gsl_ran_discrete_t *salias; /* over skeys, weights k^-alpha */
     double share;          /* zipf table: the sampled keys' probability mass */
     uint64_t seen, kept;   /* draw and skip, traces: requests drawn (read) and kept */
+    sample_hll_t *keys_read, *keys_kept; /* traces: distinct keys read and kept */
 };
 
 /* The share of ranks 1..HEAD in the Zipf(alpha) mass over 1..n: the head
@@ -171,9 +172,18 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
     w->spec = *spec;
     w->sampling = spec->sample > 0 && spec->sample < 1;
     w->threshold = sample_threshold(w->sampling ? spec->sample : 1);
+    if (spec->type == WORKLOAD_TRACE && w->sampling) {
+        w->keys_read = calloc(1, sizeof *w->keys_read);
+        w->keys_kept = calloc(1, sizeof *w->keys_kept);
+        if (!w->keys_read || !w->keys_kept) {
+            snprintf(err, errlen, "out of memory");
+            workload_destroy(w);
+            return NULL;
+        }
+    }
     if (spec->type == WORKLOAD_TRACE) {
         w->trace = trace_open(spec->trace_path, (trace_format_t)spec->trace_format, err, errlen);
-        if (!w->trace) { free(w); return NULL; }
+        if (!w->trace) { workload_destroy(w); return NULL; }
         if (need_future && spec->trace_format != TRACE_ORACLE_GENERAL &&
             trace_annotate_next_access(w->trace, err, errlen) != 0) {
             workload_destroy(w);
@@ -250,6 +260,8 @@ void workload_destroy(workload_t *w)
     if (w->alias) gsl_ran_discrete_free(w->alias);
     if (w->salias) gsl_ran_discrete_free(w->salias);
     free(w->skeys);
+    free(w->keys_read);
+    free(w->keys_kept);
     free(w->size_memo);
     for (unsigned g = 0; w->local && g < w->spec.regions; g++) free(w->local[g]);
     free(w->local);
@@ -288,6 +300,7 @@ double workload_key_share(const workload_t *w)
 {
     if (!w->sampling) return 1;
     if (w->skeys) return (double)w->nskeys / (double)w->spec.objects;
+    if (w->keys_read && w->kept) return sample_hll_count(w->keys_kept) / sample_hll_count(w->keys_read);
     return w->spec.sample;
 }
 
@@ -345,8 +358,10 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
         do { /* keys left out by sampling are read and skipped */
             if ((rc = trace_next(w->trace, &t, err, errlen)) != 1) return rc;
             w->seen++;
+            if (w->keys_read) sample_hll_add(w->keys_read, t.key);
         } while (w->sampling && !sample_keep(t.key, w->threshold));
         w->kept++;
+        if (w->keys_kept) sample_hll_add(w->keys_kept, t.key);
         r->time = t.time;
         r->key = t.key;
         r->size = t.size;
