@@ -2,7 +2,9 @@
 # Scaling figures of the README (issue 14, part 3): time and peak memory of
 # scenarios/world.json as requests, catalog and PoPs grow. One run a line;
 # run it several times on a busy machine and take medians. Long: the 10^8-
-# request run alone takes minutes. usage: bench/scaling.sh [BUILD_DIR] [reps]
+# request run alone takes minutes. CPU seconds (user + system) beside the
+# wall clock: on a shared machine they move far less with the load.
+# usage: bench/scaling.sh [BUILD_DIR] [reps]
 set -u
 build=${1:-build}
 reps=${2:-1}
@@ -14,11 +16,13 @@ one() { # label, then the run's extra arguments
     label=$1; shift
     r=0
     while [ "$r" -lt "$reps" ]; do
-        /usr/bin/time -f '%e %M' -o "$dir/time" "$cdnsim" run scenarios/world.json --quiet \
+        /usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$cdnsim" run scenarios/world.json --quiet \
             --out "$dir/r.json" "$@" > /dev/null 2> "$dir/err" || { echo "$label: failed: $(tail -1 "$dir/err")"; return; }
-        read -r wall kb < "$dir/time"
-        awk -F'[:,]' -v l="$label" -v w="$wall" -v kb="$kb" '/"requests_sent":/ {r=$2} /"events":/ {e=$2}
-            END {printf "%s: %d requests, %.1f s, %.2f M requests/s, peak %d MB\n", l, r, w, r/w/1e6, kb/1024}' "$dir/r.json"
+        read -r wall kb usr sys < "$dir/time"
+        awk -F'[:,]' -v l="$label" -v w="$wall" -v kb="$kb" -v cpu="$(echo "$usr $sys" | awk '{print $1 + $2}')" \
+            '/"requests_sent":/ {r=$2} /"events":/ {e=$2}
+            END {printf "%s: %d requests, %.1f s wall, %.1f s CPU, %.2f M requests a CPU second, peak %d MB\n",
+                 l, r, w, cpu, r/cpu/1e6, kb/1024}' "$dir/r.json"
         r=$((r + 1))
     done
 }
