@@ -41,6 +41,18 @@ for pops in 50 100 200 300; do
     one "pops $pops" --set duration_s=100 --set warmup_s=10 --set "topology.pops=[$list]" \
         --set shield.enabled=false --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}'
 done
-one "cloudflare footprint" --set duration_s=100 --set warmup_s=10 \
+# 1,000 PoPs: every distinct city of the footprints and topologies/pops.csv
+# (704 at 0.1 degree), then second sites 0.05 degree off in the cities of
+# pops.csv until there are 1,000 (large CDNs run several sites a metro)
+cat topologies/pops.csv topologies/footprints/*.csv | grep -v '^#' | awk -F, -v OFS=, '
+    /^iata/ {if (!h++) print; next}
+    {k = sprintf("%.1f,%.1f", $5, $6); if (!(k in s)) {s[k] = 1; n++; print "P" n, $2, $3, $4, $5, $6}}
+    END {while ((getline l < "topologies/pops.csv") > 0 && n < 1000) {
+             split(l, f, ","); if (l ~ /^#/ || f[1] == "iata") continue
+             n++; print "P" n, f[2] " 2", f[3], f[4], f[5] + 0.05, f[6] + 0.05}}' > "$dir/pops1000.csv"
+one "pops $(($(wc -l < "$dir/pops1000.csv") - 1)) (footprints' cities, then second sites)" \
+    --set duration_s=100 --set warmup_s=10 --set "topology.pops_file=$dir/pops1000.csv" \
+    --set shield.enabled=false --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}'
+one "cloudflare footprint (333 PoPs)" --set duration_s=100 --set warmup_s=10 \
     --set topology.pops_file=../topologies/footprints/cloudflare.csv --set shield.enabled=false \
     --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}'
