@@ -17,6 +17,8 @@ typedef struct rnd {
     uint32_t *dense;
     uint32_t n, cap;
     gsl_rng *rng;
+    unsigned long ahead;   /* the generator's next output, drawn early */
+    bool have_ahead;
 } rnd_t;
 
 static void random_destroy(void *state);
@@ -74,11 +76,38 @@ static void random_insert(cache_t *c, void *state, uint32_t s, const cache_req_t
 
 static void random_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r) {}
 
+static unsigned long next_raw(rnd_t *p)
+{
+    if (!p->have_ahead) return gsl_rng_get(p->rng);
+    p->have_ahead = false;
+    return p->ahead;
+}
+
+/* gsl_rng_uniform_int(rng, n), step for step (the same outputs consumed,
+ * the same rejections), but through next_raw: the victim is the object at
+ * a uniformly drawn position, a cold slot, so once a draw is done the next
+ * output is taken early and the slot it would pick (if the cache holds as
+ * many objects then, as a full one does) is prefetched. Only a hint: the
+ * draw itself is unchanged. */
+static uint32_t draw(cache_t *c, rnd_t *p, uint32_t n)
+{
+    unsigned long offset = p->rng->type->min, range = p->rng->type->max - offset;
+    if (n > range) return (uint32_t)gsl_rng_uniform_int(p->rng, n);   /* its error path */
+    unsigned long scale = range / n, k;
+    do k = (next_raw(p) - offset) / scale;
+    while (k >= n);
+    p->ahead = gsl_rng_get(p->rng);
+    p->have_ahead = true;
+    unsigned long k2 = (p->ahead - offset) / scale;
+    if (k2 < n) __builtin_prefetch(cache_entry_at(c, p->dense[k2]));
+    return (uint32_t)k;
+}
+
 static uint32_t random_victim(cache_t *c, void *state, const cache_req_t *r)
 {
     rnd_t *p = state;
     if (p->n == 0) return CACHE_NO_SLOT;
-    return p->dense[gsl_rng_uniform_int(p->rng, p->n)];
+    return p->dense[draw(c, p, p->n)];
 }
 
 static void random_remove(cache_t *c, void *state, uint32_t s)
