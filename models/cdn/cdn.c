@@ -269,9 +269,8 @@ static int belady_prepass(cdn_t *c, const workload_spec_t *ws, char *err, size_t
             if (g) c->pre_group = g;
             if (!k || !g) goto oom;
         }
+        keys[n] = r.key; /* a trace: workload.locality is zipf-only */
         uint32_t g = (uint32_t)rng_discrete(c->r_groups, c->group_pick);
-        workload_localize(w, &r, c->groups[g].continent); /* the object as send_one will see it */
-        keys[n] = r.key;
         c->pre_group[n++] = diurnal_keeps(c, &r, g) ? g : NO_ID;
     }
     if (got < 0) { snprintf(err, errlen, "%s: $.workload.path: %s", c->sc->file, werr); rc = -2; goto done; }
