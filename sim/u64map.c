@@ -14,6 +14,11 @@ static inline size_t slot_of(uint64_t k, size_t mask)
     return (size_t)k & mask;
 }
 
+void u64map_prefetch(const u64map_t *m, uint64_t key)
+{
+    __builtin_prefetch(&m->cells[slot_of(key, m->mask)]);
+}
+
 static int grow(u64map_t *m, size_t ncells)
 {
     u64map_cell_t *c = malloc(ncells * sizeof *c);

@@ -26,5 +26,7 @@ bool u64map_get(const u64map_t *m, uint64_t key, uint32_t *value);
 /* Inserts or replaces; -1 when out of memory. */
 int u64map_put(u64map_t *m, uint64_t key, uint32_t value);
 bool u64map_del(u64map_t *m, uint64_t key);
+/* A hint that key will be looked up soon: starts loading its cell. */
+void u64map_prefetch(const u64map_t *m, uint64_t key);
 
 #endif

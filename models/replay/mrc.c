@@ -105,6 +105,7 @@ int mrc_lru_build(mrc_lru_t *m, const replay_buf_t *b, bool by_bytes, char *err,
     uint64_t *hist = NULL, *hist_bytes = NULL;
     reuse_t *re = NULL;
     size_t nre = 0;
+    uint64_t live = 0;   /* the weight of every mark: objects, or their bytes */
     int rc = -1;
     if (u64map_init(&map, 1024) != 0) goto oom;
     if (fen_compact(&f, &o, by_bytes, 1024) != 0) goto oom;
@@ -112,6 +113,9 @@ int mrc_lru_build(mrc_lru_t *m, const replay_buf_t *b, bool by_bytes, char *err,
     for (uint64_t i = 0; i < b->n; i++) {
         uint64_t key = b->req[i].key;
         uint32_t size = b->req[i].size, id;
+        /* the lookups of a large trace miss the processor's caches: start
+         * the one a few requests ahead (as replay does) */
+        if (i + 8 < b->n) u64map_prefetch(&map, b->req[i + 8].key);
         m->bytes += size;
         if (size > m->max_size) m->max_size = size;
         if (f.used == f.cap) {
@@ -124,11 +128,13 @@ int mrc_lru_build(mrc_lru_t *m, const replay_buf_t *b, bool by_bytes, char *err,
         }
         if (u64map_get(&map, key, &id)) {
             uint32_t p = o.pos[id];
-            uint64_t since = fen_prefix(&f, f.used) - fen_prefix(&f, p + 1);
+            /* the marks after p: all of them (`live`) less those up to p */
+            uint64_t since = live - fen_prefix(&f, p + 1);
             if (by_bytes) re[nre++] = (reuse_t){ since + size, size };
             else { hist[since + 1]++; hist_bytes[since + 1] += size; }
             if (o.size[id] != size) m->size_changes++;
             fen_add(&f, p, -(int64_t)(by_bytes ? o.size[id] : 1));
+            live -= by_bytes ? o.size[id] : 1;
             f.pos_obj[p] = NONE;
         } else {
             if (o.n == o.cap) {
@@ -157,6 +163,7 @@ int mrc_lru_build(mrc_lru_t *m, const replay_buf_t *b, bool by_bytes, char *err,
         o.pos[id] = f.used;
         f.pos_obj[f.used] = id;
         fen_add(&f, f.used, by_bytes ? size : 1);
+        live += by_bytes ? size : 1;
         f.used++;
     }
     m->objects = o.n;
@@ -207,6 +214,14 @@ void mrc_lru_at(const mrc_lru_t *m, uint64_t c, uint64_t *misses, uint64_t *miss
     uint64_t hits = lo ? m->steps[lo - 1].hits : 0, hb = lo ? m->steps[lo - 1].hit_bytes : 0;
     *misses = m->requests - hits;
     *miss_bytes = m->bytes - hb;
+}
+
+double mrc_shards_ratio(uint64_t misses, uint64_t sampled, uint64_t read, double rate)
+{
+    double expected = (double)read * rate;
+    if (rate >= 1 || expected < 1) return sampled ? (double)misses / (double)sampled : 0;
+    double r = (double)misses / expected;
+    return r > 1 ? 1 : r;
 }
 
 int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, uint64_t *max_size,

@@ -59,6 +59,14 @@ void mrc_lru_free(mrc_lru_t *m);
  * when built by_bytes) over the buffer. */
 void mrc_lru_at(const mrc_lru_t *m, uint64_t c, uint64_t *misses, uint64_t *miss_bytes);
 
+/* SHARDS_adj (Waldspurger et al., FAST'15, section 4.2): a sample of rate
+ * R holds `sampled` of the `read` requests where R * read were expected; the
+ * difference is mostly requests to the hottest keys, so it is counted as
+ * hits (at the smallest distance, so at every size) and the miss ratio is
+ * misses / (R * read), at most 1. The raw misses / sampled when R is 1 or
+ * nothing was expected. */
+double mrc_shards_ratio(uint64_t misses, uint64_t sampled, uint64_t read, double rate);
+
 /* The distinct keys of b, their bytes (sizes as last requested) and the
  * largest request size: where a curve's sizes end. 0, -1 out of memory. */
 int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, uint64_t *max_size,
