@@ -108,6 +108,40 @@ START_TEST(zipf_large_catalog_draws_and_skips)
 }
 END_TEST
 
+/* With locality a drawn rank names another object per region: the keeping
+ * is by the object (workload_keep), not by the rank, and the request share
+ * is what was kept of what was asked. */
+START_TEST(locality_keeps_by_object)
+{
+    const double rate = 0.2;
+    uint64_t thr = sample_threshold(rate);
+    workload_spec_t ws = zipf_spec(rate);
+    ws.locality = 1;
+    ws.regions = 2;
+    char err[256];
+    workload_t *w = workload_create(&ws, 11, false, err, sizeof err);
+    ck_assert_msg(w != NULL, "%s", err);
+    request_spec_t r;
+    int kept = 0, differ = 0;
+    const int draws = 20000;
+    for (int i = 0; i < draws; i++) {
+        ck_assert_int_eq(workload_next(w, &r, err, sizeof err), 1);
+        unsigned region = (unsigned)(i % 2);
+        uint64_t obj = workload_rank_object(w, region, r.key);
+        bool want = sample_hash(obj) < thr;
+        differ += want != (sample_hash(r.key) < thr);
+        ck_assert_int_eq(workload_keep(w, &r, region), want);
+        kept += want;
+    }
+    ck_assert_msg(differ > 1000, "only %d draws where rank and object disagree", differ);
+    ck_assert(fabs(workload_request_share(w) - (double)kept / draws) < 1e-15);
+    uint64_t nkept = 0;
+    for (uint64_t k = 1; k <= N_OBJ; k++) nkept += sample_hash(k) < thr;
+    ck_assert(fabs(workload_key_share(w) - (double)nkept / N_OBJ) < 1e-15);
+    workload_destroy(w);
+}
+END_TEST
+
 /* A trace keeps the requests of the sampled keys, in order, times as read,
  * and its key share is its distinct keys kept over those read. */
 START_TEST(trace_keeps_the_hashed_keys)
@@ -298,6 +332,7 @@ static Suite *suite(void)
     tcase_set_timeout(t, 300);
     tcase_add_test(t, zipf_keys_are_the_hashed_set);
     tcase_add_test(t, zipf_large_catalog_draws_and_skips);
+    tcase_add_test(t, locality_keeps_by_object);
     tcase_add_test(t, trace_keeps_the_hashed_keys);
     tcase_add_test(t, distinct_count_within_its_error);
     tcase_add_test(t, rate_one_changes_nothing);

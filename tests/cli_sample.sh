@@ -13,7 +13,7 @@ cat > "$dir/s.json" <<'JSON'
  "workload": {"type": "zipf", "objects": 20000, "alpha": 0.8, "rate_rps": 2000},
  "cache": {"policy": "lru", "capacity_objects": 2000}, "content": {"ttl_s": 600}}
 JSON
-for bad in 0 -0.5 1.01 "0.1 --set workload.locality=0.5" '"half"' true null '[0.1]' 1e-300; do
+for bad in 0 -0.5 1.01 '"half"' true null '[0.1]' 1e-300; do
     # shellcheck disable=SC2086
     "$CDNSIM" run "$dir/s.json" --set workload.sample=$bad --out "$dir/bad.json" --quiet 2> "$dir/err"
     rc=$?
@@ -34,6 +34,9 @@ req=$(sed -n 's/^[[:space:]]*"requests":[[:space:]]*\([0-9]*\),*$/\1/p' "$dir/mi
 "$CDNSIM" report "$dir/mini.json" | grep -q '^  miniature .*workload.sample 0.1: .*scaled by' || fail "report does not say the run is a miniature"
 "$CDNSIM" report "$dir/mini.json" | grep -q '^  adjusted .*hit ratio' || fail "report has no adjusted figures"
 "$CDNSIM" report "$dir/full.json" | grep -q 'miniature' && fail "the full run's report says miniature"
+"$CDNSIM" run "$dir/s.json" --set workload.sample=0.1 --set workload.locality=0.5 --out "$dir/loc.json" --quiet ||
+    fail "sampled run with locality"
+grep -q '"request_scale"' "$dir/loc.json" || fail "no sample block in the sampled run with locality"
 "$CDNSIM" tracegen --objects 5000 --requests 50000 --alpha 0.8 --format csv --out "$dir/t.csv" || fail tracegen
 cat > "$dir/t.json" <<JSON
 {"workload": {"type": "trace", "path": "t.csv", "format": "csv", "sample": 0.2},

@@ -468,8 +468,9 @@ int cdn_create(const scenario_t *sc, sim_t *sim, cdn_t **out, char *err, size_t 
         return -1;
     }
     c->threads = 1;
+    c->sample_by_object = sc->workload.sample > 0 && sc->workload.sample < 1 && sc->workload.locality > 0;
     c->fixed_delay = c->ngroups == 1 && sc->conn.keepalive_share >= 1 && sc->diurnal == 0 &&
-                     sc->routing != ROUTE_ORIGIN && sc->nops == 0;
+                     sc->routing != ROUTE_ORIGIN && sc->nops == 0 && !c->sample_by_object;
     edge_prepare(c);
     *out = c;
     return 0;
@@ -616,6 +617,8 @@ static void send_one(cdn_t *c, const request_spec_t *r, uint32_t seq)
     if (c->sc->routing == ROUTE_DNS && r->time >= gr->dns_expires) state_dns_resolve(c, gr, r->time);
     request_spec_t kept = *r;
     workload_object(c->workload, &kept); /* drawn only for the candidates kept */
+    /* workload.sample with locality: only here is the object known */
+    if (c->sample_by_object && !workload_keep(c->workload, &kept, gr->continent)) return;
     r = &kept;
     c->sent++;
     c->last_sent = r->time;

@@ -184,6 +184,7 @@ typedef struct pop {
 struct cdn {
     const scenario_t *sc;
     scenario_t *mini;      /* workload.sample < 1: the scaled copy sc points to (miniature.h); else NULL */
+    bool sample_by_object; /* workload.sample with locality: send_one asks workload_keep */
     sim_t *sim;
     world_t *world;        /* NULL without a topology */
     geo_point_t origin_point;

@@ -123,16 +123,9 @@ static void read_workload(cfg_obj_t *root, scenario_t *s)
     }
     cfg_num(&w, "request_no_cache_share", &s->no_cache_share, 0, 1, 0);
     ws->sample = 1;
-    if (cfg_num(&w, "sample", &ws->sample, 0, 1, CFG_LO_OPEN) && ws->sample < 1 && ws->locality > 0) {
-        /* the sampled table is of ranks; with locality a rank names a
-         * different object per continent, so an object would be kept in
-         * one and not another */
-        char p[256];
-        snprintf(p, sizeof p, "%s.sample", w.path);
-        cfg_fail(root->c, p, "does not combine with workload.locality (a rank names another object per continent)");
-    } else if (ws->sample < 1 && ws->type == WORKLOAD_ZIPF && !cfg_failed(root->c)) {
+    if (cfg_num(&w, "sample", &ws->sample, 0, 1, CFG_LO_OPEN) && ws->sample < 1 && ws->type == WORKLOAD_ZIPF &&
+        !cfg_failed(root->c))
         check_sample(&w, ws);
-    }
     ws->size_dist = (size_dist_t)dist;
     cfg_done(&w);
 }

@@ -70,6 +70,8 @@ struct workload {
     double share;          /* zipf table: the sampled keys' probability mass */
     uint64_t seen, kept;   /* draw and skip, traces: requests drawn (read) and kept */
     sample_hll_t *keys_read, *keys_kept; /* traces: distinct keys read and kept */
+    bool by_object;        /* sampling with locality: the caller keeps by object (workload_keep) */
+    uint64_t nsampled;     /* by_object: the catalog's sampled objects (locality caps it at 2^22) */
 };
 
 /* The share of ranks 1..HEAD in the Zipf(alpha) mass over 1..n: the head
@@ -172,6 +174,9 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
     w->spec = *spec;
     w->sampling = spec->sample > 0 && spec->sample < 1;
     w->threshold = sample_threshold(w->sampling ? spec->sample : 1);
+    /* with locality a drawn rank names another object in every region, so
+     * only the caller, who knows the region, can tell whether it is kept */
+    w->by_object = w->sampling && spec->type == WORKLOAD_ZIPF && spec->locality > 0 && spec->regions > 0;
     if (spec->type == WORKLOAD_TRACE && w->sampling) {
         w->keys_read = calloc(1, sizeof *w->keys_read);
         w->keys_kept = calloc(1, sizeof *w->keys_kept);
@@ -215,7 +220,8 @@ workload_t *workload_create(const workload_spec_t *spec, uint64_t seed, bool nee
             return NULL;
         }
     }
-    if (w->sampling && spec->objects <= SAMPLE_TABLE_MAX &&
+    for (uint64_t k = 1; w->by_object && k <= spec->objects; k++) w->nsampled += sample_keep(k, w->threshold);
+    if (w->sampling && !w->by_object && spec->objects <= SAMPLE_TABLE_MAX &&
         (double)spec->objects * spec->sample <= SAMPLE_TABLE_KEYS) {
         if (build_sample_table(w) != 0) {
             snprintf(err, errlen, "out of memory");
@@ -300,6 +306,7 @@ double workload_key_share(const workload_t *w)
 {
     if (!w->sampling) return 1;
     if (w->skeys) return (double)w->nskeys / (double)w->spec.objects;
+    if (w->by_object) return (double)w->nsampled / (double)w->spec.objects;
     if (w->keys_read && w->kept) return sample_hll_count(w->keys_kept) / sample_hll_count(w->keys_read);
     return w->spec.sample;
 }
@@ -314,8 +321,23 @@ double workload_request_share(const workload_t *w)
 bool workload_sampled(const workload_t *w, uint64_t key) { return sample_keep(key, w->threshold); }
 
 /* A key and the skipping of keys left out need the key at once: only a
- * zipf stream without sampling, or with a table of sampled keys, defers. */
-void workload_defer_objects(workload_t *w) { w->deferred = !w->trace && (!w->sampling || w->skeys); }
+ * zipf stream without sampling, with a table of sampled keys, or kept by
+ * object by the caller, defers. */
+void workload_defer_objects(workload_t *w)
+{
+    w->deferred = !w->trace && (!w->sampling || w->skeys || w->by_object);
+}
+
+bool workload_keep(workload_t *w, const request_spec_t *r, unsigned region)
+{
+    if (!w->by_object) return true;
+    request_spec_t o = *r;
+    workload_localize(w, &o, region);
+    bool keep = sample_keep(o.key, w->threshold);
+    w->seen++;
+    w->kept += keep;
+    return keep;
+}
 
 void workload_object(workload_t *w, request_spec_t *r)
 {
@@ -376,8 +398,8 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
         if (!w->deferred) workload_object(w, r);
         /* each gap rounds to the nearest ns: unbiased, and far below any RTT */
         w->next_time += simtime_from_s(rng_exponential(w->arrivals, 1.0 / w->spec.rate_rps));
-        w->seen++;
-    } while (w->sampling && !w->skeys && !sample_keep(r->key, w->threshold));
-    w->kept++;
+        if (!w->by_object) w->seen++;
+    } while (w->sampling && !w->skeys && !w->by_object && !sample_keep(r->key, w->threshold));
+    if (!w->by_object) w->kept++; /* else workload_keep counts */
     return 1;
 }

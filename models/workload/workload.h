@@ -24,7 +24,8 @@
  * request share q, each key drawn from the Zipf law conditioned on the sampled set, which is
  * exactly the full stream thinned by a per-key coin (Poisson thinning), at
  * no cost per key left out. Larger catalogs and traces draw (read) every
- * request and skip the keys left out, inside workload_next. */
+ * request and skip the keys left out, inside workload_next; with locality
+ * the caller skips them (workload_keep). */
 #ifndef CDNSIM_WORKLOAD_H
 #define CDNSIM_WORKLOAD_H
 
@@ -75,8 +76,10 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
 /* zipf: the size of object key, a pure function of (seed, key). */
 uint32_t workload_object_size(const workload_t *w, uint64_t key);
 
-/* The share of keys a sampled run simulates: |S|/objects for a zipf table,
- * else the rate asked for; 1 without sampling. */
+/* The share of keys a sampled run simulates: |S|/objects for a zipf table
+ * or with locality, for a trace its distinct keys kept over those read
+ * (HyperLogLog counts, the rate before any is read), else the rate asked
+ * for; 1 without sampling. */
 double workload_key_share(const workload_t *w);
 /* The share of the full stream's requests a sampled run simulates: exact
  * for a zipf table (the sampled keys' probability mass), else the share of
@@ -85,6 +88,13 @@ double workload_key_share(const workload_t *w);
 double workload_request_share(const workload_t *w);
 /* Whether key is among the simulated (always true without sampling). */
 bool workload_sampled(const workload_t *w, uint64_t key);
+/* Sampling with locality: a rank drawn names a different object in each
+ * region, so workload_next keeps every arrival and the caller asks, for each
+ * request it would send with its object drawn, whether the object rank
+ * r->key names in `region` is sampled (counted for the request share).
+ * Always true otherwise. Exact (the per-object coin on the full stream), but
+ * every arrival left out is still drawn. */
+bool workload_keep(workload_t *w, const request_spec_t *r, unsigned region);
 
 /* From now on a zipf workload_next gives only the time (key 0, size 0), and
  * the caller draws the object with workload_object for the requests it
