@@ -52,6 +52,8 @@ bool sim_cancel(sim_t *s, event_handle_t h);
  * event the caller keeps itself. A kept action (t, seq) precedes the running
  * event (now, cur) iff t < now, or t == now and seq < cur. */
 uint64_t sim_event_seq(const sim_t *s);
+/* Events pending (the parallel world's end-of-run test). */
+static inline size_t sim_pending(const sim_t *s) { return eventq_size(((const struct sim_head *)s)->q); }
 uint64_t sim_take_seq(sim_t *s);
 
 /* Runs events until the queue is empty, the next event lies beyond `until`,

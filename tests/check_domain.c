@@ -117,6 +117,63 @@ START_TEST(zero_lookahead_folds_into_the_origin_domain)
 }
 END_TEST
 
+/* Runs scenario text at `threads` threads; the result without wall_s. */
+static cJSON *run_threads(const char *scenario, unsigned threads)
+{
+    char err[1024];
+    const char *path = test_put("s.json", scenario);
+    scenario_t *sc = scenario_load(path, NULL, 0, false, 0, err, sizeof err);
+    ck_assert_msg(sc != NULL, "%s", err);
+    sim_t *sim = sim_create();
+    cdn_t *cdn = NULL;
+    ck_assert_msg(cdn_create(sc, sim, &cdn, err, sizeof err) == 0, "%s", err);
+    cdn_set_threads(cdn, threads);
+    ck_assert_msg(cdn_run(cdn, err, sizeof err) == 0, "%s", err);
+    cJSON *r = cdn_results(cdn);
+    cdn_destroy(cdn);
+    sim_destroy(sim);
+    scenario_free(sc);
+    return r;
+}
+
+/* One object, never expiring, no warm-up: each shield fetches it from the
+ * origin once (2 origin requests, through the origin's domain's messages for
+ * BBB's), every request sent is answered, and the slowest answer is the
+ * first at AAA: MA-AAA-BBB-origin, 63 degrees each way, 137.359 ms, plus
+ * the 10 ms last-mile round trip. The same JSON at 1, 2 and 3 threads. */
+#define ONE_OBJECT                                                                            \
+    "{\"duration_s\":20,\"warmup_s\":0,"                                                       \
+    "\"workload\":{\"type\":\"zipf\",\"objects\":1,\"alpha\":0.8,\"rate_rps\":200,"            \
+    "\"size_bytes\":100},\"connections\":{\"keepalive_share\":1},"                               \
+    "\"network\":{\"last_mile_ms\":10},"                                                       \
+    "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","                \
+    "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\",\"groups_per_metro\":1},"      \
+    "\"routing\":{\"mode\":\"geo\"},\"origin\":{\"lat\":0,\"lon\":63,\"capacity_rps\":1000},"  \
+    "\"shield\":{\"enabled\":true,\"pops\":[\"BBB\",\"DDD\"]},"                                 \
+    "\"cache\":{\"policy\":\"lru\",\"capacity_objects\":10}}"
+
+START_TEST(domains_by_messages_same_at_every_thread_count)
+{
+    cJSON *r1 = run_threads(ONE_OBJECT, 1);
+    ck_assert_double_eq(test_num(par(r1), "domains", NULL), 2);
+    ck_assert_double_eq(test_num(r1, "origin", "requests"), 2);
+    ck_assert_double_eq(test_num(r1, "requests", NULL), test_num(r1, "requests_sent", NULL));
+    ck_assert_msg(test_num(r1, "requests", NULL) > 3000, "too few requests");
+    double mx = test_num(r1, "latency_ms", "max");
+    ck_assert_msg(fabs(mx - (2 * 63 * 1.090148 + 10)) < 0.01, "slowest answer %.4f ms", mx);
+    char *a = cJSON_Print(r1);
+    for (unsigned n = 2; n <= 3; n++) {
+        cJSON *rn = run_threads(ONE_OBJECT, n);
+        char *b = cJSON_Print(rn);
+        ck_assert_msg(!strcmp(a, b), "%u threads differ from 1", n);
+        free(b);
+        cJSON_Delete(rn);
+    }
+    free(a);
+    cJSON_Delete(r1);
+}
+END_TEST
+
 static Suite *domain_suite(void)
 {
     Suite *s = suite_create("domain");
@@ -125,6 +182,7 @@ static Suite *domain_suite(void)
     tcase_add_test(tc, two_domains_by_hand);
     tcase_add_test(tc, unlimited_origin_needs_no_messages);
     tcase_add_test(tc, zero_lookahead_folds_into_the_origin_domain);
+    tcase_add_test(tc, domains_by_messages_same_at_every_thread_count);
     suite_add_tcase(s, tc);
     return s;
 }

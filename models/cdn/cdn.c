@@ -647,13 +647,38 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
     if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
 }
 
-int cdn_run(cdn_t *c, char *err, size_t errlen)
+/* The first arrivals (and the operations) on c's queue. */
+static void start(cdn_t *c)
 {
     ops_schedule(c);
     if (read_next(c)) {
         if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
         else sim_at(c->sim, c->next.time, on_send, c, 0);
     }
+}
+
+/* A domain's workload, as cdn_create makes the model's (domain.c splits
+ * its stream). */
+static workload_t *domain_workload(const cdn_t *c, char *err, size_t errlen)
+{
+    const scenario_t *sc = c->sc;
+    workload_spec_t ws = sc->workload;
+    ws.rate_rps *= 1 + sc->diurnal;
+    ws.regions = NCONTINENTS;
+    char werr[512];
+    workload_t *w = workload_create(&ws, sc->seed, false, werr, sizeof werr);
+    if (!w) { snprintf(err, errlen, "%s: $.workload: %s", sc->file, werr); return NULL; }
+    if (sc->diurnal > 0) workload_defer_objects(w);
+    return w;
+}
+
+int cdn_run(cdn_t *c, char *err, size_t errlen)
+{
+    if (domain_count(c->plan) > 1) { /* the parallel world */
+        static const domain_hooks_t hooks = { domain_workload, start };
+        return domain_run(c, &hooks, err, errlen);
+    }
+    start(c);
     int rc = c->input_error ? -1 : sim_run(c->sim, SIMTIME_MAX);
     edge_settle_all(c); /* the completions edges kept past the last event */
     if (c->input_error) { snprintf(err, errlen, "%s", c->err); return -2; }
@@ -845,7 +870,7 @@ cJSON *cdn_results(const cdn_t *c)
         if (p) cJSON_AddItemToArray(tpops, p);
     }
     cJSON_AddItemToObject(o, "timeseries", ts);
-    json_add_count(o, "events", sim_events(c->sim));
+    json_add_count(o, "events", c->domain_events ? c->domain_events : sim_events(c->sim));
     if (c->mini)
         miniature_results(o, sc->workload.sample, workload_key_share(c->workload),
                           workload_request_share(c->workload));

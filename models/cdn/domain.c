@@ -2,8 +2,19 @@
 #include "models/cdn/domain.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "models/cdn/edge.h"
+#include "sim/rng.h"
+
+/* A fetch to the origin of another domain is one 64-bit event argument:
+ * the fetch (32 bits), its PoP (20) and its domain (12). */
+#define MSG_POP_BITS 20
+#define MSG_DOMAIN_BITS 12
 
 static uint32_t find(uint32_t *up, uint32_t i)
 {
@@ -30,7 +41,9 @@ static const char *serial_reason(const cdn_t *c)
     if (!strcmp(sc->cache.policy, "belady")) return "belady reads one future";
     if (sc->attack.rate_rps > 0) return "an attack is one arrival stream";
     if (sc->nops > 0) return "operations are not yet applied across domains";
-    return "the domain run is not built yet: one process executes the world";
+    if (sc->workload.sample > 0 && sc->workload.sample < 1) return "workload.sample: one miniature stream";
+    if (c->npops >= 1u << MSG_POP_BITS) return "more PoPs than the domains' messages can name";
+    return NULL;
 }
 
 /* Whether some class makes origin subrequests from the edge (edge compute). */
@@ -115,6 +128,10 @@ domain_plan_t *domain_plan(const cdn_t *c)
     for (uint32_t d = 0; d < p->ndomains; d++) total += p->share[d];
     for (uint32_t d = 0; total > 0 && d < p->ndomains; d++) p->share[d] /= total;
     p->serial_because = p->ndomains > 1 ? serial_reason(c) : NULL;
+    if (!p->serial_because && p->ndomains >= 1u << MSG_DOMAIN_BITS)
+        p->serial_because = "more domains than the domains' messages can name";
+    if (!p->serial_because && p->origin_domain != NO_ID && subreq)
+        p->serial_because = "edge compute subrequests to an origin that orders fetches";
     free(up);
     free(to_origin);
     return p;
@@ -161,4 +178,394 @@ void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o)
         cJSON_AddNumberToObject(e, "client_share", round(p->share[d] * 1e9) / 1e9);
         cJSON_AddItemToArray(arr, e);
     }
+}
+
+/* ---- the domain run ----
+ *
+ * Each domain is a copy of the built model (its own sim, request and fetch
+ * pools, tallies, series, random streams and arrival stream) that owns the
+ * caches, in-flight tables and counters of its PoPs, borrowed from the
+ * template model and given back at the end; the world, the scenario and the
+ * content law are shared, read only. Time runs in windows of the
+ * lookahead: in window k every domain runs its events before (k+1) x
+ * lookahead; a message sent in it (a fetch to the origin's domain, the
+ * origin's answer) arrives at least one lookahead later, so in a later
+ * window. Messages go into per-(source, destination) outboxes, double
+ * buffered by window parity; at the start of the next window each
+ * destination takes its inbox in source order, then generation order, so
+ * its event queue sees the same sequence whatever the thread count. */
+
+typedef struct msg { simtime_t at; uint64_t arg; bool reply; } msg_t;
+typedef struct msgbuf { msg_t *m; size_t n, cap; } msgbuf_t;
+
+typedef struct run run_t;
+typedef struct dom {
+    cdn_t *c;
+    uint32_t id;
+    run_t *run;
+    int parity;            /* the window's outbox set */
+    int rc;
+    char err[512];
+} dom_t;
+
+struct run {
+    cdn_t *t;              /* the template: results are merged into it */
+    const domain_plan_t *plan;
+    uint32_t nd, nthreads;
+    dom_t *doms;
+    msgbuf_t *out;         /* [parity][from][to] */
+    uint32_t *order;       /* domains by thread: thread k runs order[first[k] .. first[k+1]) */
+    uint32_t *first;
+    bool *active;          /* [parity][domain]: events or messages pending after the window */
+    pthread_barrier_t barrier;
+    atomic_bool failed;
+    /* the start gate: 1 go, -1 give up (a thread could not be started) */
+    pthread_mutex_t gate_lock;
+    pthread_cond_t gate_cond;
+    int gate;
+};
+
+static msgbuf_t *outbox(run_t *r, int parity, uint32_t from, uint32_t to)
+{
+    return &r->out[((size_t)parity * r->nd + from) * r->nd + to];
+}
+
+static void post(dom_t *d, uint32_t to, simtime_t at, uint64_t arg, bool reply)
+{
+    msgbuf_t *b = outbox(d->run, d->parity, d->id, to);
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        msg_t *m = realloc(b->m, cap * sizeof *m);
+        if (!m) { sim_fail(d->c->sim, "out of memory for messages between domains"); return; }
+        b->m = m;
+        b->cap = cap;
+    }
+    b->m[b->n++] = (msg_t){ at, arg, reply };
+}
+
+/* In a domain whose origin is elsewhere: fetch fid leaves for the origin. */
+static void origin_post(cdn_t *c, uint32_t fid, simtime_t arrive)
+{
+    dom_t *d = c->domain;
+    uint64_t arg = fid | (uint64_t)c->fetches[fid].pop << 32 |
+                   (uint64_t)d->id << (32 + MSG_POP_BITS);
+    post(d, d->run->plan->origin_domain, arrive, arg, false);
+}
+
+/* At the origin's domain: another domain's fetch arrives now. */
+static void on_remote_arrival(sim_t *s, void *ctx, uint64_t arg)
+{
+    cdn_t *c = ctx;
+    uint32_t fid = (uint32_t)arg, pop = (uint32_t)(arg >> 32) & ((1u << MSG_POP_BITS) - 1);
+    uint32_t from = (uint32_t)(arg >> (32 + MSG_POP_BITS));
+    simtime_t ready, now = sim_now(s);
+    bool served = edge_origin_take(c, now, &ready);
+    post(c->domain, from, (served ? ready : now) + c->pops[pop].up_oneway,
+         fid | (uint64_t)served << 32, true);
+}
+
+/* At the fetch's domain: the origin's answer arrives now. */
+static void on_remote_reply(sim_t *s, void *ctx, uint64_t arg)
+{
+    edge_origin_reply(ctx, (uint32_t)arg, (arg >> 32) & 1);
+}
+
+static void free_clone(cdn_t *c)
+{
+    if (!c) return;
+    sim_destroy(c->sim);
+    free(c->pops);
+    free(c->groups);
+    free(c->diurnal_keep);
+    free(c->isolate_idle_since);
+    free(c->requests);
+    free(c->fetches);
+    series_free(&c->series);
+    workload_destroy(c->workload);
+    if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
+    gsl_rng *rs[] = { c->r_groups, c->r_conn, c->r_dynamic, c->r_diurnal, c->r_variants,
+                      c->r_directives, c->r_signed, c->r_subrequest };
+    for (size_t i = 0; i < sizeof rs / sizeof *rs; i++)
+        if (rs[i]) gsl_rng_free(rs[i]);
+    free(c);
+}
+
+static gsl_rng *stream(const cdn_t *t, const char *name, uint32_t d)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s/d%u", name, d);
+    return rng_stream_create(t->sc->seed, buf);
+}
+
+/* Domain d's copy of the built template t. */
+static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_t *dm, char *err,
+                         size_t errlen)
+{
+    const domain_plan_t *p = t->plan;
+    const scenario_t *sc = t->sc;
+    cdn_t *c = malloc(sizeof *c);
+    if (!c) goto oom;
+    *c = *t;
+    c->sim = NULL;
+    c->pops = NULL;
+    c->groups = NULL;
+    c->diurnal_keep = NULL;
+    c->isolate_idle_since = NULL;
+    c->requests = NULL;
+    c->fetches = NULL;
+    c->nrequests = c->requests_cap = c->nfetches = c->fetches_cap = 0;
+    c->requests_free = c->fetches_free = NO_ID;
+    c->workload = NULL;
+    c->group_pick = NULL;
+    c->r_groups = c->r_conn = c->r_dynamic = c->r_diurnal = c->r_variants = c->r_directives = NULL;
+    c->r_signed = c->r_subrequest = NULL;
+    c->catch_timeline = NULL;
+    c->have_next = false;
+    memset(&c->series, 0, sizeof c->series);
+    if (series_init(&c->series, t->series.interval, SCENARIO_MAX_INTERVALS) != 0) goto oom;
+    if (!(c->sim = sim_create())) goto oom;
+    c->domain = dm;
+    c->origin_post = p->origin_domain == NO_ID || p->origin_domain == d ? NULL : origin_post;
+    if (!(c->pops = malloc((size_t)c->npops * sizeof *c->pops))) goto oom;
+    memcpy(c->pops, t->pops, (size_t)c->npops * sizeof *c->pops);
+    for (uint32_t i = 0; i < c->npops; i++) {
+        if (p->of_pop[i] == d) continue; /* its own: borrowed as they are */
+        pop_t *q = &c->pops[i];
+        q->cache = NULL;
+        memset(&q->inflight, 0, sizeof q->inflight);
+        q->kept = NULL;
+        q->nkept = q->kept_cap = 0;
+        q->series = NULL;
+    }
+    if (!(c->groups = malloc((size_t)c->ngroups * sizeof *c->groups))) goto oom;
+    memcpy(c->groups, t->groups, (size_t)c->ngroups * sizeof *c->groups);
+    if (!(c->diurnal_keep = calloc(c->ngroups, sizeof *c->diurnal_keep))) goto oom;
+    c->diurnal_minute = -1;
+    if (t->isolate_idle_since) {
+        size_t n = (size_t)c->npops * CONTENT_MAX_CLASSES;
+        if (!(c->isolate_idle_since = malloc(n * sizeof *c->isolate_idle_since))) goto oom;
+        memcpy(c->isolate_idle_since, t->isolate_idle_since, n * sizeof *c->isolate_idle_since);
+    }
+    c->r_groups = stream(t, "clients.groups", d);
+    c->r_conn = stream(t, "clients.connections", d);
+    c->r_dynamic = stream(t, "clients.dynamic", d);
+    c->r_diurnal = stream(t, "clients.diurnal", d);
+    c->r_variants = stream(t, "clients.variants", d);
+    if (t->r_directives) c->r_directives = stream(t, "clients.directives", d);
+    c->r_signed = stream(t, "clients.signatures", d);
+    c->r_subrequest = stream(t, "edge_compute.subrequests", d);
+    if (!c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal || !c->r_variants ||
+        (t->r_directives && !c->r_directives) || !c->r_signed || !c->r_subrequest)
+        goto oom;
+    /* its clients: the groups its PoPs serve, an arrival stream of their
+     * share of the rate (Poisson splitting), each group drawn as before */
+    if (p->share[d] > 0) {
+        double *w = malloc((size_t)c->ngroups * sizeof *w);
+        if (!w) goto oom;
+        for (uint32_t g = 0; g < c->ngroups; g++) {
+            const group_t *gr = &c->groups[g];
+            w[g] = gr->pop != NO_ID && !gr->unroutable && p->of_pop[gr->pop] == d ? state_group_weight(c, g) : 0;
+        }
+        c->group_pick = gsl_ran_discrete_preproc(c->ngroups, w);
+        free(w);
+        if (!c->group_pick) goto oom;
+        char tag[16];
+        snprintf(tag, sizeof tag, "d%u", d);
+        if (!(c->workload = hooks->workload(c, err, errlen))) { free_clone(c); return NULL; }
+        double rate = sc->workload.rate_rps * (1 + sc->diurnal) * p->share[d];
+        if (workload_restream(c->workload, sc->seed, tag, rate) != 0) goto oom;
+    }
+    return c;
+oom:
+    snprintf(err, errlen, "out of memory building the domains");
+    free_clone(c);
+    return NULL;
+}
+
+/* Window k's inbox of domain d: every message sent to it in window k - 1. */
+static void deliver(run_t *r, dom_t *d, int parity)
+{
+    for (uint32_t from = 0; from < r->nd; from++) {
+        msgbuf_t *b = outbox(r, parity, from, d->id);
+        for (size_t i = 0; i < b->n; i++)
+            sim_at(d->c->sim, b->m[i].at, b->m[i].reply ? on_remote_reply : on_remote_arrival, d->c,
+                   b->m[i].arg);
+        b->n = 0;
+    }
+}
+
+static bool outbox_empty(run_t *r, int parity, uint32_t from)
+{
+    for (uint32_t to = 0; to < r->nd; to++)
+        if (outbox(r, parity, from, to)->n) return false;
+    return true;
+}
+
+typedef struct worker { run_t *r; uint32_t k; } worker_t;
+
+static void *work(void *arg)
+{
+    worker_t *w = arg;
+    run_t *r = w->r;
+    simtime_t la = r->plan->lookahead;
+    pthread_mutex_lock(&r->gate_lock);
+    while (r->gate == 0) pthread_cond_wait(&r->gate_cond, &r->gate_lock);
+    int go = r->gate;
+    pthread_mutex_unlock(&r->gate_lock);
+    if (go < 0) return NULL;
+    for (uint64_t k = 0;; k++) {
+        int par = (int)(k & 1);
+        /* the window ends before `stop`: a multiple of the lookahead (no
+         * lookahead: one window to the end) */
+        simtime_t stop = la == SIMTIME_MAX || (simtime_t)(k + 1) > SIMTIME_MAX / la ? SIMTIME_MAX
+                                                                                 : (simtime_t)(k + 1) * la;
+        for (uint32_t i = r->first[w->k]; i < r->first[w->k + 1]; i++) {
+            dom_t *d = &r->doms[r->order[i]];
+            d->parity = par;
+            if (k > 0) deliver(r, d, par ^ 1);
+            if (d->rc == 0 && sim_run(d->c->sim, stop == SIMTIME_MAX ? SIMTIME_MAX : stop - 1) != 0) {
+                d->rc = -1;
+                snprintf(d->err, sizeof d->err, "%s", sim_error(d->c->sim));
+                atomic_store(&r->failed, true);
+            }
+            r->active[par * r->nd + d->id] = sim_pending(d->c->sim) > 0 || !outbox_empty(r, par, d->id);
+        }
+        pthread_barrier_wait(&r->barrier);
+        if (atomic_load(&r->failed)) break;
+        bool any = false;
+        for (uint32_t d = 0; d < r->nd && !any; d++) any = r->active[par * r->nd + d];
+        if (!any || stop == SIMTIME_MAX) break;
+    }
+    return NULL;
+}
+
+/* Domains to threads: the busiest first, each to the least loaded thread
+ * (which thread runs a domain never changes what it computes). */
+static void assign(run_t *r)
+{
+    double *load = calloc(r->nthreads, sizeof *load);
+    uint32_t *by = malloc(r->nd * sizeof *by), *thread_of = malloc(r->nd * sizeof *thread_of);
+    for (uint32_t d = 0; d < r->nd; d++) by[d] = d;
+    for (uint32_t i = 1; i < r->nd; i++) /* insertion sort by share, descending */
+        for (uint32_t j = i; j > 0 && r->plan->share[by[j]] > r->plan->share[by[j - 1]]; j--) {
+            uint32_t x = by[j]; by[j] = by[j - 1]; by[j - 1] = x;
+        }
+    for (uint32_t i = 0; i < r->nd; i++) {
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < r->nthreads; k++) if (load[k] < load[best]) best = k;
+        thread_of[by[i]] = best;
+        load[best] += r->plan->share[by[i]] + 1e-3; /* an empty domain still costs a little */
+    }
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < r->nthreads; k++) {
+        r->first[k] = n;
+        for (uint32_t d = 0; d < r->nd; d++) if (thread_of[d] == k) r->order[n++] = d;
+    }
+    r->first[r->nthreads] = n;
+    free(load);
+    free(by);
+    free(thread_of);
+}
+
+/* Everything the domains measured, into the template, in domain order. */
+static int merge(run_t *r)
+{
+    cdn_t *t = r->t;
+    for (uint32_t i = 0; i < t->npops; i++) t->pops[i] = r->doms[r->plan->of_pop[i]].c->pops[i];
+    if (r->plan->origin_domain != NO_ID) t->origin = r->doms[r->plan->origin_domain].c->origin;
+    uint64_t events = 0;
+    for (uint32_t d = 0; d < r->nd; d++) {
+        const cdn_t *c = r->doms[d].c;
+        tally_merge(&t->total, &c->total);
+        for (int i = 0; i < NCONTINENTS; i++) tally_merge(&t->continent[i], &c->continent[i]);
+        t->origin_requests += c->origin_requests;
+        t->origin_bytes += c->origin_bytes;
+        t->origin_errors += c->origin_errors;
+        t->shield_bytes += c->shield_bytes;
+        t->pushed_bytes += c->pushed_bytes;
+        t->sent += c->sent;
+        t->nread += c->nread;
+        if (c->last_sent > t->last_sent) t->last_sent = c->last_sent;
+        if (series_merge(&t->series, &c->series) != 0) return -1;
+        events += sim_events(c->sim);
+    }
+    t->domain_events = events;
+    return 0;
+}
+
+int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
+{
+    run_t r = { .t = t, .plan = t->plan, .nd = t->plan->ndomains };
+    r.nthreads = t->threads < 1 ? 1 : t->threads > r.nd ? r.nd : t->threads;
+    int rc = -1;
+    bool barrier = false;
+    pthread_t *tids = NULL;
+    worker_t *ws = NULL;
+    r.doms = calloc(r.nd, sizeof *r.doms);
+    r.out = calloc(2 * (size_t)r.nd * r.nd, sizeof *r.out);
+    r.order = malloc(r.nd * sizeof *r.order);
+    r.first = malloc((r.nthreads + 1) * sizeof *r.first);
+    r.active = calloc(2 * (size_t)r.nd, sizeof *r.active);
+    tids = calloc(r.nthreads, sizeof *tids);
+    ws = calloc(r.nthreads, sizeof *ws);
+    if (!r.doms || !r.out || !r.order || !r.first || !r.active || !tids || !ws) {
+        snprintf(err, errlen, "out of memory building the domains");
+        goto done;
+    }
+    for (uint32_t d = 0; d < r.nd; d++) {
+        r.doms[d] = (dom_t){ .id = d, .run = &r };
+        if (!(r.doms[d].c = make_clone(t, hooks, d, &r.doms[d], err, errlen))) goto done;
+    }
+    for (uint32_t d = 0; d < r.nd; d++) if (r.doms[d].c->workload) hooks->start(r.doms[d].c);
+    assign(&r);
+    atomic_init(&r.failed, false);
+    if (pthread_barrier_init(&r.barrier, NULL, r.nthreads) != 0) {
+        snprintf(err, errlen, "cannot make a thread barrier");
+        goto done;
+    }
+    barrier = true;
+    pthread_mutex_init(&r.gate_lock, NULL);
+    pthread_cond_init(&r.gate_cond, NULL);
+    uint32_t started = 0;
+    for (uint32_t k = 0; k < r.nthreads; k++) ws[k] = (worker_t){ &r, k };
+    for (uint32_t k = 1; k < r.nthreads; k++, started++)
+        if (pthread_create(&tids[k], NULL, work, &ws[k]) != 0) break;
+    /* the barrier counts every thread: the run starts only with them all */
+    bool all = started + 1 == r.nthreads;
+    pthread_mutex_lock(&r.gate_lock);
+    r.gate = all ? 1 : -1;
+    pthread_cond_broadcast(&r.gate_cond);
+    pthread_mutex_unlock(&r.gate_lock);
+    if (all) work(&ws[0]);
+    for (uint32_t k = 1; k <= started; k++) pthread_join(tids[k], NULL);
+    pthread_cond_destroy(&r.gate_cond);
+    pthread_mutex_destroy(&r.gate_lock);
+    if (!all) {
+        snprintf(err, errlen, "cannot start %u threads", r.nthreads);
+        goto done;
+    }
+    for (uint32_t d = 0; d < r.nd; d++)
+        if (r.doms[d].rc) { snprintf(err, errlen, "%s", r.doms[d].err); goto done; }
+    for (uint32_t d = 0; d < r.nd; d++) edge_settle_all(r.doms[d].c);
+    if (merge(&r) != 0) { snprintf(err, errlen, "out of memory merging the domains"); goto done; }
+    rc = 0;
+done:
+    if (barrier) pthread_barrier_destroy(&r.barrier);
+    for (uint32_t d = 0; r.doms && d < r.nd; d++) {
+        /* the PoPs it owned are the template's again (merged, or on
+         * failure given back as they are, for cdn_destroy) */
+        if (rc != 0 && r.doms[d].c)
+            for (uint32_t i = 0; i < t->npops; i++)
+                if (r.plan->of_pop[i] == d) t->pops[i] = r.doms[d].c->pops[i];
+        free_clone(r.doms[d].c);
+    }
+    for (size_t i = 0; r.out && i < 2 * (size_t)r.nd * r.nd; i++) free(r.out[i].m);
+    free(r.doms);
+    free(r.out);
+    free(r.order);
+    free(r.first);
+    free(r.active);
+    free(tids);
+    free(ws);
+    return rc;
 }

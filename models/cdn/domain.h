@@ -40,6 +40,21 @@ void domain_plan_free(domain_plan_t *p);
 /* The domains the run executes: 1 when serial_because is set. */
 uint32_t domain_count(const domain_plan_t *p);
 
+/* What domain_run needs from cdn.c, which it may not call (cdn.c is above
+ * it): a domain instance's workload as cdn_create makes it, and the
+ * scheduling of its first arrivals. */
+typedef struct domain_hooks {
+    workload_t *(*workload)(const cdn_t *c, char *err, size_t errlen);
+    void (*start)(cdn_t *c);
+} domain_hooks_t;
+
+/* Runs c's world as its domains, each a logical process (its own event
+ * queue, arrival stream and random streams) on c->threads threads, in
+ * windows of the lookahead; then merges what they measured into c, in
+ * domain order. The result is the same for every thread count. 0 ok; -1
+ * runtime failure (message in err). */
+int domain_run(cdn_t *c, const domain_hooks_t *hooks, char *err, size_t errlen);
+
 /* The result's `parallel` object. */
 void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o);
 

@@ -384,6 +384,27 @@ static void on_origin_arrival(sim_t *s, void *ctx, uint64_t fid)
     complete_at(c, fid, ready + c->pops[f->pop].up_oneway);
 }
 
+bool edge_origin_take(cdn_t *c, simtime_t now, simtime_t *ready) { return origin_take(c, now, ready); }
+
+/* The origin's answer to fetch fid, reaching its PoP now: what
+ * on_origin_arrival would have done at the arrival (the origin's state there
+ * decided `served`; nothing else at the origin depends on the moment), then
+ * the completion. */
+void edge_origin_reply(cdn_t *c, uint32_t fid, bool served)
+{
+    fetch_t *f = &c->fetches[fid];
+    simtime_t arrived = f->requested + c->pops[f->pop].up_oneway;
+    if (served) {
+        origin_serves(c, f, arrived);
+    } else {
+        f->failed = true;
+        state_count_origin(c, f->pop, f->sent, 0);
+        if (f->measured) c->origin_errors++;
+    }
+    settle(c, f->pop);
+    fetch_done(c, fid, sim_now(c->sim));
+}
+
 static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid);
 static bool serves_at_once(const pop_t *p);
 static void queue_at_pop(cdn_t *c, uint32_t rid);
@@ -418,6 +439,10 @@ static void fetch_send(cdn_t *c, uint32_t fid)
     if (p->upstream != NO_ID) {
         cache_prefetch(c->pops[p->upstream].cache, f->key); /* looked up on arrival */
         sim_at(c->sim, arrive, on_shield_arrival, c, fid);
+        return;
+    }
+    if (c->origin_post) { /* the origin is another domain's (domain.c) */
+        c->origin_post(c, fid, arrive);
         return;
     }
     if (!server_unlimited(&c->origin) || c->origin_by_event) {

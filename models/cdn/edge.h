@@ -19,6 +19,11 @@ void edge_origin_direct(cdn_t *c, uint32_t rid);
 void edge_prepare(cdn_t *c);
 /* After the run: every completion still kept runs (at its own time). */
 void edge_settle_all(cdn_t *c);
+/* The parallel world (domain.c): the origin's domain takes a fetch that
+ * arrived now from another domain (false: refused; else *ready is when its
+ * answer leaves), and the fetch's domain takes the answer when it arrives. */
+bool edge_origin_take(cdn_t *c, simtime_t now, simtime_t *ready);
+void edge_origin_reply(cdn_t *c, uint32_t fid, bool served);
 uint32_t request_new(cdn_t *c);
 void request_free(cdn_t *c, uint32_t id);
 

@@ -158,3 +158,19 @@ cJSON *series_pop_json(series_t *s, const series_t *all, simtime_t end, const ch
     if (o) series_arrays(o, s, all->n, end, false);
     return o;
 }
+
+int series_merge(series_t *into, const series_t *from)
+{
+    if (from->interval != into->interval) return -1;
+    for (uint64_t i = 0; i < from->n; i++) {
+        const series_point_t *f = &from->points[i];
+        series_point_t *p = series_at(into, (simtime_t)i * from->interval);
+        if (!p) return -1;
+        p->requests += f->requests;
+        p->hits += f->hits;
+        p->origin_requests += f->origin_requests;
+        p->latency_sum_ns += f->latency_sum_ns;
+        hist_small_merge(&p->latency, &f->latency);
+    }
+    return 0;
+}

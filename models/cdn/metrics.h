@@ -58,6 +58,10 @@ void series_free(series_t *s);
 /* The point for virtual time t >= 0, growing the series (and coarsening it
  * past max_points); NULL only when out of memory. */
 series_point_t *series_at(series_t *s, simtime_t t);
+/* Adds from's points to into's, interval by interval (the parallel world's
+ * domains, merged in a fixed order). -1 when the intervals differ or out of
+ * memory. */
+int series_merge(series_t *into, const series_t *from);
 /* end: the virtual time the last interval stops at (it may be short). */
 cJSON *series_to_json(const series_t *s, simtime_t end);
 /* A PoP's series s as arrays aligned with the whole CDN's `all` (s is first

@@ -260,6 +260,11 @@ struct cdn {
     cJSON *catch_timeline; /* catchment shares at the start and after each
                               withdrawal or announcement (world runs only) */
     struct domain_plan *plan; /* the partition into domains (domain.h) */
+    /* in a domain of the parallel world whose origin is another domain's:
+     * sends fetch fid there, to arrive at `arrive` (domain.c); else NULL */
+    void (*origin_post)(cdn_t *c, uint32_t fid, simtime_t arrive);
+    void *domain;          /* that domain's run state (domain.c) */
+    uint64_t domain_events;/* after a parallel run: the domains' events */
     unsigned threads;      /* threads that execute the domains (cdn_set_threads) */
     int input_error;
     char err[512];

@@ -403,3 +403,25 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
     if (!w->by_object) w->kept++; /* else workload_keep counts */
     return 1;
 }
+
+int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate_rps)
+{
+    if (w->trace || !(rate_rps > 0)) return -1;
+    char name[96];
+    snprintf(name, sizeof name, "workload.arrivals/%s", tag);
+    gsl_rng *a = rng_stream_create(seed, name);
+    snprintf(name, sizeof name, "workload.objects/%s", tag);
+    gsl_rng *o = rng_stream_create(seed, name);
+    if (!a || !o) {
+        if (a) gsl_rng_free(a);
+        if (o) gsl_rng_free(o);
+        return -1;
+    }
+    gsl_rng_free(w->arrivals);
+    gsl_rng_free(w->objects);
+    w->arrivals = a;
+    w->objects = o;
+    w->spec.rate_rps = rate_rps;
+    w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / rate_rps));
+    return 0;
+}

@@ -106,6 +106,13 @@ void workload_defer_objects(workload_t *w);
 /* Fills key and size of a deferred request r (no-op when already drawn). */
 void workload_object(workload_t *w, request_spec_t *r);
 
+/* zipf: one split of the arrival stream (the parallel world's domains):
+ * from time 0 on, arrivals at rate_rps, their times and objects from
+ * streams of their own ("workload.arrivals/<tag>", "workload.objects/<tag>");
+ * object sizes and the catalog are unchanged (they are the seed's). -1 for a
+ * trace, a rate <= 0, or out of memory. Call before the first workload_next. */
+int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate_rps);
+
 /* With locality, turns r's key (a rank, as drawn) into the object that rank
  * names in `region` and gives it that object's size; a no-op without
  * locality, for a trace, or for a region past spec.regions. One table read,
