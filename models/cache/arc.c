@@ -165,6 +165,11 @@ static size_t arc_memory(const void *state)
     return ghost_memory(&a->ghost) + a->list.n;
 }
 
+static void arc_prefetch(const void *state, uint32_t id)
+{
+    ghost_prefetch_id(&((const arc_t *)state)->ghost, id);
+}
+
 const cache_policy_t cache_policy_arc = {
     .name = "arc",
     .meta_size = sizeof(qlist_links_t),
@@ -177,4 +182,5 @@ const cache_policy_t cache_policy_arc = {
     .admit = arc_admit,
     .on_grow = arc_grow,
     .memory = arc_memory,
+    .prefetch = arc_prefetch,
 };

@@ -184,7 +184,10 @@ void cache_prefetch(const cache_t *c, uint64_t key)
 void cache_prefetch_id(const cache_t *c, uint32_t id, bool deep)
 {
     __builtin_prefetch(&c->index[id]);
-    if (!deep) return;
+    if (!deep) {
+        if (c->policy->prefetch) c->policy->prefetch(c->state, id);
+        return;
+    }
     uint32_t s = c->index[id];
     if (s != CACHE_NO_SLOT) __builtin_prefetch(cache_slot_addr(&c->slab, s));
 }

@@ -48,6 +48,10 @@ typedef struct cache_policy {
     bool (*admit)(cache_t *c, void *state, const cache_req_t *r);
     int (*on_grow)(cache_t *c, void *state, uint32_t nslots);
     size_t (*memory)(const void *state);  /* optional: bytes of state beyond the slots */
+    /* optional, dense-id caches only: the key numbered id will be requested
+     * soon (cache_prefetch_id); a policy with its own per-id state (a ghost
+     * array) starts loading it */
+    void (*prefetch)(const void *state, uint32_t id);
 } cache_policy_t;
 
 /* Every cache_t begins with this view of its slab (a struct may be addressed

@@ -63,6 +63,11 @@ int ghost_reserve(ghost_t *g, uint64_t expected);
 void ghost_free(ghost_t *g);
 /* The position holding key, or GHOST_NONE (valid until the next push). */
 uint32_t ghost_find(const ghost_t *g, uint64_t key);
+/* A dense ghost: starts loading id's index cell (a lookup soon). */
+static inline void ghost_prefetch_id(const ghost_t *g, uint32_t id)
+{
+    if (g->dense && id < g->cells) __builtin_prefetch(&g->index[id]);
+}
 static inline int ghost_list_of(const ghost_t *g, uint32_t pos) { return g->list[pos]; }
 /* Adds key at the new end of list (replacing an older entry for the key);
  * -1 when out of memory. */

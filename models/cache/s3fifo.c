@@ -176,6 +176,11 @@ static size_t s3fifo_memory(const void *state)
     return ghost_memory(&p->ghost) + p->tags.n;
 }
 
+static void s3fifo_prefetch(const void *state, uint32_t id)
+{
+    ghost_prefetch_id(&((const s3fifo_t *)state)->ghost, id);
+}
+
 const cache_policy_t cache_policy_s3fifo = {
     .name = "s3fifo",
     .meta_size = sizeof(qlist_links_t),
@@ -189,4 +194,5 @@ const cache_policy_t cache_policy_s3fifo = {
     .admit = s3fifo_admit,
     .on_grow = s3fifo_grow,
     .memory = s3fifo_memory,
+    .prefetch = s3fifo_prefetch,
 };

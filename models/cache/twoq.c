@@ -113,6 +113,11 @@ static size_t twoq_memory(const void *state)
     return ghost_memory(&p->out) + p->list.n;
 }
 
+static void twoq_prefetch(const void *state, uint32_t id)
+{
+    ghost_prefetch_id(&((const twoq_t *)state)->out, id);
+}
+
 const cache_policy_t cache_policy_twoq = {
     .name = "twoq",
     .meta_size = sizeof(qlist_links_t),
@@ -125,4 +130,5 @@ const cache_policy_t cache_policy_twoq = {
     .admit = twoq_admit,
     .on_grow = twoq_grow,
     .memory = twoq_memory,
+    .prefetch = twoq_prefetch,
 };
