@@ -1,38 +1,38 @@
 #!/bin/sh
 # bench_replay — `cdnsim replay` per policy: requests/s (whole process, the
-# median of RUNS runs), instructions a request (callgrind inside the decode
-# and the replay loop, on the first 10^6 requests: machine-independent), and,
-# when libCacheSim's cachesim is found, the ratio of its whole-process time
-# to cdnsim's, the two run alternately on the same file (one size, one
-# thread each, object counts: --ignore-obj-size).
+# median of RUNS runs, default 5), instructions a request (callgrind inside
+# the decode and the replay loop, on the first 10^6 requests: machine-
+# independent), and, when libCacheSim's cachesim is found, the ratio of its
+# whole-process time to cdnsim's: the two run alternately on the same file
+# (one size, one thread each, object counts: --ignore-obj-size), the median
+# of the runs' ratios, of wall-clock time and of CPU time (user + sys, which
+# a shared machine's load moves less). Columns "s": wall/cpu seconds.
 # Traces: 5 M requests Zipf(0.8) over 10^6 objects (cdnsim tracegen,
 # oracleGeneral), cache 10^5 objects; and each oracleGeneral file named in
 # REPLAY_TRACES (space-separated, the name must contain "oracleGeneral", as
 # cachesim's Belady requires) at REPLAY_SIZE objects (default 5000).
 # cachesim: $CACHESIM, else /work/scratch/libCacheSim/_build/bin/cachesim
 # when present (build it from https://github.com/1a1a11a/libCacheSim).
+# POLICIES (space-separated) narrows the list.
 # usage: bench/bench_replay.sh [BUILD_DIR]
 set -u
 build=${1:-build}
 cdnsim=$build/cdnsim
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 cachesim=${CACHESIM:-/work/scratch/libCacheSim/_build/bin/cachesim}
 [ -x "$cachesim" ] || cachesim=
-policies="lru fifo lfu sieve arc clock twoq s3fifo random belady"
+policies=${POLICIES:-"lru fifo lfu sieve arc clock twoq s3fifo random belady"}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cdnsim_breplay.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-# the median wall seconds of $runs runs of a command
-median_wall() {
-    : > "$dir/walls"
-    i=0
-    while [ $i -lt "$runs" ]; do
-        /usr/bin/time -f '%e' -o "$dir/t" "$@" > /dev/null 2>&1 || { echo "failed"; return; }
-        cat "$dir/t" >> "$dir/walls"
-        i=$((i + 1))
-    done
-    sort -n "$dir/walls" | awk '{w[NR] = $1} END {print w[int((NR + 1) / 2)]}'
+# one timed run: "wall cpu" seconds (cpu = user + sys), or "failed"
+timed() {
+    /usr/bin/time -f '%e %U %S' -o "$dir/t" "$@" > /dev/null 2>&1 || { echo failed; return; }
+    awk '{printf "%s %.2f\n", $1, $2 + $3}' "$dir/t"
 }
+
+# the median of column $1 of file $2
+median() { sort -n -k"$1" "$2" | awk -v c="$1" '{v[NR] = $c} END {print v[int((NR + 1) / 2)]}'; }
 
 # instructions a request of the decode and the replay loop (callgrind)
 instr() {
@@ -49,27 +49,36 @@ bench_trace() {
     head -c $((24 * (n < 1000000 ? n : 1000000))) "$trace" > "$dir/head.oracleGeneral.bin"
     nh=$((n < 1000000 ? n : 1000000))
     echo "-- $name: $n requests, cache $size objects${cachesim:+; cachesim: $cachesim}"
-    printf '%-8s %12s %10s %10s %12s %8s %s\n' policy "M req/s" "instr/req" "cdnsim s" "cachesim s" ratio "miss ratio cdnsim / cachesim"
+    printf '%-8s %9s %9s %11s %12s %13s %8s %s\n' policy "M req/s" instr/req "cdnsim s" "cachesim s" "ratio wall" "cpu" "miss ratio cdnsim / cachesim"
     for p in $policies; do
         case $p in twoq) cp=2q ;; *) cp=$p ;; esac
-        a=$(median_wall "$cdnsim" replay "$trace" --policy "$p" --size "$size")
+        # alternately, so that a change in the machine's load hits both
+        : > "$dir/runs"
+        i=0
+        while [ $i -lt "$runs" ]; do
+            a=$(timed "$cdnsim" replay "$trace" --policy "$p" --size "$size")
+            b="- -"
+            [ -n "$cachesim" ] && b=$(timed "$cachesim" "$trace" oracleGeneral "$cp" "$size" --ignore-obj-size 1 -o "$dir/cs.out")
+            echo "$a $b" | awk '{r = $3 == "-" || $1 == 0 ? "-" : sprintf("%.2f", $3 / $1);
+                                 q = $4 == "-" || $2 == 0 ? "-" : sprintf("%.2f", $4 / $2);
+                                 print $1, $2, $3, $4, r, q}' >> "$dir/runs"
+            i=$((i + 1))
+        done
         mr=$("$cdnsim" replay "$trace" --policy "$p" --size "$size" | awk 'NR == 2 {print $4}')
-        b=- ratio=- mr2=-
-        if [ -n "$cachesim" ]; then
-            b=$(median_wall "$cachesim" "$trace" oracleGeneral "$cp" "$size" --ignore-obj-size 1 -o "$dir/cs.out")
-            mr2=$("$cachesim" "$trace" oracleGeneral "$cp" "$size" --ignore-obj-size 1 -o "$dir/cs.out" 2>&1 |
-                  sed -n 's/.*miss ratio \([0-9.]*\).*/\1/p')
-            ratio=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2fx", b / a}')
-        fi
+        mr2=-
+        [ -n "$cachesim" ] && mr2=$("$cachesim" "$trace" oracleGeneral "$cp" "$size" --ignore-obj-size 1 -o "$dir/cs.out" 2>&1 |
+                                    sed -n 's/.*miss ratio \([0-9.]*\).*/\1/p')
+        wa=$(median 1 "$dir/runs") ca=$(median 2 "$dir/runs") wb=$(median 3 "$dir/runs") cb=$(median 4 "$dir/runs")
+        rw=$(median 5 "$dir/runs") rc=$(median 6 "$dir/runs")
         ir=$(instr "$dir/head.oracleGeneral.bin" "$p" "$size" "$nh")
-        rps=$(awk -v a="$a" -v n="$n" 'BEGIN {printf "%.2f", n / a / 1e6}')
-        printf '%-8s %12s %10s %10s %12s %8s %s / %s\n' "$p" "$rps" "$ir" "$a" "$b" "$ratio" "$mr" "$mr2"
+        rps=$(awk -v a="$wa" -v n="$n" 'BEGIN {printf "%.2f", n / a / 1e6}')
+        printf '%-8s %9s %9s %5s/%5s %6s/%5s %12sx %7sx %s / %s\n' "$p" "$rps" "$ir" "$wa" "$ca" "$wb" "$cb" "$rw" "$rc" "$mr" "$mr2"
     done
 }
 
 "$cdnsim" tracegen --objects 1000000 --requests 5000000 --alpha 0.8 --format oracleGeneral \
     --out "$dir/zipf.oracleGeneral.bin" || exit 1
-echo "(median of $runs whole-process runs each; load average $(cut -d' ' -f1 /proc/loadavg))"
+echo "(medians of $runs alternating whole-process runs; load average $(cut -d' ' -f1 /proc/loadavg))"
 bench_trace "$dir/zipf.oracleGeneral.bin" 100000 "Zipf(0.8) over 10^6 objects"
 for t in ${REPLAY_TRACES:-}; do
     [ -r "$t" ] && bench_trace "$t" "${REPLAY_SIZE:-5000}" "$(basename "$t")"
