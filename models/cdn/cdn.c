@@ -638,7 +638,7 @@ static void send_one(cdn_t *c, const request_spec_t *r, uint32_t seq)
 static void on_send(sim_t *s, void *ctx, uint64_t arg)
 {
     cdn_t *c = ctx;
-    simtime_t horizon = sim_now(s) + SEND_BATCH_SPAN;
+    simtime_t horizon = sim_now(s) + (c->sc->nops ? SEND_BATCH_SPAN : SEND_BATCH_QUIET_SPAN);
     int n = 0;
     do {
         request_spec_t r = c->next;
