@@ -15,7 +15,7 @@
  * - Origin Shield on the cloudfront preset (edges -> 12 regional edge
  *   caches -> IAD -> origin, against the same without the IAD level), run
  *   shortened to 150 s at 2,000 requests/s for the test (measured 34.9%
- *   fewer origin requests; 44.3% on the preset as it stands): a positive
+ *   fewer origin requests; 44.2% on the preset as it stands): a positive
  *   cut, in [0.20, 0.57], 57% being the best case AWS reports.
  *
  * Files are read from the source tree: run from the repository root, as
