@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "models/cache/cache.h"
 #include "models/workload/sample.h"
@@ -56,6 +58,21 @@ static int idmap_grow(idmap_t *m)
     return 0;
 }
 
+/* n bytes for the decoded trace, aligned to 2 MiB and offered for
+ * transparent huge pages when large: 512 times fewer page faults while it
+ * fills (a 5 M-request trace is 80 MB). free() releases it. */
+static void *big_alloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < 2 * huge) return malloc(n);
+    size_t rounded = (n + huge - 1) & ~(huge - 1);
+    void *p = aligned_alloc(huge, rounded);
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 /* Numbers b's keys (b->nids, req[].id); leaves nids 0 when they would not
  * pay or memory runs out (the caches then hash keys: slower, same result). */
 static void number_keys(replay_buf_t *b, uint64_t max_key)
@@ -63,7 +80,7 @@ static void number_keys(replay_buf_t *b, uint64_t max_key)
     b->nids = 0;
     if (b->n == 0) return;
     if (max_key < MAX_IDS && max_key + 1 <= 2 * b->n + (1u << 20)) {
-        for (uint64_t i = 0; i < b->n; i++) b->req[i].id = (uint32_t)b->req[i].key;
+        /* ids already hold the keys (replay_load) */
         b->nids = (uint32_t)max_key + 1;
         return;
     }
@@ -118,6 +135,18 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
     }
     int64_t got;
     uint64_t max_key = 0;
+    /* a plain oracleGeneral file says how many records it holds: one
+     * allocation of the right size (a compressed one only starts there) */
+    struct stat st;
+    if (format == TRACE_ORACLE_GENERAL && stat(path, &st) == 0 && st.st_size >= 24) {
+        cap = (uint64_t)st.st_size / 24;
+        b->req = big_alloc(cap * sizeof *b->req);
+        b->next = need_next ? big_alloc(cap * sizeof *b->next) : NULL;
+        if (!b->req || (need_next && !b->next)) {
+            free(b->req); free(b->next);
+            b->req = NULL, b->next = NULL, cap = 0;
+        }
+    }
     while ((got = trace_next_many(t, r, BATCH, err, errlen)) > 0) {
         b->read += (uint64_t)got;
         if (b->n + (uint64_t)got > cap) {
@@ -138,7 +167,9 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
         uint64_t k = 0;
         if (thr == UINT64_MAX) {
             for (int64_t i = 0; i < got; i++) {
-                q[i] = (replay_req_t){ r[i].key, r[i].size, 0 };
+                /* the id a small key will have (number_keys), set now
+                 * rather than in a second pass over the buffer */
+                q[i] = (replay_req_t){ r[i].key, r[i].size, (uint32_t)r[i].key };
                 if (r[i].key > max_key) max_key = r[i].key;
             }
             if (need_next)
@@ -147,7 +178,7 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
         } else {
             for (int64_t i = 0; i < got; i++) {
                 if (!sample_keep(r[i].key, thr)) continue;
-                q[k] = (replay_req_t){ r[i].key, r[i].size, 0 };
+                q[k] = (replay_req_t){ r[i].key, r[i].size, (uint32_t)r[i].key };
                 if (r[i].key > max_key) max_key = r[i].key;
                 if (need_next) b->next[b->n + k] = r[i].next_access;
                 k++;

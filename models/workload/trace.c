@@ -404,12 +404,28 @@ static int next_text(trace_t *t, trace_req_t *r, char *err, size_t errlen)
     return finish(t, r, ns, size, err, errlen, true);
 }
 
-static uint32_t le32(const uint8_t *p)
+/* Little-endian loads: one move each where the host is little-endian. */
+static inline uint32_t le32(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+#else
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
 }
 
-static uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
+static inline uint64_t le64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+#endif
+}
 
 static int next_record(trace_t *t, trace_req_t *r, char *err, size_t errlen)
 {
