@@ -644,17 +644,24 @@ static void on_send(sim_t *s, void *ctx, uint64_t arg)
         request_spec_t r = c->next;
         send_one(c, &r, c->next_seq);
     } while (read_next(c) && c->next.time < horizon && ++n < SEND_BATCH_MAX);
-    if (c->have_next) sim_at(s, c->next.time, on_send, c, 0);
+    if (c->have_next) c->send_ev = sim_at(s, c->next.time, on_send, c, 0);
 }
 
-/* The first arrivals (and the operations) on c's queue. */
+/* The next arrival on c's queue (a domain's split stream restarts here). */
+static void arrivals(cdn_t *c)
+{
+    if (!c->group_pick) return; /* a domain serving no clients now */
+    if (read_next(c)) {
+        if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
+        else c->send_ev = sim_at(c->sim, c->next.time, on_send, c, 0);
+    }
+}
+
+/* The operations and the first arrivals on c's queue. */
 static void start(cdn_t *c)
 {
     ops_schedule(c);
-    if (read_next(c)) {
-        if (c->fixed_delay) sim_at(c->sim, c->next.time + c->groups[0].oneway, on_arrival_fixed, c, 0);
-        else sim_at(c->sim, c->next.time, on_send, c, 0);
-    }
+    arrivals(c);
 }
 
 /* A domain's workload, as cdn_create makes the model's (domain.c splits
@@ -675,7 +682,7 @@ static workload_t *domain_workload(const cdn_t *c, char *err, size_t errlen)
 int cdn_run(cdn_t *c, char *err, size_t errlen)
 {
     if (domain_count(c->plan) > 1) { /* the parallel world */
-        static const domain_hooks_t hooks = { domain_workload, start };
+        static const domain_hooks_t hooks = { domain_workload, start, arrivals };
         return domain_run(c, &hooks, err, errlen);
     }
     start(c);

@@ -40,7 +40,6 @@ static const char *serial_reason(const cdn_t *c)
     if (sc->workload.type == WORKLOAD_TRACE) return "a trace is one arrival stream";
     if (!strcmp(sc->cache.policy, "belady")) return "belady reads one future";
     if (sc->attack.rate_rps > 0) return "an attack is one arrival stream";
-    if (sc->nops > 0) return "operations are not yet applied across domains";
     if (sc->workload.sample > 0 && sc->workload.sample < 1) return "workload.sample: one miniature stream";
     if (c->npops >= 1u << MSG_POP_BITS) return "more PoPs than the domains' messages can name";
     return NULL;
@@ -211,7 +210,10 @@ typedef struct dom {
 struct run {
     cdn_t *t;              /* the template: results are merged into it */
     const domain_plan_t *plan;
+    const domain_hooks_t *hooks;
     uint32_t nd, nthreads;
+    simtime_t *op_times;   /* the operations' distinct times, ascending: barriers */
+    uint32_t nop_times;
     dom_t *doms;
     msgbuf_t *out;         /* [parity][from][to] */
     uint32_t *order;       /* domains by thread: thread k runs order[first[k] .. first[k+1]) */
@@ -283,11 +285,69 @@ static void free_clone(cdn_t *c)
     series_free(&c->series);
     workload_destroy(c->workload);
     if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
+    for (int k = 0; c->opst && k < c->sc->nops; k++)
+        if (c->opst[k].has_keys) u64map_free(&c->opst[k].keys);
+    free(c->opst);
+    free(c->purge_op);
     gsl_rng *rs[] = { c->r_groups, c->r_conn, c->r_dynamic, c->r_diurnal, c->r_variants,
                       c->r_directives, c->r_signed, c->r_subrequest };
     for (size_t i = 0; i < sizeof rs / sizeof *rs; i++)
         if (rs[i]) gsl_rng_free(rs[i]);
     free(c);
+}
+
+/* Domain d's share of the arrivals from `from` on: the groups its PoPs
+ * serve now (and the unroutable ones whose PoP it has), each drawn by
+ * weight; its rate that share of the whole (Poisson splitting). */
+static int split(cdn_t *c, uint32_t d, simtime_t from)
+{
+    const domain_plan_t *p = c->plan;
+    double *w = malloc((size_t)c->ngroups * sizeof *w), mine = 0, all = 0;
+    if (!w) return -1;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const group_t *gr = &c->groups[g];
+        double x = state_group_weight(c, g);
+        all += x;
+        w[g] = gr->pop != NO_ID && p->of_pop[gr->pop] == d ? x : 0;
+        mine += w[g];
+    }
+    if (c->group_pick) gsl_ran_discrete_free(c->group_pick);
+    c->group_pick = mine > 0 ? gsl_ran_discrete_preproc(c->ngroups, w) : NULL;
+    free(w);
+    if (mine > 0 && !c->group_pick) return -1;
+    const scenario_t *sc = c->sc;
+    workload_set_rate(c->workload, mine > 0 ? sc->workload.rate_rps * (1 + sc->diurnal) * (mine / all) : 0, from);
+    return 0;
+}
+
+/* A withdrawal or announcement at a domain (the world's routes already
+ * recomputed at the barrier): the groups whose PoP is now its own take
+ * their new routes; the others keep, in this copy, the route they had, so
+ * a request of a group that left, sent before the change, still reaches the
+ * PoP it was sent to (the serial model sends it to the group's new PoP).
+ * Then the arrival stream is split afresh from now. */
+static void reroute(cdn_t *c)
+{
+    dom_t *dm = c->domain;
+    char err[512];
+    group_t *old = malloc((size_t)c->ngroups * sizeof *old);
+    if (!old) { sim_fail(c->sim, "out of memory"); return; }
+    memcpy(old, c->groups, (size_t)c->ngroups * sizeof *old);
+    if (state_route_groups(c, false, err, sizeof err) != 0) {
+        sim_fail(c->sim, "%s: %s", c->sc->file, err);
+        free(old);
+        return;
+    }
+    if (c->have_next) sim_cancel(c->sim, c->send_ev);
+    c->have_next = false;
+    int rc = split(c, dm->id, sim_now(c->sim)); /* by the new routes */
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const group_t *gr = &c->groups[g];
+        if (gr->pop == NO_ID || c->plan->of_pop[gr->pop] != dm->id) c->groups[g] = old[g];
+    }
+    free(old);
+    if (rc != 0) { sim_fail(c->sim, "out of memory"); return; }
+    dm->run->hooks->arrivals(c);
 }
 
 static gsl_rng *stream(const cdn_t *t, const char *name, uint32_t d)
@@ -320,17 +380,28 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     c->r_groups = c->r_conn = c->r_dynamic = c->r_diurnal = c->r_variants = c->r_directives = NULL;
     c->r_signed = c->r_subrequest = NULL;
     c->catch_timeline = NULL;
+    c->opst = NULL;
+    c->purge_op = NULL;
     c->have_next = false;
     memset(&c->series, 0, sizeof c->series);
     if (series_init(&c->series, t->series.interval, SCENARIO_MAX_INTERVALS) != 0) goto oom;
     if (!(c->sim = sim_create())) goto oom;
     c->domain = dm;
+    c->reroute = reroute;
+    /* operations' effects, counted per domain and summed at the end */
+    size_t nops = (size_t)sc->nops + 1;
+    if (!(c->opst = malloc(nops * sizeof *c->opst)) || !(c->purge_op = malloc(nops * sizeof *c->purge_op)))
+        goto oom;
+    memcpy(c->opst, t->opst, nops * sizeof *c->opst);
+    memcpy(c->purge_op, t->purge_op, nops * sizeof *c->purge_op);
+    for (size_t k = 0; k < nops; k++) c->opst[k].has_keys = false;
     c->origin_post = p->origin_domain == NO_ID || p->origin_domain == d ? NULL : origin_post;
     if (!(c->pops = malloc((size_t)c->npops * sizeof *c->pops))) goto oom;
     memcpy(c->pops, t->pops, (size_t)c->npops * sizeof *c->pops);
     for (uint32_t i = 0; i < c->npops; i++) {
         if (p->of_pop[i] == d) continue; /* its own: borrowed as they are */
         pop_t *q = &c->pops[i];
+        q->foreign = true;
         q->cache = NULL;
         memset(&q->inflight, 0, sizeof q->inflight);
         q->kept = NULL;
@@ -359,22 +430,11 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
         goto oom;
     /* its clients: the groups its PoPs serve, an arrival stream of their
      * share of the rate (Poisson splitting), each group drawn as before */
-    if (p->share[d] > 0) {
-        double *w = malloc((size_t)c->ngroups * sizeof *w);
-        if (!w) goto oom;
-        for (uint32_t g = 0; g < c->ngroups; g++) {
-            const group_t *gr = &c->groups[g];
-            w[g] = gr->pop != NO_ID && !gr->unroutable && p->of_pop[gr->pop] == d ? state_group_weight(c, g) : 0;
-        }
-        c->group_pick = gsl_ran_discrete_preproc(c->ngroups, w);
-        free(w);
-        if (!c->group_pick) goto oom;
-        char tag[16];
-        snprintf(tag, sizeof tag, "d%u", d);
-        if (!(c->workload = hooks->workload(c, err, errlen))) { free_clone(c); return NULL; }
-        double rate = sc->workload.rate_rps * (1 + sc->diurnal) * p->share[d];
-        if (workload_restream(c->workload, sc->seed, tag, rate) != 0) goto oom;
-    }
+    char tag[16];
+    snprintf(tag, sizeof tag, "d%u", d);
+    if (!(c->workload = hooks->workload(c, err, errlen))) { free_clone(c); return NULL; }
+    if (workload_restream(c->workload, sc->seed, tag, 1.0) != 0) goto oom;
+    if (split(c, d, 0) != 0) goto oom;
     return c;
 oom:
     snprintf(err, errlen, "out of memory building the domains");
@@ -403,22 +463,67 @@ static bool outbox_empty(run_t *r, int parity, uint32_t from)
 
 typedef struct worker { run_t *r; uint32_t k; } worker_t;
 
+/* The end of the window that starts at `start`: the next multiple of the
+ * lookahead, or an operation's time before it (a barrier, so that every
+ * domain applies the operation at the same instant). */
+static simtime_t next_stop(const run_t *r, simtime_t start)
+{
+    simtime_t la = r->plan->lookahead, stop = SIMTIME_MAX;
+    if (la != SIMTIME_MAX) {
+        simtime_t k = start / la + 1;
+        stop = k > SIMTIME_MAX / la ? SIMTIME_MAX : k * la;
+    }
+    for (uint32_t i = 0; i < r->nop_times; i++)
+        if (r->op_times[i] > start) {
+            if (r->op_times[i] < stop) stop = r->op_times[i];
+            break;
+        }
+    return stop;
+}
+
+static bool is_op_time(const run_t *r, simtime_t t)
+{
+    for (uint32_t i = 0; i < r->nop_times; i++) if (r->op_times[i] == t) return true;
+    return false;
+}
+
+/* The world's part of the withdrawals and announcements at t, once, between
+ * windows, in file order: BGP on the shared world, the template's groups
+ * (for the result's catchments) and the catchment timeline. Each domain's
+ * own operation event at t then re-routes its groups (reroute). */
+static void world_ops(run_t *r, simtime_t t)
+{
+    cdn_t *c = r->t;
+    const scenario_t *sc = c->sc;
+    char err[512];
+    for (int k = 0; k < sc->nops; k++) {
+        const op_spec_t *op = &sc->ops[k];
+        if (op->at != t || (op->kind != OP_WITHDRAW && op->kind != OP_ANNOUNCE)) continue;
+        bool announce = op->kind == OP_ANNOUNCE;
+        if (world_announce(c->world, (int)c->opst[k].pop, announce, err, sizeof err) != 0 ||
+            state_route_groups(c, false, err, sizeof err) != 0) {
+            snprintf(r->doms[0].err, sizeof r->doms[0].err, "%s: $.operations[%d]: %s", sc->file, k, err);
+            r->doms[0].rc = -1;
+            atomic_store(&r->failed, true);
+            return;
+        }
+        state_catchment_snapshot(c, t, announce ? "announce" : "withdraw", op->pop);
+    }
+}
+
 static void *work(void *arg)
 {
     worker_t *w = arg;
     run_t *r = w->r;
-    simtime_t la = r->plan->lookahead;
     pthread_mutex_lock(&r->gate_lock);
     while (r->gate == 0) pthread_cond_wait(&r->gate_cond, &r->gate_lock);
     int go = r->gate;
     pthread_mutex_unlock(&r->gate_lock);
     if (go < 0) return NULL;
+    simtime_t from = 0;
     for (uint64_t k = 0;; k++) {
         int par = (int)(k & 1);
-        /* the window ends before `stop`: a multiple of the lookahead (no
-         * lookahead: one window to the end) */
-        simtime_t stop = la == SIMTIME_MAX || (simtime_t)(k + 1) > SIMTIME_MAX / la ? SIMTIME_MAX
-                                                                                 : (simtime_t)(k + 1) * la;
+        simtime_t stop = next_stop(r, from);
         for (uint32_t i = r->first[w->k]; i < r->first[w->k + 1]; i++) {
             dom_t *d = &r->doms[r->order[i]];
             d->parity = par;
@@ -435,6 +540,12 @@ static void *work(void *arg)
         bool any = false;
         for (uint32_t d = 0; d < r->nd && !any; d++) any = r->active[par * r->nd + d];
         if (!any || stop == SIMTIME_MAX) break;
+        if (is_op_time(r, stop)) { /* every domain stands at `stop`: the world changes once */
+            if (w->k == 0) world_ops(r, stop);
+            pthread_barrier_wait(&r->barrier);
+            if (atomic_load(&r->failed)) break;
+        }
+        from = stop;
     }
     return NULL;
 }
@@ -474,6 +585,36 @@ static int merge(run_t *r)
     for (uint32_t i = 0; i < t->npops; i++) t->pops[i] = r->doms[r->plan->of_pop[i]].c->pops[i];
     if (r->plan->origin_domain != NO_ID) t->origin = r->doms[r->plan->origin_domain].c->origin;
     uint64_t events = 0;
+    const scenario_t *sc = t->sc;
+    for (int k = 0; k < sc->nops; k++) {
+        op_state_t *o = &t->opst[k];
+        for (uint32_t d = 0; d < r->nd; d++) {
+            const op_state_t *x = &r->doms[d].c->opst[k];
+            o->applied += x->applied;
+            if (x->applied && x->last_applied > o->last_applied) o->last_applied = x->last_applied;
+            o->invalidated += x->invalidated;
+            o->served_old += x->served_old;
+            o->pushed_objects += x->pushed_objects;
+            o->pushed_bytes += x->pushed_bytes;
+            o->win_requests += x->win_requests;
+            o->win_hits += x->win_hits;
+            o->win_latency_ns += x->win_latency_ns;
+            for (int i = 0; i < OP_WINDOW_S; i++) o->win_origin[i] += x->win_origin[i];
+        }
+        if (sc->ops[k].kind == OP_ORIGIN && r->plan->origin_domain != NO_ID) {
+            const op_state_t *x = &r->doms[r->plan->origin_domain].c->opst[k];
+            o->origin_refused = x->origin_refused;
+            o->refused_at_start = x->refused_at_start;
+            o->until = x->until;
+        }
+    }
+    if (r->plan->origin_domain != NO_ID) {
+        const cdn_t *oc = r->doms[r->plan->origin_domain].c;
+        t->origin_down = oc->origin_down;
+        t->origin_down_refused = oc->origin_down_refused;
+        t->down_op = oc->down_op;
+    }
+    t->purges_issued = r->doms[0].c->purges_issued;
     for (uint32_t d = 0; d < r->nd; d++) {
         const cdn_t *c = r->doms[d].c;
         tally_merge(&t->total, &c->total);
@@ -495,7 +636,7 @@ static int merge(run_t *r)
 
 int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
 {
-    run_t r = { .t = t, .plan = t->plan, .nd = t->plan->ndomains };
+    run_t r = { .t = t, .plan = t->plan, .hooks = hooks, .nd = t->plan->ndomains };
     r.nthreads = t->threads < 1 ? 1 : t->threads > r.nd ? r.nd : t->threads;
     int rc = -1;
     bool barrier = false;
@@ -516,9 +657,27 @@ int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
         r.doms[d] = (dom_t){ .id = d, .run = &r };
         if (!(r.doms[d].c = make_clone(t, hooks, d, &r.doms[d], err, errlen))) goto done;
     }
-    for (uint32_t d = 0; d < r.nd; d++) if (r.doms[d].c->workload) hooks->start(r.doms[d].c);
+    for (uint32_t d = 0; d < r.nd; d++) hooks->start(r.doms[d].c);
     assign(&r);
     atomic_init(&r.failed, false);
+    /* the operations' times, distinct and ascending */
+    const scenario_t *sc = t->sc;
+    if (!(r.op_times = malloc(((size_t)sc->nops + 1) * sizeof *r.op_times))) {
+        snprintf(err, errlen, "out of memory building the domains");
+        goto done;
+    }
+    for (int k = 0; k < sc->nops; k++) {
+        simtime_t at = sc->ops[k].at;
+        uint32_t i = r.nop_times;
+        bool dup = false;
+        for (uint32_t j = 0; j < r.nop_times; j++) dup |= r.op_times[j] == at;
+        if (dup) continue;
+        while (i > 0 && r.op_times[i - 1] > at) { r.op_times[i] = r.op_times[i - 1]; i--; }
+        r.op_times[i] = at;
+        r.nop_times++;
+    }
+    if (is_op_time(&r, 0)) world_ops(&r, 0);
+    if (atomic_load(&r.failed)) { snprintf(err, errlen, "%s", r.doms[0].err); goto done; }
     if (pthread_barrier_init(&r.barrier, NULL, r.nthreads) != 0) {
         snprintf(err, errlen, "cannot make a thread barrier");
         goto done;
@@ -565,6 +724,7 @@ done:
     free(r.order);
     free(r.first);
     free(r.active);
+    free(r.op_times);
     free(tids);
     free(ws);
     return rc;

@@ -46,6 +46,7 @@ uint32_t domain_count(const domain_plan_t *p);
 typedef struct domain_hooks {
     workload_t *(*workload)(const cdn_t *c, char *err, size_t errlen);
     void (*start)(cdn_t *c);
+    void (*arrivals)(cdn_t *c);  /* reads the next arrival and schedules it */
 } domain_hooks_t;
 
 /* Runs c's world as its domains, each a logical process (its own event

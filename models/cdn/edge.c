@@ -349,16 +349,21 @@ void edge_prepare(cdn_t *c)
 
 /* The origin serves fetch f at time t: its version then, and a body unless
  * the fetch's stale copy is still current (a 304). */
-static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
+static void origin_serves_as(cdn_t *c, fetch_t *f, simtime_t t, uint32_t issued, uint32_t bump)
 {
     /* deploys in place add to every object's version of their class */
-    f->version = content_version(&c->content, f->cls, f->object, t) + c->class_bump[f->cls];
+    f->version = content_version(&c->content, f->cls, f->object, t) + bump;
     f->version &= CONTENT_VERSION_MASK;
-    f->epoch = (uint8_t)(c->purges_issued % STATE_EPOCHS);
+    f->epoch = (uint8_t)(issued % STATE_EPOCHS);
     f->age = 0;            /* a first-hand response: no Age */
     f->date = t;           /* its Date */
     f->not_modified = f->conditional && f->cond_version == f->version;
     state_count_origin(c, f->pop, f->sent, f->not_modified ? 0 : f->size);
+}
+
+static void origin_serves(cdn_t *c, fetch_t *f, simtime_t t)
+{
+    origin_serves_as(c, f, t, c->purges_issued, c->class_bump[f->cls]);
 }
 
 /* The origin refuses while an operation holds it down (as a 503). */
@@ -395,7 +400,18 @@ void edge_origin_reply(cdn_t *c, uint32_t fid, bool served)
     fetch_t *f = &c->fetches[fid];
     simtime_t arrived = f->requested + c->pops[f->pop].up_oneway;
     if (served) {
-        origin_serves(c, f, arrived);
+        /* the purges and deploys issued by then (an operation at the very
+         * instant comes first, as its event was scheduled first), not by now */
+        uint32_t issued = 0, bump = 0;
+        for (int k = 0; k < c->sc->nops; k++) {
+            const op_spec_t *op = &c->sc->ops[k];
+            if (op->at > arrived || (op->kind != OP_PURGE && op->kind != OP_DEPLOY)) continue;
+            issued++;
+            int cls = 0;
+            while (op->classes && !(op->classes >> cls & 1)) cls++;
+            bump += op->kind == OP_DEPLOY && op->mode != DEPLOY_VERSIONED && cls == f->cls;
+        }
+        origin_serves_as(c, f, arrived, issued, bump);
     } else {
         f->failed = true;
         state_count_origin(c, f->pop, f->sent, 0);

@@ -380,7 +380,7 @@ static void issue_purge(cdn_t *c, uint32_t k, bool propagate)
     if (!propagate) return;
     simtime_t now = sim_now(c->sim);
     for (uint32_t i = 0; i < c->npops; i++) {
-        if (op->target == TARGET_POP && c->opst[k].pop != i) continue;
+        if ((op->target == TARGET_POP && c->opst[k].pop != i) || c->pops[i].foreign) continue;
         sim_at(c->sim, now + c->pops[i].control_oneway + c->sc->control.processing, on_op_at_pop, c,
                (uint64_t)i << 32 | k);
     }
@@ -401,6 +401,10 @@ static void on_operation(sim_t *s, void *ctx, uint64_t arg)
     case OP_ANNOUNCE:
         /* BGP recomputes every catchment and client groups move at once
          * (requests already on their way go where their group now goes) */
+        if (c->reroute) { /* a domain: the world changed before the window (domain.c) */
+            c->reroute(c);
+            break;
+        }
         if (world_announce(c->world, (int)st->pop, op->kind == OP_ANNOUNCE, err, sizeof err) != 0 ||
             state_route_groups(c, false, err, sizeof err) != 0)
             sim_fail(s, "%s: $.operations[%u]: %s", c->sc->file, k, err);
@@ -423,7 +427,7 @@ static void on_operation(sim_t *s, void *ctx, uint64_t arg)
         for (uint32_t i = 0; i < c->npops; i++) {
             bool named = op->npops == 0;
             for (int j = 0; !named && j < op->npops; j++) named = !strcmp(op->pops[j], c->pops[i].id);
-            if (named) sim_at(s, sim_now(s) + c->pops[i].origin_oneway, on_op_at_pop, c, (uint64_t)i << 32 | k);
+            if (named && !c->pops[i].foreign) sim_at(s, sim_now(s) + c->pops[i].origin_oneway, on_op_at_pop, c, (uint64_t)i << 32 | k);
         }
         break;
     case OP_ORIGIN:

@@ -170,6 +170,7 @@ typedef struct pop {
     uint64_t tier_bytes;   /* bodies sent to the level below, as a shield */
     uint8_t level;         /* 0: an edge; k: on shield level k (fills from level k+1) */
     bool is_shield;        /* level > 0 */
+    bool foreign;          /* in a domain's copy of the model: another domain's PoP */
     /* keeps_done: nothing but this PoP's own lookups can see its fetches
      * complete (no PoP fills from it, no operations, no DNS remapping), so
      * they are kept here, a heap by (at, seq), and run before its next
@@ -264,6 +265,10 @@ struct cdn {
      * sends fetch fid there, to arrive at `arrive` (domain.c); else NULL */
     void (*origin_post)(cdn_t *c, uint32_t fid, simtime_t arrive);
     void *domain;          /* that domain's run state (domain.c) */
+    /* in a domain's copy: re-routes its client groups after a withdrawal or
+     * an announcement (the world already changed), else NULL */
+    void (*reroute)(cdn_t *c);
+    event_handle_t send_ev;/* the pending client send (on_send) */
     uint64_t domain_events;/* after a parallel run: the domains' events */
     unsigned threads;      /* threads that execute the domains (cdn_set_threads) */
     int input_error;

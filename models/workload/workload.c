@@ -425,3 +425,11 @@ int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate
     w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / rate_rps));
     return 0;
 }
+
+void workload_set_rate(workload_t *w, double rate_rps, simtime_t from)
+{
+    if (w->trace) return;
+    w->spec.rate_rps = rate_rps;
+    w->next_time = rate_rps > 0 ? from + simtime_from_s(rng_exponential(w->arrivals, 1.0 / rate_rps))
+                                : SIMTIME_MAX;
+}

@@ -112,6 +112,10 @@ void workload_object(workload_t *w, request_spec_t *r);
  * object sizes and the catalog are unchanged (they are the seed's). -1 for a
  * trace, a rate <= 0, or out of memory. Call before the first workload_next. */
 int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate_rps);
+/* zipf: arrivals at rate_rps from `from` on (0: none), the next one drawn
+ * afresh (Poisson arrivals are memoryless, so the law is that of a rate
+ * changing at `from`). */
+void workload_set_rate(workload_t *w, double rate_rps, simtime_t from);
 
 /* With locality, turns r's key (a rank, as drawn) into the object that rank
  * names in `region` and gives it that object's size; a no-op without
