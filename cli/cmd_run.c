@@ -89,6 +89,11 @@ int cmd_run(int argc, char **argv)
     if (!a.quiet && isatty(STDERR_FILENO)) sim_set_progress(sim, show_progress, &prog, 0.25);
     st = cdn_run(cdn, err, sizeof err);
     if (prog.shown) fputc('\n', stderr);
+    double busiest, all;
+    cdn_thread_cpu(cdn, &busiest, &all);
+    if (st == 0 && !a.quiet && busiest > 0)
+        fprintf(stderr, "cdnsim run: %u domains on %u threads: %.2f s CPU in all, %.2f s in the busiest thread (%.2fx at most)\n",
+                cdn_domains(cdn), threads, all, busiest, all / busiest);
     if (st != 0) { rc = st == -2 ? 2 : 1; goto fail; }
     res = cdn_results(cdn);
     if (!res) { snprintf(err, sizeof err, "out of memory"); rc = 1; goto fail; }

@@ -886,5 +886,10 @@ cJSON *cdn_results(const cdn_t *c)
 
 uint64_t cdn_requests_sent(const cdn_t *c) { return c->sent; }
 void cdn_set_threads(cdn_t *c, unsigned n) { c->threads = n ? n : 1; }
+void cdn_thread_cpu(const cdn_t *c, double *busiest, double *all)
+{
+    *busiest = c->thread_cpu_max;
+    *all = c->thread_cpu_sum;
+}
 unsigned cdn_domains(const cdn_t *c) { return domain_count(c->plan); }
 simtime_t cdn_end_time(const cdn_t *c) { return c->end; }

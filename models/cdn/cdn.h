@@ -41,5 +41,8 @@ simtime_t cdn_end_time(const cdn_t *c);
  * depend on the thread count. */
 unsigned cdn_domains(const cdn_t *c);
 void cdn_set_threads(cdn_t *c, unsigned n);
+/* After a parallel run: CPU seconds of its busiest thread and of all its
+ * threads (wall-clock figures, for messages only; 0 after a serial run). */
+void cdn_thread_cpu(const cdn_t *c, double *busiest, double *all);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "models/cdn/edge.h"
 #include "sim/rng.h"
@@ -461,7 +462,14 @@ static bool outbox_empty(run_t *r, int parity, uint32_t from)
     return true;
 }
 
-typedef struct worker { run_t *r; uint32_t k; } worker_t;
+typedef struct worker { run_t *r; uint32_t k; double cpu_s; } worker_t;
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* The end of the window that starts at `start`: the next multiple of the
  * lookahead, or an operation's time before it (a barrier, so that every
@@ -520,6 +528,7 @@ static void *work(void *arg)
     int go = r->gate;
     pthread_mutex_unlock(&r->gate_lock);
     if (go < 0) return NULL;
+    double cpu0 = thread_cpu_s();
     simtime_t from = 0;
     for (uint64_t k = 0;; k++) {
         int par = (int)(k & 1);
@@ -547,6 +556,7 @@ static void *work(void *arg)
         }
         from = stop;
     }
+    w->cpu_s = thread_cpu_s() - cpu0;
     return NULL;
 }
 
@@ -686,7 +696,7 @@ int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
     pthread_mutex_init(&r.gate_lock, NULL);
     pthread_cond_init(&r.gate_cond, NULL);
     uint32_t started = 0;
-    for (uint32_t k = 0; k < r.nthreads; k++) ws[k] = (worker_t){ &r, k };
+    for (uint32_t k = 0; k < r.nthreads; k++) ws[k] = (worker_t){ &r, k, 0 };
     for (uint32_t k = 1; k < r.nthreads; k++, started++)
         if (pthread_create(&tids[k], NULL, work, &ws[k]) != 0) break;
     /* the barrier counts every thread: the run starts only with them all */
@@ -705,6 +715,11 @@ int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
     }
     for (uint32_t d = 0; d < r.nd; d++)
         if (r.doms[d].rc) { snprintf(err, errlen, "%s", r.doms[d].err); goto done; }
+    t->thread_cpu_max = t->thread_cpu_sum = 0;
+    for (uint32_t k = 0; k < r.nthreads; k++) {
+        t->thread_cpu_sum += ws[k].cpu_s;
+        if (ws[k].cpu_s > t->thread_cpu_max) t->thread_cpu_max = ws[k].cpu_s;
+    }
     for (uint32_t d = 0; d < r.nd; d++) edge_settle_all(r.doms[d].c);
     if (merge(&r) != 0) { snprintf(err, errlen, "out of memory merging the domains"); goto done; }
     rc = 0;

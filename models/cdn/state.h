@@ -270,6 +270,7 @@ struct cdn {
     void (*reroute)(cdn_t *c);
     event_handle_t send_ev;/* the pending client send (on_send) */
     uint64_t domain_events;/* after a parallel run: the domains' events */
+    double thread_cpu_max, thread_cpu_sum; /* its threads' CPU seconds: the busiest, all */
     unsigned threads;      /* threads that execute the domains (cdn_set_threads) */
     int input_error;
     char err[512];
