@@ -26,29 +26,13 @@
  * the cell find_cell gives for its key and with its hash bits; objects and
  * bytes are the sums over the index; neither limit is exceeded. */
 #include "models/cache/cache_policy.h"
+#include "sim/hugealloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define FREE_KEY UINT64_MAX   /* marks a free slot (an unusable key) */
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* A block of n bytes that free() releases. Large ones (the slab of a big
- * cache, a dense index) are aligned to 2 MiB and offered to the kernel for
- * transparent huge pages: their reads are random, and with 4 KiB pages
- * nearly every one would also miss the TLB. */
-static void *big_alloc(size_t n)
-{
-    if (n < 2 * HUGE_PAGE) return malloc(n);
-    size_t rounded = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    void *p = aligned_alloc(HUGE_PAGE, rounded);
-#ifdef MADV_HUGEPAGE
-    if (p) madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    return p;
-}
 
 struct cache {
     cache_slab_t slab;       /* first: policies read it inline (cache_policy.h) */
@@ -421,7 +405,7 @@ static cache_t *create(const cache_config_t *cfg, uint32_t nids, char *err, size
     if (c->dense) {
         c->slot_mask = UINT32_MAX;
         c->index_cells = nids;
-        if (!(c->index = big_alloc((size_t)nids * sizeof *c->index))) goto oom;
+        if (!(c->index = huge_alloc((size_t)nids * sizeof *c->index))) goto oom;
         memset(c->index, 0xff, (size_t)nids * sizeof *c->index);
     } else if (index_resize(c, cells) != 0) goto oom;
     if (p->create(c, &c->state, err, errlen) != 0) { free(c->index); free(c); return NULL; }
@@ -433,7 +417,7 @@ static cache_t *create(const cache_config_t *cfg, uint32_t nids, char *err, size
         c->slab.in_chunk = (1u << 31) - 1;
         if ((p->on_grow && p->on_grow(c, c->state, n) != 0) ||
             !(c->slab.chunks = calloc(1, sizeof *c->slab.chunks)) ||
-            !(c->slab.chunks[0] = big_alloc((size_t)n * c->slab.slot_size))) {
+            !(c->slab.chunks[0] = huge_alloc((size_t)n * c->slab.slot_size))) {
             cache_destroy(c);
             snprintf(err, errlen, "out of memory creating the cache");
             return NULL;

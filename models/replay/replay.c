@@ -5,13 +5,13 @@
  * prefetched, since at 10^5 objects and more nearly every lookup misses the
  * processor's caches and the loop would otherwise wait on each one. */
 #include "models/replay/replay.h"
+#include "sim/hugealloc.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "models/cache/cache.h"
@@ -56,21 +56,6 @@ static int idmap_grow(idmap_t *m)
     free(m->keys); free(m->ids);
     m->keys = keys; m->ids = ids; m->cells = cells;
     return 0;
-}
-
-/* n bytes for the decoded trace, aligned to 2 MiB and offered for
- * transparent huge pages when large: 512 times fewer page faults while it
- * fills (a 5 M-request trace is 80 MB). free() releases it. */
-static void *big_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (n < 2 * huge) return malloc(n);
-    size_t rounded = (n + huge - 1) & ~(huge - 1);
-    void *p = aligned_alloc(huge, rounded);
-#ifdef MADV_HUGEPAGE
-    if (p) madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    return p;
 }
 
 /* Numbers b's keys (b->nids, req[].id); leaves nids 0 when they would not
@@ -140,8 +125,8 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
     struct stat st;
     if (format == TRACE_ORACLE_GENERAL && stat(path, &st) == 0 && st.st_size >= 24) {
         cap = (uint64_t)st.st_size / 24;
-        b->req = big_alloc(cap * sizeof *b->req);
-        b->next = need_next ? big_alloc(cap * sizeof *b->next) : NULL;
+        b->req = huge_alloc(cap * sizeof *b->req);
+        b->next = need_next ? huge_alloc(cap * sizeof *b->next) : NULL;
         if (!b->req || (need_next && !b->next)) {
             free(b->req); free(b->next);
             b->req = NULL, b->next = NULL, cap = 0;
