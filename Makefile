@@ -108,7 +108,7 @@ run: $(BUILD)/cdnsim
 	@$(BUILD)/cdnsim catchments $(RUN_SCENARIO) --out out/catchments.json --map out/plots --quiet 2>/dev/null || true
 	@echo "results: out/result.json; plots: out/plots/"
 
-test: check-layers test-unit test-cli sanitize test-mpi
+test: check-layers test-unit test-cli sanitize test-tsan test-mpi
 
 # Every #include points down the layering docs/ARCHITECTURE.md draws.
 check-layers:
@@ -128,6 +128,11 @@ sanitize: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory BUILD=build/san \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  test-unit test-cli
+
+# The parallel world's threads under ThreadSanitizer, in their own tree.
+test-tsan: $(BUILD)/cdnsim | $(DEPS_OK)
+	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g -fsanitize=thread" build/tsan/cdnsim
+	@echo "== tests/tsan_parallel.sh"; CDNSIM=$(BUILD)/cdnsim TSAN=build/tsan/cdnsim sh tests/tsan_parallel.sh
 
 # Each fuzz target for FUZZ_SECONDS (default 60) under libFuzzer with ASan and
 # UBSan, one after the other, from its seed corpus (clang installed on
@@ -164,6 +169,6 @@ install: $(BUILD)/cdnsim
 	cp -R topologies $(DESTDIR)$(PREFIX)/share/cdnsim/
 
 clean:
-	rm -rf $(BUILD) build/san build/mpi
+	rm -rf $(BUILD) build/san build/tsan build/mpi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

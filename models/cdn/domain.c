@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,13 +188,20 @@ void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o)
  * caches, in-flight tables and counters of its PoPs, borrowed from the
  * template model and given back at the end; the world, the scenario and the
  * content law are shared, read only. Time runs in windows of the
- * lookahead: in window k every domain runs its events before (k+1) x
+ * lookahead: in window k a domain runs its events before (k+1) x
  * lookahead; a message sent in it (a fetch to the origin's domain, the
  * origin's answer) arrives at least one lookahead later, so in a later
  * window. Messages go into per-(source, destination) outboxes, double
- * buffered by window parity; at the start of the next window each
+ * buffered by window parity; at the start of its next window each
  * destination takes its inbox in source order, then generation order, so
- * its event queue sees the same sequence whatever the thread count. */
+ * its event queue sees the same sequence whatever the thread count.
+ *
+ * There is no barrier a window: a domain may run window k as soon as every
+ * domain that can post to it has finished window k - 1 (the origin's
+ * domain waits for all, the others only for the origin's), so a domain
+ * runs up to a window ahead of its neighbours and a thread with nothing
+ * ready picks another of its domains. Which windows ran together never
+ * changes what a domain computes. Operations are the only barriers. */
 
 typedef struct msg { simtime_t at; uint64_t arg; bool reply; } msg_t;
 typedef struct msgbuf { msg_t *m; size_t n, cap; } msgbuf_t;
@@ -204,6 +212,11 @@ typedef struct dom {
     uint32_t id;
     run_t *run;
     int parity;            /* the window's outbox set */
+    uint64_t k;            /* the next window to run */
+    simtime_t from;        /* where it starts */
+    bool last;             /* ran the window that ends at SIMTIME_MAX */
+    _Atomic uint64_t done; /* windows finished: k, published after the window */
+    _Atomic int64_t last_active; /* the last window after which it had work, or -1 */
     int rc;
     char err[512];
 } dom_t;
@@ -219,8 +232,9 @@ struct run {
     msgbuf_t *out;         /* [parity][from][to] */
     uint32_t *order;       /* domains by thread: thread k runs order[first[k] .. first[k+1]) */
     uint32_t *first;
-    bool *active;          /* [parity][domain]: events or messages pending after the window */
-    pthread_barrier_t barrier;
+    _Atomic simtime_t epoch_stop;  /* the next operation's time: no domain runs past it */
+    _Atomic uint32_t at_epoch_end; /* domains standing at epoch_stop, or done */
+    atomic_bool ended;
     atomic_bool failed;
     /* the start gate: 1 go, -1 give up (a thread could not be started) */
     pthread_mutex_t gate_lock;
@@ -443,22 +457,35 @@ oom:
     return NULL;
 }
 
-/* Window k's inbox of domain d: every message sent to it in window k - 1. */
-static void deliver(run_t *r, dom_t *d, int parity)
+/* Whether domain `from` may post to domain `to`: fetches go to the
+ * origin's domain and its answers come back. The relation is symmetric, so
+ * neighbours stay within a window of each other and two outbox parities do. */
+static bool posts_to(const domain_plan_t *p, uint32_t from, uint32_t to)
 {
+    return from != to && p->origin_domain != NO_ID && (from == p->origin_domain || to == p->origin_domain);
+}
+
+/* Window k's inbox of domain d: every message sent to it in window k - 1.
+ * Returns how many. */
+static size_t deliver(run_t *r, dom_t *d, int parity)
+{
+    size_t n = 0;
     for (uint32_t from = 0; from < r->nd; from++) {
+        if (!posts_to(r->plan, from, d->id)) continue; /* no outbox: only posting pairs touch theirs */
         msgbuf_t *b = outbox(r, parity, from, d->id);
         for (size_t i = 0; i < b->n; i++)
             sim_at(d->c->sim, b->m[i].at, b->m[i].reply ? on_remote_reply : on_remote_arrival, d->c,
                    b->m[i].arg);
+        n += b->n;
         b->n = 0;
     }
+    return n;
 }
 
 static bool outbox_empty(run_t *r, int parity, uint32_t from)
 {
     for (uint32_t to = 0; to < r->nd; to++)
-        if (outbox(r, parity, from, to)->n) return false;
+        if (posts_to(r->plan, from, to) && outbox(r, parity, from, to)->n) return false;
     return true;
 }
 
@@ -489,12 +516,6 @@ static simtime_t next_stop(const run_t *r, simtime_t start)
     return stop;
 }
 
-static bool is_op_time(const run_t *r, simtime_t t)
-{
-    for (uint32_t i = 0; i < r->nop_times; i++) if (r->op_times[i] == t) return true;
-    return false;
-}
-
 /* The world's part of the withdrawals and announcements at t, once, between
  * windows, in file order: BGP on the shared world, the template's groups
  * (for the result's catchments) and the catchment timeline. Each domain's
@@ -519,6 +540,79 @@ static void world_ops(run_t *r, simtime_t t)
     }
 }
 
+/* Window d->k may run once every domain that posts to d has finished
+ * window d->k - 1 (its inbox is complete), within the current epoch. */
+static bool ready(run_t *r, const dom_t *d)
+{
+    if (d->last || d->from >= atomic_load(&r->epoch_stop)) return false;
+    for (uint32_t e = 0; e < r->nd; e++)
+        if (posts_to(r->plan, e, d->id) && atomic_load_explicit(&r->doms[e].done, memory_order_acquire) < d->k)
+            return false;
+    return true;
+}
+
+static void run_window(run_t *r, dom_t *d)
+{
+    simtime_t stop = next_stop(r, d->from);
+    d->parity = (int)(d->k & 1);
+    size_t inbox = d->k > 0 ? deliver(r, d, d->parity ^ 1) : 0;
+    /* a window with nothing to run is skipped: its clock moves at the end (finish) */
+    if (d->rc == 0 && (inbox || sim_pending(d->c->sim) > 0) &&
+        sim_run(d->c->sim, stop == SIMTIME_MAX ? SIMTIME_MAX : stop - 1) != 0) {
+        d->rc = -1;
+        snprintf(d->err, sizeof d->err, "%s", sim_error(d->c->sim));
+        atomic_store(&r->failed, true);
+    }
+    if (sim_pending(d->c->sim) > 0 || !outbox_empty(r, d->parity, d->id))
+        atomic_store_explicit(&d->last_active, (int64_t)d->k, memory_order_relaxed);
+    d->from = stop;
+    d->last = stop == SIMTIME_MAX;
+    d->k++;
+    if (d->last || d->from >= atomic_load(&r->epoch_stop)) atomic_fetch_add(&r->at_epoch_end, 1);
+    atomic_store_explicit(&d->done, d->k, memory_order_release);
+}
+
+/* The run is over after window K when no domain had work after it or any
+ * later window: every domain finished window K, and the last window after
+ * which any had work is K - 1. Quiet is for good (no work, no message, none
+ * to come), so the first such K is where a barrier per window stopped. */
+static bool quiet(run_t *r, int64_t *K)
+{
+    uint64_t least = UINT64_MAX;
+    for (uint32_t d = 0; d < r->nd; d++) {
+        uint64_t n = atomic_load_explicit(&r->doms[d].done, memory_order_acquire);
+        if (n < least) least = n;
+    }
+    int64_t busy = -1;
+    for (uint32_t d = 0; d < r->nd; d++) {
+        int64_t a = atomic_load_explicit(&r->doms[d].last_active, memory_order_relaxed);
+        if (a > busy) busy = a;
+    }
+    *K = busy + 1;
+    return least >= (uint64_t)(busy + 2);
+}
+
+static void idle(unsigned *spins)
+{
+    if (++*spins < 256) atomic_signal_fence(memory_order_seq_cst);
+    else sched_yield();
+}
+
+/* The next operation time after t, or SIMTIME_MAX. */
+static simtime_t op_after(const run_t *r, simtime_t t)
+{
+    for (uint32_t i = 0; i < r->nop_times; i++) if (r->op_times[i] > t) return r->op_times[i];
+    return SIMTIME_MAX;
+}
+
+static bool stop_now(run_t *r)
+{
+    int64_t K;
+    if (atomic_load(&r->failed) || atomic_load(&r->ended)) return true;
+    if (quiet(r, &K)) { atomic_store(&r->ended, true); return true; }
+    return false;
+}
+
 static void *work(void *arg)
 {
     worker_t *w = arg;
@@ -529,35 +623,47 @@ static void *work(void *arg)
     pthread_mutex_unlock(&r->gate_lock);
     if (go < 0) return NULL;
     double cpu0 = thread_cpu_s();
-    simtime_t from = 0;
-    for (uint64_t k = 0;; k++) {
-        int par = (int)(k & 1);
-        simtime_t stop = next_stop(r, from);
-        for (uint32_t i = r->first[w->k]; i < r->first[w->k + 1]; i++) {
+    uint32_t lo = r->first[w->k], hi = r->first[w->k + 1];
+    unsigned spins = 0;
+    while (!stop_now(r)) {
+        /* the ready domain furthest behind: the origin's domain keeps the others going */
+        dom_t *best = NULL;
+        for (uint32_t i = lo; i < hi; i++) {
             dom_t *d = &r->doms[r->order[i]];
-            d->parity = par;
-            if (k > 0) deliver(r, d, par ^ 1);
-            if (d->rc == 0 && sim_run(d->c->sim, stop == SIMTIME_MAX ? SIMTIME_MAX : stop - 1) != 0) {
-                d->rc = -1;
-                snprintf(d->err, sizeof d->err, "%s", sim_error(d->c->sim));
-                atomic_store(&r->failed, true);
-            }
-            r->active[par * r->nd + d->id] = sim_pending(d->c->sim) > 0 || !outbox_empty(r, par, d->id);
+            if ((!best || d->k < best->k) && ready(r, d)) best = d;
         }
-        pthread_barrier_wait(&r->barrier);
-        if (atomic_load(&r->failed)) break;
-        bool any = false;
-        for (uint32_t d = 0; d < r->nd && !any; d++) any = r->active[par * r->nd + d];
-        if (!any || stop == SIMTIME_MAX) break;
-        if (is_op_time(r, stop)) { /* every domain stands at `stop`: the world changes once */
-            if (w->k == 0) world_ops(r, stop);
-            pthread_barrier_wait(&r->barrier);
-            if (atomic_load(&r->failed)) break;
+        if (best) { run_window(r, best); spins = 0; continue; }
+        if (w->k == 0 && atomic_load(&r->at_epoch_end) == r->nd) {
+            bool all_last = true;
+            for (uint32_t d = 0; d < r->nd; d++) all_last &= r->doms[d].last;
+            if (all_last) { atomic_store(&r->ended, true); break; }
+            /* every domain stands at an operation's time: the world changes
+             * once, then the next epoch opens (the others wait for it) */
+            simtime_t at = atomic_load(&r->epoch_stop), next = op_after(r, at);
+            world_ops(r, at);
+            uint32_t n = 0;
+            for (uint32_t d = 0; d < r->nd; d++) n += r->doms[d].last || r->doms[d].from >= next;
+            atomic_store(&r->at_epoch_end, n);
+            atomic_store(&r->epoch_stop, next);
+            continue;
         }
-        from = stop;
+        idle(&spins);
     }
     w->cpu_s = thread_cpu_s() - cpu0;
     return NULL;
+}
+
+/* Where each domain's clock would stand after the windows it skipped: the
+ * end of the last window the run had (the clock a window's end sets). */
+static void finish_clocks(run_t *r)
+{
+    int64_t K;
+    if (!quiet(r, &K)) return; /* the run ended at SIMTIME_MAX, or failed */
+    simtime_t from = 0, stop = 0;
+    for (int64_t k = 0; k <= K; k++) { stop = next_stop(r, from); from = stop; }
+    if (stop == SIMTIME_MAX) return;
+    for (uint32_t d = 0; d < r->nd; d++)
+        if (sim_now(r->doms[d].c->sim) < stop - 1) sim_run(r->doms[d].c->sim, stop - 1);
 }
 
 /* Domains to threads: the busiest first, each to the least loaded thread
@@ -649,22 +755,22 @@ int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
     run_t r = { .t = t, .plan = t->plan, .hooks = hooks, .nd = t->plan->ndomains };
     r.nthreads = t->threads < 1 ? 1 : t->threads > r.nd ? r.nd : t->threads;
     int rc = -1;
-    bool barrier = false;
     pthread_t *tids = NULL;
     worker_t *ws = NULL;
     r.doms = calloc(r.nd, sizeof *r.doms);
     r.out = calloc(2 * (size_t)r.nd * r.nd, sizeof *r.out);
     r.order = malloc(r.nd * sizeof *r.order);
     r.first = malloc((r.nthreads + 1) * sizeof *r.first);
-    r.active = calloc(2 * (size_t)r.nd, sizeof *r.active);
     tids = calloc(r.nthreads, sizeof *tids);
     ws = calloc(r.nthreads, sizeof *ws);
-    if (!r.doms || !r.out || !r.order || !r.first || !r.active || !tids || !ws) {
+    if (!r.doms || !r.out || !r.order || !r.first || !tids || !ws) {
         snprintf(err, errlen, "out of memory building the domains");
         goto done;
     }
     for (uint32_t d = 0; d < r.nd; d++) {
         r.doms[d] = (dom_t){ .id = d, .run = &r };
+        atomic_init(&r.doms[d].done, 0);
+        atomic_init(&r.doms[d].last_active, -1);
         if (!(r.doms[d].c = make_clone(t, hooks, d, &r.doms[d], err, errlen))) goto done;
     }
     for (uint32_t d = 0; d < r.nd; d++) hooks->start(r.doms[d].c);
@@ -686,20 +792,18 @@ int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
         r.op_times[i] = at;
         r.nop_times++;
     }
-    if (is_op_time(&r, 0)) world_ops(&r, 0);
+    if (op_after(&r, -1) == 0) world_ops(&r, 0);
     if (atomic_load(&r.failed)) { snprintf(err, errlen, "%s", r.doms[0].err); goto done; }
-    if (pthread_barrier_init(&r.barrier, NULL, r.nthreads) != 0) {
-        snprintf(err, errlen, "cannot make a thread barrier");
-        goto done;
-    }
-    barrier = true;
+    atomic_init(&r.epoch_stop, op_after(&r, 0));
+    atomic_init(&r.at_epoch_end, 0);
+    atomic_init(&r.ended, false);
     pthread_mutex_init(&r.gate_lock, NULL);
     pthread_cond_init(&r.gate_cond, NULL);
     uint32_t started = 0;
     for (uint32_t k = 0; k < r.nthreads; k++) ws[k] = (worker_t){ &r, k, 0 };
     for (uint32_t k = 1; k < r.nthreads; k++, started++)
         if (pthread_create(&tids[k], NULL, work, &ws[k]) != 0) break;
-    /* the barrier counts every thread: the run starts only with them all */
+    /* the run starts only with every thread there */
     bool all = started + 1 == r.nthreads;
     pthread_mutex_lock(&r.gate_lock);
     r.gate = all ? 1 : -1;
@@ -720,11 +824,11 @@ int domain_run(cdn_t *t, const domain_hooks_t *hooks, char *err, size_t errlen)
         t->thread_cpu_sum += ws[k].cpu_s;
         if (ws[k].cpu_s > t->thread_cpu_max) t->thread_cpu_max = ws[k].cpu_s;
     }
+    finish_clocks(&r);
     for (uint32_t d = 0; d < r.nd; d++) edge_settle_all(r.doms[d].c);
     if (merge(&r) != 0) { snprintf(err, errlen, "out of memory merging the domains"); goto done; }
     rc = 0;
 done:
-    if (barrier) pthread_barrier_destroy(&r.barrier);
     for (uint32_t d = 0; r.doms && d < r.nd; d++) {
         /* the PoPs it owned are the template's again (merged, or on
          * failure given back as they are, for cdn_destroy) */
@@ -738,7 +842,6 @@ done:
     free(r.out);
     free(r.order);
     free(r.first);
-    free(r.active);
     free(r.op_times);
     free(tids);
     free(ws);
