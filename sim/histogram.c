@@ -53,7 +53,10 @@ void hist_merge(histogram_t *into, const histogram_t *from)
     if (into->count == 0 || from->max > into->max) into->max = from->max;
     into->count += from->count;
     into->sum += from->sum;
+    /* empty buckets skipped (they add nothing), so a merge into an empty
+     * histogram touches only the pages of the buckets in use */
     for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+        if (from->bucket[i].n == 0) continue;
         into->bucket[i].n += from->bucket[i].n;
         into->bucket[i].offset_sum += from->bucket[i].offset_sum;
     }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,15 +373,50 @@ static gsl_rng *stream(const cdn_t *t, const char *name, uint32_t d)
     return rng_stream_create(t->sc->seed, buf);
 }
 
+/* A tally holds a 117 KB latency histogram whose pages the kernel maps only
+ * where samples land (metrics.h). The template's tallies are empty when the
+ * domains are made, so a copy leaves them out: copied, every domain would
+ * touch every PoP's and every continent's histogram in full (35 MB a domain
+ * for world.json's 300 PoPs: 8 domains made 488 MB of a 158 MB world). The
+ * copies are calloc'd, their tallies zero pages until used. */
+typedef struct hole { size_t at, len; } hole_t;
+
+static void copy_around(void *to, const void *from, size_t size, const hole_t *holes, size_t nholes)
+{
+    size_t at = 0;
+    for (size_t k = 0; k <= nholes; k++) { /* holes ascending */
+        size_t end = k < nholes ? holes[k].at : size;
+        memcpy((char *)to + at, (const char *)from + at, end - at);
+        if (k < nholes) at = holes[k].at + holes[k].len;
+    }
+}
+
+#define HOLE(type, field) { offsetof(type, field), sizeof ((type *)0)->field }
+
+static void pop_copy_untallied(pop_t *to, const pop_t *from)
+{
+    static const hole_t holes[] = { HOLE(pop_t, tally) };
+    copy_around(to, from, sizeof *to, holes, 1);
+}
+
+static void cdn_copy_untallied(cdn_t *to, const cdn_t *from)
+{
+    /* in the order of the fields in state.h (checked at compile time) */
+    static const hole_t holes[] = { HOLE(cdn_t, attack_clients), HOLE(cdn_t, total), HOLE(cdn_t, continent) };
+    _Static_assert(offsetof(cdn_t, attack_clients) < offsetof(cdn_t, total) &&
+                   offsetof(cdn_t, total) < offsetof(cdn_t, continent), "tallies out of order");
+    copy_around(to, from, sizeof *to, holes, sizeof holes / sizeof holes[0]);
+}
+
 /* Domain d's copy of the built template t. */
 static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_t *dm, char *err,
                          size_t errlen)
 {
     const domain_plan_t *p = t->plan;
     const scenario_t *sc = t->sc;
-    cdn_t *c = malloc(sizeof *c);
+    cdn_t *c = calloc(1, sizeof *c);
     if (!c) goto oom;
-    *c = *t;
+    cdn_copy_untallied(c, t);
     c->sim = NULL;
     c->pops = NULL;
     c->groups = NULL;
@@ -411,9 +447,9 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     memcpy(c->purge_op, t->purge_op, nops * sizeof *c->purge_op);
     for (size_t k = 0; k < nops; k++) c->opst[k].has_keys = false;
     c->origin_post = p->origin_domain == NO_ID || p->origin_domain == d ? NULL : origin_post;
-    if (!(c->pops = malloc((size_t)c->npops * sizeof *c->pops))) goto oom;
-    memcpy(c->pops, t->pops, (size_t)c->npops * sizeof *c->pops);
+    if (!(c->pops = calloc(c->npops, sizeof *c->pops))) goto oom;
     for (uint32_t i = 0; i < c->npops; i++) {
+        pop_copy_untallied(&c->pops[i], &t->pops[i]);
         if (p->of_pop[i] == d) continue; /* its own: borrowed as they are */
         pop_t *q = &c->pops[i];
         q->foreign = true;
@@ -698,7 +734,19 @@ static void assign(run_t *r)
 static int merge(run_t *r)
 {
     cdn_t *t = r->t;
-    for (uint32_t i = 0; i < t->npops; i++) t->pops[i] = r->doms[r->plan->of_pop[i]].c->pops[i];
+    /* each domain's PoPs back into the template, their tallies added to the
+     * template's empty ones (only the buckets used are touched), and the
+     * domain's copy of the PoPs freed before the next domain's come back */
+    for (uint32_t d = 0; d < r->nd; d++) {
+        cdn_t *dc = r->doms[d].c;
+        for (uint32_t i = 0; i < t->npops; i++) {
+            if (r->plan->of_pop[i] != d) continue;
+            pop_copy_untallied(&t->pops[i], &dc->pops[i]);
+            tally_merge(&t->pops[i].tally, &dc->pops[i].tally);
+        }
+        free(dc->pops);
+        dc->pops = NULL;
+    }
     if (r->plan->origin_domain != NO_ID) t->origin = r->doms[r->plan->origin_domain].c->origin;
     uint64_t events = 0;
     const scenario_t *sc = t->sc;
@@ -834,7 +882,7 @@ done:
          * failure given back as they are, for cdn_destroy) */
         if (rc != 0 && r.doms[d].c)
             for (uint32_t i = 0; i < t->npops; i++)
-                if (r.plan->of_pop[i] == d) t->pops[i] = r.doms[d].c->pops[i];
+                if (r.plan->of_pop[i] == d && r.doms[d].c->pops) t->pops[i] = r.doms[d].c->pops[i];
         free_clone(r.doms[d].c);
     }
     for (size_t i = 0; r.out && i < 2 * (size_t)r.nd * r.nd; i++) free(r.out[i].m);
