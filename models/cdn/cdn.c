@@ -52,9 +52,11 @@ static int build_single(cdn_t *c, char *err, size_t errlen)
     c->npops = 1;
     c->ngroups = 1;
     c->pops = calloc(1, sizeof *c->pops);
+    c->pop_tallies = calloc(1, sizeof *c->pop_tallies);
     c->groups = calloc(1, sizeof *c->groups);
-    if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!c->pops || !c->pop_tallies || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
     pop_t *p = &c->pops[0];
+    p->tally = &c->pop_tallies[0];
     snprintf(p->id, sizeof p->id, "pop-1");
     p->continent = NCONTINENTS - 1;
     if (make_cache(c, p, &sc->cache, err, errlen) != 0) return -1;
@@ -185,8 +187,10 @@ static int build_world(cdn_t *c, char *err, size_t errlen)
     bool dns = sc->routing == ROUTE_DNS;
     c->ngroups = (uint32_t)w->ngroups * (dns ? 2 : 1);
     c->pops = calloc(c->npops, sizeof *c->pops);
+    c->pop_tallies = calloc(c->npops, sizeof *c->pop_tallies);
     c->groups = calloc(c->ngroups, sizeof *c->groups);
-    if (!c->pops || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!c->pops || !c->pop_tallies || !c->groups) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (uint32_t i = 0; i < c->npops; i++) c->pops[i].tally = &c->pop_tallies[i];
     int rc = assign_levels(c, err, errlen);
     if (rc != 0) return rc;
     for (uint32_t i = 0; i < c->npops; i++) {
@@ -487,6 +491,7 @@ void cdn_destroy(cdn_t *c)
         free(c->pops[i].series);
     }
     free(c->pops);
+    free(c->pop_tallies);
     free(c->groups);
     free(c->diurnal_keep);
     domain_plan_free(c->plan);
@@ -664,25 +669,10 @@ static void start(cdn_t *c)
     arrivals(c);
 }
 
-/* A domain's workload, as cdn_create makes the model's (domain.c splits
- * its stream). */
-static workload_t *domain_workload(const cdn_t *c, char *err, size_t errlen)
-{
-    const scenario_t *sc = c->sc;
-    workload_spec_t ws = sc->workload;
-    ws.rate_rps *= 1 + sc->diurnal;
-    ws.regions = NCONTINENTS;
-    char werr[512];
-    workload_t *w = workload_create(&ws, sc->seed, false, werr, sizeof werr);
-    if (!w) { snprintf(err, errlen, "%s: $.workload: %s", sc->file, werr); return NULL; }
-    if (sc->diurnal > 0) workload_defer_objects(w);
-    return w;
-}
-
 int cdn_run(cdn_t *c, char *err, size_t errlen)
 {
     if (domain_count(c->plan) > 1) { /* the parallel world */
-        static const domain_hooks_t hooks = { domain_workload, start, arrivals };
+        static const domain_hooks_t hooks = { start, arrivals };
         return domain_run(c, &hooks, err, errlen);
     }
     start(c);
@@ -700,7 +690,7 @@ static void add_pops(const cdn_t *c, cJSON *o)
         const pop_t *p = &c->pops[i];
         cJSON *po = cJSON_CreateObject();
         cJSON_AddStringToObject(po, "id", p->id);
-        tally_to_json(&p->tally, po);
+        tally_to_json(p->tally, po);
         if (c->world) {
             cJSON_AddStringToObject(po, "city", c->world->pops[i].city);
             cJSON_AddStringToObject(po, "continent", continent_codes[p->continent]);

@@ -374,11 +374,13 @@ static gsl_rng *stream(const cdn_t *t, const char *name, uint32_t d)
 }
 
 /* A tally holds a 117 KB latency histogram whose pages the kernel maps only
- * where samples land (metrics.h). The template's tallies are empty when the
- * domains are made, so a copy leaves them out: copied, every domain would
- * touch every PoP's and every continent's histogram in full (35 MB a domain
- * for world.json's 300 PoPs: 8 domains made 488 MB of a 158 MB world). The
- * copies are calloc'd, their tallies zero pages until used. */
+ * where samples land (metrics.h). The template's own tallies (the whole
+ * CDN's, the continents', the attack's) are empty when the domains are made,
+ * so a copy leaves them out: copied, each domain would touch them in full.
+ * The copy is calloc'd, its tallies zero pages until used. (The PoPs'
+ * tallies are not in pops but in the template's pop_tallies, which a
+ * domain's own PoPs point into: copied in full, each domain's pops touched
+ * 35 MB of world.json's 300 PoPs, 8 domains 488 MB of a 158 MB world.) */
 typedef struct hole { size_t at, len; } hole_t;
 
 static void copy_around(void *to, const void *from, size_t size, const hole_t *holes, size_t nholes)
@@ -392,12 +394,6 @@ static void copy_around(void *to, const void *from, size_t size, const hole_t *h
 }
 
 #define HOLE(type, field) { offsetof(type, field), sizeof ((type *)0)->field }
-
-static void pop_copy_untallied(pop_t *to, const pop_t *from)
-{
-    static const hole_t holes[] = { HOLE(pop_t, tally) };
-    copy_around(to, from, sizeof *to, holes, 1);
-}
 
 static void cdn_copy_untallied(cdn_t *to, const cdn_t *from)
 {
@@ -419,6 +415,7 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     cdn_copy_untallied(c, t);
     c->sim = NULL;
     c->pops = NULL;
+    c->pop_tallies = NULL; /* the template's, which its own PoPs point into */
     c->groups = NULL;
     c->diurnal_keep = NULL;
     c->isolate_idle_since = NULL;
@@ -447,11 +444,12 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     memcpy(c->purge_op, t->purge_op, nops * sizeof *c->purge_op);
     for (size_t k = 0; k < nops; k++) c->opst[k].has_keys = false;
     c->origin_post = p->origin_domain == NO_ID || p->origin_domain == d ? NULL : origin_post;
-    if (!(c->pops = calloc(c->npops, sizeof *c->pops))) goto oom;
+    if (!(c->pops = malloc((size_t)c->npops * sizeof *c->pops))) goto oom;
+    memcpy(c->pops, t->pops, (size_t)c->npops * sizeof *c->pops);
     for (uint32_t i = 0; i < c->npops; i++) {
-        pop_copy_untallied(&c->pops[i], &t->pops[i]);
-        if (p->of_pop[i] == d) continue; /* its own: borrowed as they are */
+        if (p->of_pop[i] == d) continue; /* its own: borrowed as they are, tally included */
         pop_t *q = &c->pops[i];
+        q->tally = NULL;
         q->foreign = true;
         q->cache = NULL;
         memset(&q->inflight, 0, sizeof q->inflight);
@@ -483,8 +481,7 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
      * share of the rate (Poisson splitting), each group drawn as before */
     char tag[16];
     snprintf(tag, sizeof tag, "d%u", d);
-    if (!(c->workload = hooks->workload(c, err, errlen))) { free_clone(c); return NULL; }
-    if (workload_restream(c->workload, sc->seed, tag, 1.0) != 0) goto oom;
+    if (!(c->workload = workload_split(t->workload, sc->seed, tag, 1.0))) goto oom;
     if (split(c, d, 0) != 0) goto oom;
     return c;
 oom:
@@ -734,19 +731,7 @@ static void assign(run_t *r)
 static int merge(run_t *r)
 {
     cdn_t *t = r->t;
-    /* each domain's PoPs back into the template, their tallies added to the
-     * template's empty ones (only the buckets used are touched), and the
-     * domain's copy of the PoPs freed before the next domain's come back */
-    for (uint32_t d = 0; d < r->nd; d++) {
-        cdn_t *dc = r->doms[d].c;
-        for (uint32_t i = 0; i < t->npops; i++) {
-            if (r->plan->of_pop[i] != d) continue;
-            pop_copy_untallied(&t->pops[i], &dc->pops[i]);
-            tally_merge(&t->pops[i].tally, &dc->pops[i].tally);
-        }
-        free(dc->pops);
-        dc->pops = NULL;
-    }
+    for (uint32_t i = 0; i < t->npops; i++) t->pops[i] = r->doms[r->plan->of_pop[i]].c->pops[i];
     if (r->plan->origin_domain != NO_ID) t->origin = r->doms[r->plan->origin_domain].c->origin;
     uint64_t events = 0;
     const scenario_t *sc = t->sc;
@@ -882,7 +867,7 @@ done:
          * failure given back as they are, for cdn_destroy) */
         if (rc != 0 && r.doms[d].c)
             for (uint32_t i = 0; i < t->npops; i++)
-                if (r.plan->of_pop[i] == d && r.doms[d].c->pops) t->pops[i] = r.doms[d].c->pops[i];
+                if (r.plan->of_pop[i] == d) t->pops[i] = r.doms[d].c->pops[i];
         free_clone(r.doms[d].c);
     }
     for (size_t i = 0; r.out && i < 2 * (size_t)r.nd * r.nd; i++) free(r.out[i].m);

@@ -41,10 +41,9 @@ void domain_plan_free(domain_plan_t *p);
 uint32_t domain_count(const domain_plan_t *p);
 
 /* What domain_run needs from cdn.c, which it may not call (cdn.c is above
- * it): a domain instance's workload as cdn_create makes it, and the
- * scheduling of its first arrivals. */
+ * it): the scheduling of a domain's first arrivals. (A domain's workload is
+ * a split of the template's, sharing its tables: workload_split.) */
 typedef struct domain_hooks {
-    workload_t *(*workload)(const cdn_t *c, char *err, size_t errlen);
     void (*start)(cdn_t *c);
     void (*arrivals)(cdn_t *c);  /* reads the next arrival and schedules it */
 } domain_hooks_t;

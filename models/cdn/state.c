@@ -140,7 +140,7 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
         tally_add(&c->attack_clients, st, size, at - sent);
     if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
     else tally_add(&c->total, st, size, at - sent);
-    if (pop != NO_ID) tally_add(&c->pops[pop].tally, st, size, at - sent);
+    if (pop != NO_ID) tally_add(c->pops[pop].tally, st, size, at - sent);
 }
 
 /* The minute after each watched operation, by the client request's send time. */

@@ -164,7 +164,8 @@ typedef struct pop {
     server_t server;
     server_t scrub;        /* attack.scrub: a token bucket of capacity_rps, a second deep */
     uint64_t attack_scrubbed, attack_denied;
-    tally_t tally;         /* requests from clients */
+    tally_t *tally;        /* requests from clients: its slot of cdn.pop_tallies
+                              (NULL in a domain's copy of another domain's PoP) */
     uint64_t attack_requests, attack_refused; /* flood requests that reached it */
     uint64_t tier_requests, tier_hits; /* requests from the level below, as a shield */
     uint64_t tier_bytes;   /* bodies sent to the level below, as a shield */
@@ -219,6 +220,11 @@ struct cdn {
     workload_t *workload;
     pop_t *pops;
     uint32_t npops;
+    /* the PoPs' tallies in one calloc'd block, apart from pops: 117 KB
+     * each, zero pages until samples land, so a domain's copy of pops
+     * (domain.c) costs a few hundred bytes a PoP and writes its own PoPs'
+     * tallies in place; NULL in such a copy (the template owns them) */
+    tally_t *pop_tallies;
     uint32_t ntiers;       /* shield levels in use */
     group_t *groups;
     uint32_t ngroups;

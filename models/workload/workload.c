@@ -2,6 +2,7 @@
 #include "models/workload/workload.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,10 @@ struct workload {
     zipf_t zipf;
     gsl_ran_discrete_t *alias; /* Walker's alias table: the whole catalog up to ALIAS_MAX, else its head */
     double head_share;     /* beyond ALIAS_MAX: the HEAD first ranks' share of the mass, else 0 */
-    uint32_t *size_memo;   /* lognormal sizes by key - 1, 0 = not yet computed; NULL past SIZE_MEMO_MAX */
+    /* lognormal sizes by key - 1, 0 = not yet computed; NULL past
+     * SIZE_MEMO_MAX. Atomic (relaxed) because splits fill it at once. */
+    _Atomic uint32_t *size_memo;
+    bool shared;           /* a split: the tables (alias, memo, samples, locality) are its base's */
     simtime_t next_time;   /* zipf: the next arrival */
     bool deferred;         /* zipf: workload_next leaves key and size to workload_object */
     uint32_t **local;      /* locality > 0: local[region][rank - 1] = object, each a bijection of 1..objects */
@@ -263,12 +267,13 @@ void workload_destroy(workload_t *w)
     if (w->arrivals) gsl_rng_free(w->arrivals);
     if (w->objects) gsl_rng_free(w->objects);
     if (w->trace) trace_close(w->trace);
+    if (w->shared) { free(w); return; }
     if (w->alias) gsl_ran_discrete_free(w->alias);
     if (w->salias) gsl_ran_discrete_free(w->salias);
     free(w->skeys);
     free(w->keys_read);
     free(w->keys_kept);
-    free(w->size_memo);
+    free((void *)w->size_memo);
     for (unsigned g = 0; w->local && g < w->spec.regions; g++) free(w->local[g]);
     free(w->local);
     free(w->is_local);
@@ -291,9 +296,12 @@ static uint32_t object_size(workload_t *w, uint64_t key)
 {
     if (w->spec.size_dist == SIZE_FIXED) return (uint32_t)w->spec.size_bytes;
     if (!w->size_memo) return lognormal_size(w, key);
-    uint32_t *m = &w->size_memo[key - 1];
-    if (!*m) *m = lognormal_size(w, key);
-    return *m;
+    /* splits of one workload race to fill a slot, always with the same
+     * value: relaxed atomics make that defined (plain moves on x86) */
+    _Atomic uint32_t *m = &w->size_memo[key - 1];
+    uint32_t v = atomic_load_explicit(m, memory_order_relaxed);
+    if (!v) atomic_store_explicit(m, v = lognormal_size(w, key), memory_order_relaxed);
+    return v;
 }
 
 uint32_t workload_object_size(const workload_t *w, uint64_t key)
@@ -417,13 +425,28 @@ int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate
         if (o) gsl_rng_free(o);
         return -1;
     }
-    gsl_rng_free(w->arrivals);
-    gsl_rng_free(w->objects);
+    if (w->arrivals) gsl_rng_free(w->arrivals);
+    if (w->objects) gsl_rng_free(w->objects);
     w->arrivals = a;
     w->objects = o;
     w->spec.rate_rps = rate_rps;
     w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / rate_rps));
     return 0;
+}
+
+workload_t *workload_split(const workload_t *base, uint64_t seed, const char *tag, double rate_rps)
+{
+    if (base->trace || base->keys_read) return NULL; /* one stream; its sampling counts distinct keys */
+    workload_t *w = malloc(sizeof *w);
+    if (!w) return NULL;
+    *w = *base;
+    w->shared = true;
+    w->arrivals = w->objects = NULL;
+    if (workload_restream(w, seed, tag, rate_rps) != 0) {
+        workload_destroy(w);
+        return NULL;
+    }
+    return w;
 }
 
 void workload_set_rate(workload_t *w, double rate_rps, simtime_t from)

@@ -112,6 +112,15 @@ void workload_object(workload_t *w, request_spec_t *r);
  * object sizes and the catalog are unchanged (they are the seed's). -1 for a
  * trace, a rate <= 0, or out of memory. Call before the first workload_next. */
 int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate_rps);
+/* zipf: a split of base's stream as workload_restream makes it (streams
+ * "workload.arrivals/<tag>", "workload.objects/<tag>", rate_rps), sharing
+ * every table of base (the alias table, the size memo, the sampled keys, the
+ * locality rankings: 1 MB and 4 bytes an object for world.json's catalog,
+ * instead of a copy per split). base must outlive its splits and draw no
+ * more; splits may run on different threads (the memo's slots are written
+ * atomically, each only ever with its one value). NULL for a trace or out
+ * of memory. */
+workload_t *workload_split(const workload_t *base, uint64_t seed, const char *tag, double rate_rps);
 /* zipf: arrivals at rate_rps from `from` on (0: none), the next one drawn
  * afresh (Poisson arrivals are memoryless, so the law is that of a rate
  * changing at `from`). */
