@@ -7,6 +7,7 @@
  * straight to the origin. */
 #include "models/cdn/cdn.h"
 
+#include "models/cdn/direct.h"
 #include "models/cdn/domain.h"
 #include "models/cdn/edge.h"
 #include "models/cdn/miniature.h"
@@ -675,6 +676,10 @@ int cdn_run(cdn_t *c, char *err, size_t errlen)
         static const domain_hooks_t hooks = { start, arrivals };
         return domain_run(c, &hooks, err, errlen);
     }
+    if (!c->slow_path && direct_eligible(c, NULL)) {
+        c->ran_direct = true;
+        return direct_run(c, err, errlen);
+    }
     start(c);
     int rc = c->input_error ? -1 : sim_run(c->sim, SIMTIME_MAX);
     edge_settle_all(c); /* the completions edges kept past the last event */
@@ -867,7 +872,8 @@ cJSON *cdn_results(const cdn_t *c)
         if (p) cJSON_AddItemToArray(tpops, p);
     }
     cJSON_AddItemToObject(o, "timeseries", ts);
-    json_add_count(o, "events", c->domain_events ? c->domain_events : sim_events(c->sim));
+    json_add_count(o, "events", c->domain_events ? c->domain_events
+                                : c->ran_direct ? c->direct_events : sim_events(c->sim));
     if (c->mini)
         miniature_results(o, sc->workload.sample, workload_key_share(c->workload),
                           workload_request_share(c->workload));
@@ -875,6 +881,8 @@ cJSON *cdn_results(const cdn_t *c)
 }
 
 uint64_t cdn_requests_sent(const cdn_t *c) { return c->sent; }
+void cdn_set_slow_path(cdn_t *c, bool slow) { c->slow_path = slow; }
+bool cdn_ran_direct(const cdn_t *c) { return c->ran_direct; }
 void cdn_set_threads(cdn_t *c, unsigned n) { c->threads = n ? n : 1; }
 void cdn_thread_cpu(const cdn_t *c, double *busiest, double *all)
 {

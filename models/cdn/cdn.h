@@ -11,6 +11,7 @@
 #ifndef CDNSIM_CDN_H
 #define CDNSIM_CDN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -35,6 +36,13 @@ cJSON *cdn_results(const cdn_t *c);
  * (SIMTIME_MAX when the trace decides). */
 uint64_t cdn_requests_sent(const cdn_t *c);
 simtime_t cdn_end_time(const cdn_t *c);
+
+/* A single-PoP trace scenario whose timing only the trace decides runs
+ * without the event queue (direct.h), with the same results; slow = true
+ * forces the event-driven run (tests compare the two). cdn_ran_direct:
+ * whether cdn_run took the direct loop. */
+void cdn_set_slow_path(cdn_t *c, bool slow);
+bool cdn_ran_direct(const cdn_t *c);
 
 /* The parallel world (domain.h): the domains the run executes (scenario
  * only), and how many threads execute them (1 by default). Results do not

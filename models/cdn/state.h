@@ -276,6 +276,9 @@ struct cdn {
     void (*reroute)(cdn_t *c);
     event_handle_t send_ev;/* the pending client send (on_send) */
     uint64_t domain_events;/* after a parallel run: the domains' events */
+    bool slow_path;        /* cdn_set_slow_path: never the direct loop */
+    bool ran_direct;       /* cdn_run took the direct loop (direct.h) */
+    uint64_t direct_events;/* after it: the events the event-driven run executes */
     double thread_cpu_max, thread_cpu_sum; /* its threads' CPU seconds: the busiest, all */
     unsigned threads;      /* threads that execute the domains (cdn_set_threads) */
     int input_error;
