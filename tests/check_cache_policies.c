@@ -15,6 +15,7 @@
 #include "models/cache/cache.h"
 #include "models/cache/ghost.h"
 #include "models/cache/sketch.h"
+#include "sim/rng.h"
 #include "tests/testutil.h"
 
 static cache_t *make(const char *policy, uint64_t objs, uint64_t bytes, uint64_t seed)
@@ -334,6 +335,63 @@ START_TEST(random_sequences)
     ck_assert_int_gt(kept_x, trials / 2 - 355);
     ck_assert_int_lt(kept_x, trials / 2 + 355);
     cache_destroy(c);
+}
+END_TEST
+
+/* RANDOM's victim is the one gsl_rng_uniform_int gives from the cache's
+ * stream, over the cached objects in the order the policy keeps them
+ * (insertion order, the last filling an evicted one's place): a reference
+ * run beside the cache, with its own generator on the same stream. The
+ * policy draws its outputs ahead and divides by a reciprocal; a prefetch
+ * that leaked into the draw, a reciprocal off by one or a draw over a
+ * stale population would pick another victim. Counting objects (small and
+ * large populations) and bytes (a population that changes between
+ * evictions). */
+START_TEST(random_victims_are_gsl_uniform_int)
+{
+    static const struct { uint64_t objs, bytes, keys; int reqs; } runs[] = {
+        { 37, 0, 300, 20000 }, { 5000, 0, 40000, 60000 }, { 0, 20000, 300, 20000 },
+    };
+    for (size_t ri = 0; ri < sizeof runs / sizeof runs[0]; ri++) {
+        cache_t *c = make("random", runs[ri].objs, runs[ri].bytes, 5);
+        gsl_rng *ref = rng_stream_create(5, "test.cache");
+        uint64_t *held = malloc(runs[ri].keys * sizeof *held);
+        ck_assert(ref && held);
+        uint64_t n = 0, bytes = 0, evictions = 0;
+        srand(41 + (unsigned)ri);
+        for (int i = 0; i < runs[ri].reqs; i++) {
+            uint64_t key = (uint64_t)(rand() % (int)runs[ri].keys);
+            cache_req_t r = { .key = key, .size = runs[ri].bytes ? 1 + (uint32_t)(key * 37 % 1500) : 1,
+                              .next_access = -1 };
+            cache_entry_t *e = cache_find(c, key);
+            if (e) { cache_touch(c, e, &r); continue; }
+            uint64_t gone[64];
+            int ngone = 0;
+            while (n > 0 && (runs[ri].objs ? n + 1 > runs[ri].objs : bytes + r.size > runs[ri].bytes)) {
+                uint64_t pos = gsl_rng_uniform_int(ref, n);
+                bytes -= runs[ri].bytes ? 1 + held[pos] * 37 % 1500 : 1;
+                ck_assert(ngone < 64);
+                gone[ngone++] = held[pos];
+                held[pos] = held[--n];
+                evictions++;
+            }
+            held[n++] = key;
+            bytes += r.size;
+            ck_assert(cache_put(c, &r, SIMTIME_MAX, 0) != NULL);
+            /* as many evicted, and the reference's victims gone: the same
+             * victims (both evicted from the same objects) */
+            ck_assert_uint_eq(cache_objects(c), n);
+            ck_assert_uint_eq(cache_evictions(c), evictions);
+            for (int j = 0; j < ngone; j++)
+                ck_assert_msg(cache_find(c, gone[j]) == NULL, "run %zu, request %d: the reference "
+                              "evicted key %llu, the cache kept it", ri, i + 1,
+                              (unsigned long long)gone[j]);
+        }
+        ck_assert_uint_gt(evictions, (uint64_t)runs[ri].reqs / 10);
+        free(held);
+        gsl_rng_free(ref);
+        cache_destroy(c);
+    }
 }
 END_TEST
 
@@ -1143,6 +1201,7 @@ static Suite *suite(void)
     tcase_add_test(t, tinylfu_sketch_saturates_and_ages);
     tcase_add_test(t, belady_bytes_decides_before_evicting);
     tcase_add_test(t, random_sequences);
+    tcase_add_test(t, random_victims_are_gsl_uniform_int);
     tcase_add_test(t, tinylfu_scan_resistance);
     suite_add_tcase(s, t);
     TCase *inv = tcase_create("invariants");
