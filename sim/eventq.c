@@ -568,6 +568,10 @@ static bool place(eventq_t *q, entry_t e)
         return true;
     }
     if (q->chunk_nfree <= q->ns && !chunk_reserve(q, q->ns + 1)) return false;
+    if (q->live < PREFETCH_MIN) { /* the buckets are in cache: no batch to overlap misses */
+        far_add(q, far_bucket(q, e.u), e);
+        return true;
+    }
     q->stage[q->ns++] = e;
     if (q->ns == STAGE) flush(q);
     return true;

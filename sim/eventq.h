@@ -25,7 +25,8 @@
  * everything in the parts after it; eventq_check verifies it.
  *
  * Why it is fast beyond the O(1): at 10^5 pending the cost is cache misses,
- * so pushes are staged and filed in batches, the due bucket's successor has
+ * so pushes are staged and filed in batches (below 16,384 pending, where the
+ * buckets are in cache, each is filed at once: no batch, fewer instructions), the due bucket's successor has
  * its records prefetched, small buckets are sorted without branches, and the
  * big arrays ask for huge pages. It assumes nothing about the delays for
  * correctness; for speed, that most pushes land past the sorted range.
