@@ -412,6 +412,25 @@ int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen)
     return 1;
 }
 
+int64_t workload_next_many(workload_t *w, request_spec_t *r, size_t max, char *err, size_t errlen)
+{
+    if (max == 0) return 0;
+    if (!w->trace || w->sampling) {
+        int rc = workload_next(w, r, err, errlen);
+        return rc < 0 ? -1 : rc;
+    }
+    enum { CHUNK = 256 };
+    trace_req_t t[CHUNK];
+    int64_t got = trace_next_many(w->trace, t, max < CHUNK ? max : CHUNK, err, errlen);
+    for (int64_t i = 0; i < got; i++)
+        r[i] = (request_spec_t){ t[i].time, t[i].key, t[i].size, t[i].next_access };
+    if (got > 0) {
+        w->seen += (uint64_t)got;
+        w->kept += (uint64_t)got;
+    }
+    return got;
+}
+
 int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate_rps)
 {
     if (w->trace || !(rate_rps > 0)) return -1;

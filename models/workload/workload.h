@@ -73,6 +73,12 @@ workload_t *workload_create(const workload_spec_t *w, uint64_t seed, bool need_f
 void workload_destroy(workload_t *w);
 /* 1: next request in *r; 0: no more; -1: error (message in err). */
 int workload_next(workload_t *w, request_spec_t *r, char *err, size_t errlen);
+/* Up to max requests into r[0..): those as many workload_next calls would
+ * give, in order; 0 at the end, -1 on error (the requests before a
+ * malformed record come first). An unsampled trace decodes them in one
+ * loop (trace_next_many); others come one at a time, since a sampled
+ * trace's shares count what was read, and a caller may not use it all. */
+int64_t workload_next_many(workload_t *w, request_spec_t *r, size_t max, char *err, size_t errlen);
 /* zipf: the size of object key, a pure function of (seed, key). */
 uint32_t workload_object_size(const workload_t *w, uint64_t key);
 
