@@ -101,6 +101,18 @@ static inline uint64_t cache_entry_ghost_key(const cache_t *c, const cache_entry
     return ((const cache_slab_t *)(const void *)c)->nids ? e->tag : e->key;
 }
 
+/* A hint that the slot s will soon leave: starts loading its index cell
+ * (and, in a dense-id cache, the policy's own per-id state, such as the
+ * ghost cell it will be remembered in). A policy that knows its next
+ * victims calls it a few evictions early, as the index cell of an object
+ * last touched at its insertion is otherwise an eviction's cold read. */
+static inline void cache_prefetch_slot_index(cache_t *c, uint32_t s)
+{
+    const cache_entry_t *e = cache_entry_at(c, s);
+    if (cache_ids(c)) cache_prefetch_id(c, e->tag, false);
+    else cache_prefetch(c, e->key);
+}
+
 /* The slot of a cached key, or CACHE_NO_SLOT. */
 uint32_t cache_slot_of(cache_t *c, uint64_t key);
 const cache_config_t *cache_config(const cache_t *c);

@@ -171,11 +171,7 @@ static uint32_t random_victim(cache_t *c, void *state, const cache_req_t *r)
     uint32_t k;
     if ((k = hint(p, AHEAD_CELL, n)) < n) __builtin_prefetch(&p->dense[k]);
     if ((k = hint(p, AHEAD_SLOT, n)) < n) __builtin_prefetch(cache_entry_at(c, p->dense[k]));
-    if ((k = hint(p, AHEAD_INDEX, n)) < n) {
-        const cache_entry_t *e = cache_entry_at(c, p->dense[k]);
-        if (cache_ids(c)) cache_prefetch_id(c, e->tag, false);
-        else cache_prefetch(c, e->key);
-    }
+    if ((k = hint(p, AHEAD_INDEX, n)) < n) cache_prefetch_slot_index(c, p->dense[k]);
     return p->dense[draw(p, n)];
 }
 
