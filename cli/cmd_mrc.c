@@ -69,7 +69,8 @@ static double miss_ratio(const point_t *q, const replay_buf_t *b, double rate)
 }
 
 static cJSON *json_of(const replay_args_t *a, const replay_buf_t *b, uint64_t objects,
-                      uint64_t object_bytes, const point_t *pt, size_t npts, double wall)
+                      uint64_t object_bytes, uint64_t size_changes, const point_t *pt, size_t npts,
+                      double wall)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "kind", "mrc");
@@ -81,6 +82,7 @@ static cJSON *json_of(const replay_args_t *a, const replay_buf_t *b, uint64_t ob
     cJSON_AddNumberToObject(o, "sampled_requests", (double)b->n);
     cJSON_AddNumberToObject(o, "sampled_objects", (double)objects);
     cJSON_AddNumberToObject(o, "sampled_object_bytes", (double)object_bytes);
+    cJSON_AddNumberToObject(o, "size_changes", (double)size_changes);
     cJSON *cs = cJSON_AddArrayToObject(o, "curves");
     for (int p = 0; p < a->npolicies; p++) {
         cJSON *c = cJSON_CreateObject();
@@ -171,16 +173,26 @@ int cmd_mrc(int argc, char **argv)
     }
     int status = 0;
     mrc_lru_t m = { 0 };
-    uint64_t objects = 0, object_bytes = 0, max_size = 0, *grid = NULL;
+    uint64_t objects = 0, object_bytes = 0, max_size = 0, size_changes = 0, *grid = NULL;
     point_t *pt = NULL;
     replay_pair_t *pairs = NULL;
     size_t npts = 0, npairs = 0;
     if (lru ? mrc_lru_build(&m, &b, a.bytes, err, sizeof err) != 0
-            : mrc_working_set(&b, &objects, &object_bytes, &max_size, err, sizeof err) != 0) {
+            : mrc_working_set(&b, &objects, &object_bytes, &max_size, &size_changes, err, sizeof err) != 0) {
         status = 1;
         goto out;
     }
-    if (lru) { objects = m.objects; object_bytes = m.object_bytes; max_size = m.max_size; }
+    if (lru) {
+        objects = m.objects; object_bytes = m.object_bytes; max_size = m.max_size;
+        size_changes = m.size_changes;
+    }
+    /* a cache keeps the size it stored when a key comes back with another,
+     * which no byte stack distance follows: say so, and simulate */
+    if (size_changes)
+        fprintf(stderr, "cdnsim mrc: %s: %llu requests came with a size their key did not have "
+                "before (a cache keeps the size it stored)%s\n", a.trace,
+                (unsigned long long)size_changes,
+                lru && a.bytes && a.sample >= 1 ? "; lru in bytes is simulated at every size" : "");
     grid = grid_of(&a, objects, object_bytes, &npts);
     pt = calloc((size_t)a.npolicies * (npts ? npts : 1), sizeof *pt);
     pairs = calloc((size_t)a.npolicies * (npts ? npts : 1), sizeof *pairs);
@@ -195,7 +207,7 @@ int cmd_mrc(int argc, char **argv)
             q->requests = b.n;
             q->simulated = replay_scaled(grid[i], a.sample);
             bool stack = !strcmp(a.policies[p], "lru") &&
-                         (a.sample < 1 || !a.bytes || grid[i] >= max_size);
+                         (a.sample < 1 || !a.bytes || (grid[i] >= max_size && !size_changes));
             if (stack) {
                 /* SHARDS: a sampled distance d stands for d / R, a hit at C
                  * when d <= C R */
@@ -225,7 +237,7 @@ int cmd_mrc(int argc, char **argv)
                miss_ratio(&pt[i], &b, a.sample), ratio(pt[i].miss_bytes, pt[i].bytes), pt[i].method);
     fflush(stdout);
     if (a.out) {
-        cJSON *j = json_of(&a, &b, objects, object_bytes, pt, npts, wall);
+        cJSON *j = json_of(&a, &b, objects, object_bytes, size_changes, pt, npts, wall);
         if (!j || output_write_json(a.out, j, err, sizeof err) != 0) {
             if (!j) snprintf(err, sizeof err, "out of memory");
             status = 1;

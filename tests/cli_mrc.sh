@@ -23,6 +23,21 @@ for l in 'lru,3,0.800000,0.826087' 'lru,6,0.700000,0.695652' 'lru,10,0.400000,0.
 done
 grep -q '^lru  *3 .*simulation$' "$dir/b.txt" || fail "3 bytes not simulated: $(cat "$dir/b.txt")"
 grep -q '^lru  *6 .*stack$' "$dir/b.txt" || fail "6 bytes not from the stack"
+# a key whose size changes (1: 3 bytes, then 5): counted, said on standard
+# error, and lru in bytes simulated (a cache keeps the size it stored, which
+# no stack distance follows), so the curve is still replay's
+printf 'time,key,size\n0,1,3\n1,2,1\n2,1,5\n3,2,1\n4,1,5\n5,3,2\n6,1,5\n' > "$dir/sc.csv"
+"$CDNSIM" mrc "$dir/sc.csv" --format csv --policy lru --bytes --size 5,6,9 --csv "$dir/sc_m.csv" \
+    --out "$dir/sc.json" > "$dir/sc.txt" 2> "$dir/sc.err" || fail "mrc with a size change failed"
+"$CDNSIM" replay "$dir/sc.csv" --format csv --policy lru --bytes --size 5,6,9 --csv "$dir/sc_r.csv" > /dev/null ||
+    fail "replay with a size change failed"
+cmp -s "$dir/sc_m.csv" "$dir/sc_r.csv" || fail "size change: mrc differs from replay: $(diff "$dir/sc_m.csv" "$dir/sc_r.csv" | head -4)"
+grep -q '"size_changes":[[:space:]]*1' "$dir/sc.json" || fail "size_changes 1 expected in the JSON"
+grep -q "1 requests came with a size" "$dir/sc.err" || fail "size change not reported: $(cat "$dir/sc.err")"
+grep -q 'stack$' "$dir/sc.txt" && fail "size change: lru in bytes still from the stack"
+"$CDNSIM" mrc "$dir/t.csv" --format csv --policy lru --size 2 --out "$dir/nc.json" > /dev/null 2> "$dir/nc.err" || fail "mrc t.csv"
+grep -q '"size_changes":[[:space:]]*0' "$dir/nc.json" || fail "size_changes 0 expected"
+[ -s "$dir/nc.err" ] && fail "a note on standard error without a size change: $(cat "$dir/nc.err")"
 # the curve equals full simulation at the same sizes, every policy
 "$CDNSIM" tracegen --objects 2000 --requests 30000 --alpha 0.8 --size-dist lognormal --format oracleGeneral --out "$dir/z.bin" || fail tracegen
 "$CDNSIM" mrc "$dir/z.bin" --policy lru,s3fifo,arc --size 1,7,50,333,1500,5000 --csv "$dir/m.csv" > /dev/null || fail "mrc zipf"

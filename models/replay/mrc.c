@@ -225,11 +225,11 @@ double mrc_shards_ratio(uint64_t misses, uint64_t sampled, uint64_t read, double
 }
 
 int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, uint64_t *max_size,
-                    char *err, size_t errlen)
+                    uint64_t *size_changes, char *err, size_t errlen)
 {
     u64map_t map;
     uint32_t *size = NULL, n = 0, cap = 0;
-    *objects = *bytes = *max_size = 0;
+    *objects = *bytes = *max_size = *size_changes = 0;
     if (u64map_init(&map, 1024) != 0) goto oom;
     for (uint64_t i = 0; i < b->n; i++) {
         uint32_t id;
@@ -243,6 +243,8 @@ int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, u
             }
             id = n++;
             if (u64map_put(&map, b->req[i].key, id) != 0) goto oom;
+        } else if (size[id] != b->req[i].size) {
+            ++*size_changes;
         }
         size[id] = b->req[i].size;
     }

@@ -67,10 +67,12 @@ void mrc_lru_at(const mrc_lru_t *m, uint64_t c, uint64_t *misses, uint64_t *miss
  * nothing was expected. */
 double mrc_shards_ratio(uint64_t misses, uint64_t sampled, uint64_t read, double rate);
 
-/* The distinct keys of b, their bytes (sizes as last requested) and the
- * largest request size: where a curve's sizes end. 0, -1 out of memory. */
+/* The distinct keys of b, their bytes (sizes as last requested), the
+ * largest request size (where a curve's sizes end) and the requests whose
+ * key came with another size before (mrc_lru_t.size_changes). 0, -1 out of
+ * memory. */
 int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, uint64_t *max_size,
-                    char *err, size_t errlen);
+                    uint64_t *size_changes, char *err, size_t errlen);
 
 /* Whether miniature simulation (a sampled trace with every size scaled by
  * the rate) stands for policy's full simulation: true for the policies whose
