@@ -120,8 +120,10 @@ test-unit: $(BUILD)/cdnsim $(TEST_BIN) $(FUZZ_REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  $(BUILD)/fuzz/replay_$$t tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t; done
 
+# tests/cli_common.sh is the preamble the others source, not a test
 test-cli: $(BUILD)/cdnsim
-	@set -e; for t in tests/cli_*.sh; do echo "== $$t"; CDNSIM=$(BUILD)/cdnsim sh $$t; done
+	@set -e; for t in $(filter-out tests/cli_common.sh,$(wildcard tests/cli_*.sh)); do \
+	  echo "== $$t"; CDNSIM=$(BUILD)/cdnsim sh $$t; done
 
 # The unit and command-line tests again under AddressSanitizer + UBSan, in their own tree.
 sanitize: | $(DEPS_OK)

@@ -4,11 +4,7 @@
 # transit near the far PoP CCC), and exit status 2 naming the JSON path, with
 # no output file left behind, on bad input.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_catchments.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 printf 'iata,city,country,continent,lat,lon\nAAA,Alpha,XX,EU,0,0\nBBB,Beta,XX,EU,0,10\nCCC,Gamma,XX,EU,0,20\n' > "$dir/pops.csv"
 printf 'name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,3\nMB,XX,EU,0,10,1\nMC,XX,EU,0,20,2\n' > "$dir/metros.csv"
@@ -77,5 +73,4 @@ printf 'iata,city,country,continent,lat,lon\nAAA,Alpha,XX,EU,zero,0\n' > "$dir/p
 [ $? -eq 2 ] || fail "bad PoP file: expected exit 2"
 grep -q 'pops.csv:2:' "$dir/err" || fail "bad PoP file: line not named: $(cat "$dir/err")"
 
-[ $fails -eq 0 ] && echo "cli_catchments: ok"
-exit $fails
+finish

@@ -8,11 +8,7 @@
 # escaped NUL is bad input; big arrays and sweeps stay fast or are refused.
 # `timeout` guards against hangs only; nothing here measures time.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_faults.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 T="timeout 60"
 
 good='{"name":"t","seed":3,"duration_s":20,"warmup_s":2,
@@ -252,5 +248,4 @@ else
     echo "cli_faults: cannot run under ulimit -v 200000 (sanitizer build?): out-of-memory cases skipped" >&2
 fi
 
-if [ $fails -ne 0 ]; then echo "cli_faults: $fails failure(s)" >&2; exit 1; fi
-echo "cli_faults: ok"
+finish

@@ -7,11 +7,7 @@
 # one line naming the file and $.workload.locality, and no result file.
 # World: two metros on two continents (EU, NA), one PoP each.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_locality.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 printf 'iata,city,country,continent,lat,lon\nAAA,Alpha,XX,EU,0,9\nBBB,Beta,XX,NA,0,-15\n' > "$dir/pops.csv"
 printf 'name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,NA,0,-18,1\n' > "$dir/metros.csv"
@@ -69,5 +65,4 @@ printf '{"duration_s":5,"workload":{"type":"trace","path":"t.csv","format":"csv"
 "$CDNSIM" run "$dir/trace.json" --quiet 2> "$dir/err" > /dev/null
 [ $? -eq 2 ] && grep -qF 'trace.json: $.workload.locality' "$dir/err" || fail "locality on a trace: $(cat "$dir/err")"
 
-[ $fails -eq 0 ] && echo "cli_locality: all passed"
-exit $fails
+finish

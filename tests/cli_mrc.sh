@@ -3,11 +3,7 @@
 # the command (objects and bytes), curves equal to `cdnsim replay` at the
 # same sizes, output independent of the thread count, the JSON's shape, and
 # bad input exiting 2 with one line and no output file.
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_mrc.XXXXXX")
-trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 # a b c b a d a c b a, sizes a=3 b=1 c=2 d=4 (worked in tests/check_mrc.c):
 # LRU misses 10, 8, 6, 4 of 10 at 1..4 objects; 8, 7, 4 at 3, 6, 10 bytes
 # (3 bytes is below the largest object, so simulated, not the stack's 9)
@@ -90,5 +86,4 @@ for t in "$dir/adir" "$dir/none.bin" $locked; do
     grep -q "$t" "$dir/err" || fail "trace $t: the message does not name it: $(cat "$dir/err")"
     [ ! -e "$dir/bad.json" ] && [ ! -e "$dir/bad.csv" ] || fail "trace $t left an output file"
 done
-[ $fails = 0 ] && echo "cli_mrc: ok"
-exit $fails
+finish

@@ -3,11 +3,7 @@
 # line and no result; the world and the presets give byte-identical results
 # (wall_s apart) at 1, 2 and 3 threads; the result reports the partition.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_parallel.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 good='{"name":"t","seed":3,"duration_s":5,"warmup_s":1,
  "workload":{"type":"zipf","objects":100,"alpha":0.8,"rate_rps":100,"size_bytes":1000},
@@ -61,5 +57,4 @@ jq -e '.parallel.domains == 8 and .operations[2].pops_applied == 300 and .operat
 # the same at every thread count
 counts="1 2" same_at_threads akamai scenarios/presets/akamai.json --set duration_s=301 --set warmup_s=300
 
-[ $fails -eq 0 ] && echo "cli_parallel: all passed"
-exit $fails
+finish

@@ -4,11 +4,7 @@
 # data always; with $CDNSIM_GNUPLOT empty, scripts only and exit 0); the
 # TTL sweep gets the analytic curve; reports print; bad input exits 2.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_plot.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 cat > "$dir/base.json" <<'J'
 {"name": "tiny", "seed": 3, "duration_s": 6, "warmup_s": 2,
@@ -22,8 +18,7 @@ J
 "$CDNSIM" run "$dir/base.json" --quiet --out "$dir/r.json" || fail "run"
 "$CDNSIM" sweep "$dir/ttl.json" --quiet --out "$dir/sw" || fail "sweep"
 
-CDNSIM_GNUPLOT= "$CDNSIM" plot "$dir/r.json" --out "$dir/p0" 2>"$dir/err"
-rc=$?; [ $rc = 0 ] || fail "plot without gnuplot: exit $rc"
+expect_exit 0 "plot without gnuplot" env CDNSIM_GNUPLOT= "$CDNSIM" plot "$dir/r.json" --out "$dir/p0" 2>"$dir/err"
 grep -q 'gnuplot not found' "$dir/err" || fail "plot without gnuplot does not say so"
 for f in timeseries pops latency; do
     [ -s "$dir/p0/$f.gp" ] && [ -s "$dir/p0/$f.dat" ] || fail "plot without gnuplot: $f.gp or $f.dat missing"
@@ -52,12 +47,8 @@ grep -q 'hit ratio' "$dir/out" && grep -q 'pop-1' "$dir/out" && grep -q 'objects
 "$CDNSIM" report "$dir/sw" > "$dir/out" || fail "report sweep"
 grep -q 'content.ttl_s=10' "$dir/out" || fail "report sweep: $(cat "$dir/out")"
 
-"$CDNSIM" plot "$dir/base.json" > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "plot of a scenario: exit $rc, want 2"
-"$CDNSIM" plot "$dir/r.json" --format gif > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "plot --format gif: exit $rc, want 2"
-"$CDNSIM" report "$dir/nothing.json" > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "report of a missing file: exit $rc, want 2"
+expect_exit 2 "plot of a scenario" "$CDNSIM" plot "$dir/base.json" > /dev/null 2>&1
+expect_exit 2 "plot --format gif" "$CDNSIM" plot "$dir/r.json" --format gif > /dev/null 2>&1
+expect_exit 2 "report of a missing file" "$CDNSIM" report "$dir/nothing.json" > /dev/null 2>&1
 
-[ $fails = 0 ] || { echo "cli_plot: $fails failure(s)" >&2; exit 1; }
-echo "cli_plot: ok"
+finish

@@ -1,11 +1,7 @@
 #!/bin/sh
 # cli_replay — `cdnsim replay`: a hand-worked trace, the CSV columns, thread
 # count independence, and bad input exiting 2 with no output file.
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_replay.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 # a b c a d a with LRU of 2 objects: a b c miss, a misses (evicted by c),
 # d misses, a hits: 5 misses of 6
 printf 'time,key,size\n0,1,10\n1,2,10\n2,3,10\n3,1,10\n4,4,10\n5,1,10\n' > "$dir/t.csv"
@@ -39,5 +35,4 @@ for bad in "--policy lru --size 0" "--policy lru, --size 5" "--policy lru --size
     [ $rc = 2 ] || fail "'$bad' exited $rc, expected 2"
     [ ! -e "$dir/bad.csv" ] || fail "'$bad' left an output file"
 done
-[ $fails = 0 ] && echo "cli_replay: ok"
-exit $fails
+finish

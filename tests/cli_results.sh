@@ -4,11 +4,7 @@
 # and JUnit verdicts); export to SQLite and CSV checked against the JSON.
 # Reads JSON with jq and databases with the sqlite3 shell (scripts/setup-deps.sh).
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_results.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 # j FILE FILTER: one value from a JSON file
 j() { jq -r "$2" "$1"; }
 
@@ -262,5 +258,4 @@ grep -q '$.cache.policy: unknown value "sieev"; did you mean "sieve"?' "$dir/err
 mkdir "$dir/away"; jq "del(.topology.pops_file, .topology.metros_file)" scenarios/world.json > "$dir/away/w.json"
 "$CDNSIM" validate "$dir/away/w.json" > /dev/null 2> "$dir/err" || fail "default data paths: $(cat "$dir/err")"
 
-[ $fails -eq 0 ] && echo "cli_results: ok"
-[ $fails -eq 0 ]
+finish

@@ -3,11 +3,7 @@
 # graph worked by hand, and exit status 2 with file and line named (and no
 # output file left behind) on bad input.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_routes.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 # 1 is the provider of 2 and 3, which peer; 2 and 3 are providers of 4;
 # 4 is the provider of 5; 6 and 7 are an island.
@@ -162,5 +158,4 @@ timeout 120 "$CDNSIM" routes --as-rel "$dir/chain.txt" --announce 1 --no-paths -
 grep -qF '"30000": {"origin": 1, "next_hop": 29999, "path_len": 30000, "relationship": "customer"}' "$dir/chain.json" ||
     fail "--no-paths on the chain: $(grep '"30000"' "$dir/chain.json")"
 
-if [ $fails -ne 0 ]; then echo "cli_routes: $fails failure(s)" >&2; exit 1; fi
-echo "cli_routes: ok"
+finish

@@ -3,11 +3,7 @@
 # the contract exits 2 naming the file and the JSON path, leaves no result
 # file; runs are byte-identical for a seed apart from wall_s; usage errors.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_run.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 good='{"name":"t","seed":3,"duration_s":20,"warmup_s":2,
  "workload":{"type":"zipf","objects":1000,"alpha":0.8,"rate_rps":500,"size_bytes":1000},
@@ -175,5 +171,4 @@ done
 "$CDNSIM" run "$dir/good.json" --quiet --set cache.policy=fifo --set 'workload.alpha=1.1' > "$dir/d.json"
 grep -q '"policy":	"fifo"' "$dir/d.json" || fail "--set cache.policy=fifo not applied"
 
-[ $fails -eq 0 ] && echo "cli_run: all passed"
-exit $fails
+finish

@@ -3,11 +3,7 @@
 # file and $.workload.sample and no result file; a sampled run says so and
 # scales its counts, and its report says so first; a trace scenario samples
 # its keys.
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_sample.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 cat > "$dir/s.json" <<'JSON'
 {"duration_s": 300, "warmup_s": 60,
  "workload": {"type": "zipf", "objects": 20000, "alpha": 0.8, "rate_rps": 2000},
@@ -44,5 +40,4 @@ cat > "$dir/t.json" <<JSON
 JSON
 "$CDNSIM" run "$dir/t.json" --out "$dir/tr.json" --quiet || fail "sampled trace run"
 grep -q '"request_scale"' "$dir/tr.json" || fail "no sample block in the sampled trace run"
-[ $fails = 0 ] && echo "cli_sample: ok"
-exit $fails
+finish

@@ -5,11 +5,7 @@
 # 0 on equal sweeps, 1 on a planted regression, 2 on unrelated inputs; bad
 # sweep files exit 2 naming the path at fault and leave no summary behind.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_sweep.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 
 cat > "$dir/base.json" <<'J'
 {"name": "tiny", "seed": 7, "duration_s": 4, "warmup_s": 1,
@@ -48,34 +44,25 @@ cmp -s "$dir/j1/summary.json" "$dir/j2/summary.json" || fail "resumed summary di
 
 # compare: same sweep 0; a planted regression (the candidate's caches a
 # tenth the size) 1; a sweep of other points, or a run against a sweep, 2
-"$CDNSIM" compare "$dir/j1" "$dir/j2" > "$dir/out" 2>&1
-rc=$?; [ $rc = 0 ] || fail "compare of equal sweeps: exit $rc"
+expect_exit 0 "compare of equal sweeps" "$CDNSIM" compare "$dir/j1" "$dir/j2" > "$dir/out" 2>&1
 grep -q 'verdict' "$dir/out" || fail "compare printed no table"
 "$CDNSIM" run "$dir/base.json" --quiet --out "$dir/a.json" || fail "run a"
 "$CDNSIM" run "$dir/base.json" --quiet --set cache.capacity_objects=10 --out "$dir/b.json" || fail "run b"
-"$CDNSIM" compare "$dir/a.json" "$dir/b.json" > "$dir/out" 2>&1
-rc=$?; [ $rc = 1 ] || fail "compare of a planted regression: exit $rc, want 1"
+expect_exit 1 "compare of a planted regression" "$CDNSIM" compare "$dir/a.json" "$dir/b.json" > "$dir/out" 2>&1
 grep -q REGRESSION "$dir/out" || fail "the regression is not in the table"
-"$CDNSIM" compare "$dir/b.json" "$dir/a.json" > "$dir/out" 2>&1
-rc=$?; [ $rc = 0 ] || fail "compare of an improvement: exit $rc, want 0"
-"$CDNSIM" compare "$dir/a.json" "$dir/b.json" --tolerance hit_ratio=1 --tolerance origin.requests=1000% \
+expect_exit 0 "compare of an improvement" "$CDNSIM" compare "$dir/b.json" "$dir/a.json" > "$dir/out" 2>&1
+expect_exit 0 "compare with wide tolerances" "$CDNSIM" compare "$dir/a.json" "$dir/b.json" --tolerance hit_ratio=1 --tolerance origin.requests=1000% \
     --tolerance latency_ms.p99=1000% > "$dir/out" 2>&1
-rc=$?; [ $rc = 0 ] || fail "compare with wide tolerances: exit $rc, want 0"
 cat > "$dir/other.json" <<'J'
 {"base": "base.json", "parameters": {"cache.capacity_objects": [20, 50]}}
 J
 "$CDNSIM" sweep "$dir/other.json" --out "$dir/other" 2>/dev/null || fail "other sweep"
-"$CDNSIM" compare "$dir/j1" "$dir/other" > /dev/null 2>"$dir/err"
-rc=$?; [ $rc = 2 ] || fail "compare of unrelated sweeps: exit $rc, want 2"
+expect_exit 2 "compare of unrelated sweeps" "$CDNSIM" compare "$dir/j1" "$dir/other" > /dev/null 2>"$dir/err"
 grep -q 'points\[' "$dir/err" || fail "unrelated sweeps: no path named: $(cat "$dir/err")"
-"$CDNSIM" compare "$dir/a.json" "$dir/j1" > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "compare of a run with a sweep: exit $rc, want 2"
-"$CDNSIM" compare "$dir/a.json" "$dir/base.json" > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "compare with a scenario: exit $rc, want 2"
-"$CDNSIM" compare "$dir/a.json" "$dir/nothing.json" > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "compare with a missing file: exit $rc, want 2"
-"$CDNSIM" compare "$dir/a.json" "$dir/b.json" --tolerance hit_ratio > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "compare with a bad tolerance: exit $rc, want 2"
+expect_exit 2 "compare of a run with a sweep" "$CDNSIM" compare "$dir/a.json" "$dir/j1" > /dev/null 2>&1
+expect_exit 2 "compare with a scenario" "$CDNSIM" compare "$dir/a.json" "$dir/base.json" > /dev/null 2>&1
+expect_exit 2 "compare with a missing file" "$CDNSIM" compare "$dir/a.json" "$dir/nothing.json" > /dev/null 2>&1
+expect_exit 2 "compare with a bad tolerance" "$CDNSIM" compare "$dir/a.json" "$dir/b.json" --tolerance hit_ratio > /dev/null 2>&1
 
 # bad sweep files: exit 2, the path at fault named, no summary written
 bad() { # name, expected text, sweep JSON
@@ -96,8 +83,6 @@ bad empty_list 'expected a non-empty list' \
 bad no_base '$.base: required key is missing' '{"parameters": {"content.ttl_s": [1]}}'
 bad bad_json 'malformed JSON' '{"base": "base.json", "parameters": {'
 bad missing_base '$.base' '{"base": "nowhere.json"}'
-"$CDNSIM" sweep "$dir/sweep.json" --jobs 0 > /dev/null 2>&1
-rc=$?; [ $rc = 2 ] || fail "--jobs 0: exit $rc, want 2"
+expect_exit 2 "--jobs 0" "$CDNSIM" sweep "$dir/sweep.json" --jobs 0 > /dev/null 2>&1
 
-[ $fails = 0 ] || { echo "cli_sweep: $fails failure(s)" >&2; exit 1; }
-echo "cli_sweep: ok"
+finish

@@ -13,10 +13,7 @@ if ! command -v mpirun > /dev/null 2>&1; then
     echo "cli_sweep_mpi: mpirun not installed: skipped"
     exit 0
 fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_sweep_mpi.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 # CI containers run as root; two ranks on however many cores there are
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 mpi() { mpirun -n "$1" "$CDNSIM" sweep "$2" --quiet --out "$3"; }
@@ -54,5 +51,4 @@ rc=$?
 [ $rc = 1 ] || fail "failed run under mpirun: exit $rc, want 1"
 grep -q 'rank 1: point 1 ' "$dir/log" || fail "failed run: message lacks rank and point: $(cat "$dir/log")"
 
-[ $fails = 0 ] || { echo "cli_sweep_mpi: $fails failure(s)" >&2; exit 1; }
-echo "cli_sweep_mpi: ok"
+finish
