@@ -270,15 +270,63 @@ static void insertion_sort(entry_t *a, size_t n)
     }
 }
 
-/* Sorts src[0..n) (u within [lo, hi]) into dst. The usual bucket, a dozen
- * entries over a narrow span, is sorted by rank: each entry's offset from lo
- * and its index are packed in one word, and an entry's place is the number of
- * smaller words, counted without branches (an insertion sort here paid a
- * misprediction an entry). Equal times then get their keys put in order by a
- * final insertion pass, which costs nothing when there are none. */
+/* Sorts src[0..n) (u within [lo, hi]) into dst. Each entry's offset from lo
+ * and its index are packed in one word and the words sorted without
+ * branches (an insertion sort here paid a misprediction an entry): the usual
+ * bucket, up to 16 entries, by a sorting network; up to 64 by rank (an
+ * entry's place is the number of smaller words). Equal times then get their
+ * keys put in order by a final insertion pass, which costs nothing when
+ * there are none. */
+/* A compare-exchange of the network below, branchless (two cmovs). */
+#define CX(a, b) do { uint64_t x_ = v[a], y_ = v[b]; v[a] = x_ < y_ ? x_ : y_; v[b] = x_ < y_ ? y_ : x_; } while (0)
+
+/* Batcher's odd-even merge network on 8 or 16 words (19 or 63
+ * compare-exchanges): no branch, and for the usual dozen entries about a
+ * third of the rank sort's instructions. */
+static inline void network8(uint64_t *v)
+{
+    CX(0,1); CX(2,3); CX(4,5); CX(6,7); CX(0,2); CX(1,3); CX(4,6); CX(5,7); CX(1,2); CX(5,6);
+    CX(0,4); CX(1,5); CX(2,6); CX(3,7); CX(2,4); CX(3,5); CX(1,2); CX(3,4); CX(5,6);
+}
+
+static inline void network16(uint64_t *v)
+{
+    CX(0,1); CX(2,3); CX(4,5); CX(6,7); CX(8,9); CX(10,11); CX(12,13); CX(14,15);
+    CX(0,2); CX(1,3); CX(4,6); CX(5,7); CX(8,10); CX(9,11); CX(12,14); CX(13,15);
+    CX(1,2); CX(5,6); CX(9,10); CX(13,14);
+    CX(0,4); CX(1,5); CX(2,6); CX(3,7); CX(8,12); CX(9,13); CX(10,14); CX(11,15);
+    CX(2,4); CX(3,5); CX(10,12); CX(11,13);
+    CX(1,2); CX(3,4); CX(5,6); CX(9,10); CX(11,12); CX(13,14);
+    CX(0,8); CX(1,9); CX(2,10); CX(3,11); CX(4,12); CX(5,13); CX(6,14); CX(7,15);
+    CX(4,8); CX(5,9); CX(6,10); CX(7,11);
+    CX(2,4); CX(3,5); CX(6,8); CX(7,9); CX(10,12); CX(11,13);
+    CX(1,2); CX(3,4); CX(5,6); CX(7,8); CX(9,10); CX(11,12); CX(13,14);
+}
+#undef CX
+
+/* Equal times get their keys put in order (the packed words order them by
+ * index): costs nothing when there are none. */
+static inline void fix_ties(entry_t *dst, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (dst[i].u == dst[i - 1].u && dst[i].key < dst[i - 1].key) {
+            insertion_sort(dst, n);
+            break;
+        }
+}
+
 static void sort_into(entry_t *restrict dst, const entry_t *restrict src, size_t n,
                       uint64_t lo, uint64_t hi)
 {
+    if (n <= 16 && hi - lo < (1ull << (64 - RANK_BITS))) {
+        uint64_t v[16];
+        for (size_t i = 0; i < n; i++) v[i] = (src[i].u - lo) << RANK_BITS | i;
+        for (size_t i = n; i < 16; i++) v[i] = UINT64_MAX;
+        if (n <= 8) network8(v); else network16(v);
+        for (size_t i = 0; i < n; i++) dst[i] = src[v[i] & ((1u << RANK_BITS) - 1)];
+        fix_ties(dst, n);
+        return;
+    }
     if (n <= RANK_MAX && hi - lo < (1ull << (64 - RANK_BITS))) {
         uint64_t v[RANK_MAX + 3];
         size_t m = (n + 3) & ~(size_t)3;
@@ -295,11 +343,7 @@ static void sort_into(entry_t *restrict dst, const entry_t *restrict src, size_t
             }
             dst[r0 + r1 + r2 + r3] = src[i];
         }
-        for (size_t i = 1; i < n; i++)
-            if (dst[i].u == dst[i - 1].u && dst[i].key < dst[i - 1].key) {
-                insertion_sort(dst, n);
-                break;
-            }
+        fix_ties(dst, n);
         return;
     }
     memcpy(dst, src, n * sizeof *dst);
