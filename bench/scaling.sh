@@ -1,32 +1,45 @@
 #!/bin/sh
 # Scaling figures of the README (issue 14, part 3): time and peak memory of
-# scenarios/world.json as requests, catalog and PoPs grow. One run a line;
-# run it several times on a busy machine and take medians. Long: the 10^8-
-# request run alone takes minutes. CPU seconds (user + system) beside the
-# wall clock: on a shared machine they move far less with the load.
-# usage: bench/scaling.sh [BUILD_DIR] [reps]
+# scenarios/world.json as requests, catalog and PoPs grow, at each thread
+# count of THREADS (default "1 N", N the machine's cores; --threads, the
+# parallel world). One run a line; run it several times on a busy machine
+# and take medians. Long: the 10^8-request run alone takes minutes a thread
+# count. CPU seconds (user + system) beside the wall clock: on a shared
+# machine they move far less with the load; `busiest` is the CPU of the
+# busiest thread (what `run` reports on standard error), the wall time a
+# quiet machine would approach.
+# usage: [THREADS="1 2 4"] bench/scaling.sh [BUILD_DIR] [reps]
 set -u
 build=${1:-build}
 reps=${2:-1}
 cdnsim=$build/cdnsim
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+threads=${THREADS:-$( [ "$cores" -gt 1 ] && echo "1 $cores" || echo 1)}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cdnsim_scale.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
 one() { # label, then the run's extra arguments
     label=$1; shift
-    r=0
-    while [ "$r" -lt "$reps" ]; do
-        /usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$cdnsim" run scenarios/world.json --quiet \
-            --out "$dir/r.json" "$@" > /dev/null 2> "$dir/err" || { echo "$label: failed: $(tail -1 "$dir/err")"; return; }
-        read -r wall kb usr sys < "$dir/time"
-        awk -F'[:,]' -v l="$label" -v w="$wall" -v kb="$kb" -v cpu="$(echo "$usr $sys" | awk '{print $1 + $2}')" \
-            '/"requests_sent":/ {r=$2} /"events":/ {e=$2}
-            END {printf "%s: %d requests, %.1f s wall, %.1f s CPU, %.2f M requests a CPU second, peak %d MB\n",
-                 l, r, w, cpu, r/cpu/1e6, kb/1024}' "$dir/r.json"
-        r=$((r + 1))
+    for t in $threads; do
+        r=0
+        while [ "$r" -lt "$reps" ]; do
+            /usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$cdnsim" run scenarios/world.json \
+                --threads "$t" --out "$dir/r.json" "$@" > /dev/null 2> "$dir/err" ||
+                { echo "$label, $t threads: failed: $(tail -1 "$dir/err")"; r=$((r + 1)); continue; }
+            read -r wall kb usr sys < "$dir/time"
+            busiest=$(sed -n 's/.* s CPU in all, \([0-9.]*\) s in the busiest thread.*/\1/p' "$dir/err")
+            domains=$(sed -n 's/.*: \([0-9]*\) domains on .*/\1/p' "$dir/err")
+            awk -F'[:,]' -v l="$label" -v t="$t" -v w="$wall" -v kb="$kb" -v b="${busiest:--}" \
+                -v nd="${domains:-1}" -v cpu="$(echo "$usr $sys" | awk '{print $1 + $2}')" \
+                '/"requests_sent":/ {r=$2}
+                END {printf "%s, %d threads (%d domains): %d requests, %.1f s wall, %.1f s CPU (busiest thread %s s), %.2f M requests a CPU second, peak %d MB\n",
+                     l, t, nd, r, w, cpu, b, r/cpu/1e6, kb/1024}' "$dir/r.json"
+            r=$((r + 1))
+        done
     done
 }
 
+echo "== threads: $threads (load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
 echo "== requests (catalog 2 x 10^5, the scenario's own)"
 one "10^6 requests" --set duration_s=100 --set warmup_s=10
 one "10^7 requests" --set duration_s=1000

@@ -33,7 +33,7 @@ typedef struct series_point {
  * need more. */
 typedef struct series {
     simtime_t interval;        /* grows (doubles) when a trace outruns max_points */
-    uint64_t n, cap, max_points;
+    uint64_t n, cap, max_points; /* points[0, n) valid; [n, cap) not yet zeroed */
     series_point_t *points;
 } series_t;
 
