@@ -82,7 +82,7 @@ EOT
     echo "pops=$pops: $(rates "$dir/w.json"), peak ${mb} MB; $(held "$dir/w.json" "$mb")"
 done
 
-for extra in "$build/bench/bench_cache" bench/bench_replay.sh bench/bench_routes.sh bench/bench_sweep.sh bench/tiers_dns.sh; do
+for extra in "$build/bench/bench_cache" bench/bench_replay.sh bench/bench_direct.sh bench/bench_routes.sh bench/bench_sweep.sh bench/tiers_dns.sh; do
     [ -e "$extra" ] || continue
     echo
     echo "== $extra"
