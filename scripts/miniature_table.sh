@@ -30,14 +30,18 @@ print('| %s | %g | %.4f | %+.4f | %+.4f | %+.1f%% | %+.1f%% | %+.1f%% | %.2f s, 
     cpu(ft), int(ft[3]) // 1024, cpu(mt), int(mt[3]) // 1024, cpu(ft) / max(cpu(mt), 0.01)))
 PY
 }
+# rows LABEL SCENARIO SEED: the full run, then a miniature a rate, a row each
+rows() {
+    run full "$2" "$3"
+    for r in 0.1 0.01; do
+        run "m$r" "$2" "$3" --set "workload.sample=$r"
+        row "$1" full "m$r"
+    done
+}
 echo "| scenario | R | full hit ratio | hit ratio error | adjusted | requests | origin requests | adjusted | full run (CPU, peak RSS) | miniature | speed-up (CPU) |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for s in $seeds; do
-    run full scenarios/world.json "$s"
-    for r in 0.1 0.01; do
-        run "m$r" scenarios/world.json "$s" --set "workload.sample=$r"
-        row "world.json, seed $s" full "m$r"
-    done
+    rows "world.json, seed $s" scenarios/world.json "$s"
 done
 # a generated trace: 5 x 10^6 requests over 10^6 objects, Zipf(0.8),
 # lognormal sizes of mean 50 kB; an LRU of 5 GB (10% of the catalog's bytes)
@@ -46,19 +50,11 @@ for s in $seeds; do
         --size-mean 50000 --size-sigma 1.2 --format oracleGeneral --seed "$s" --out "$dir/t.bin"
     printf '{"name": "tracegen", "warmup_s": 1000, "workload": {"type": "trace", "path": "%s", "format": "oracleGeneral"}, "cache": {"policy": "lru", "capacity_bytes": 5000000000}}\n' \
         "$dir/t.bin" > "$dir/t.json"
-    run full "$dir/t.json" 1
-    for r in 0.1 0.01; do
-        run "m$r" "$dir/t.json" 1 --set "workload.sample=$r"
-        row "tracegen 5M, seed $s" full "m$r"
-    done
+    rows "tracegen 5M, seed $s" "$dir/t.json" 1
 done
 cp=/work/shared/traces/cloudPhysicsIO.oracleGeneral.bin
 if [ -r "$cp" ]; then
     printf '{"name": "cloudphysics", "warmup_s": 0, "workload": {"type": "trace", "path": "%s", "format": "oracleGeneral"}, "cache": {"policy": "lru", "capacity_objects": 5000}}\n' \
         "$cp" > "$dir/c.json"
-    run full "$dir/c.json" 1
-    for r in 0.1 0.01; do
-        run "m$r" "$dir/c.json" 1 --set "workload.sample=$r"
-        row "cloudPhysics" full "m$r"
-    done
+    rows cloudPhysics "$dir/c.json" 1
 fi

@@ -34,8 +34,32 @@ cp "$dir/presets.dat" "$plots/presets.dat"
 awk '{ split("0.10 0.25 0.50 0.75 0.90 0.95 0.99 0.999", q, " ");
        for (i = 1; i <= 8; i++) print NR - 1, $(i + 4), q[i]; print "" ; print "" }' \
     "$plots/presets.dat" > "$plots/presets_cdf.dat"
+# bars PNG TITLE YRANGE YLABEL LIFT FORMAT BAR BAR BAR: one clustered bar chart
+# of presets.dat, three bars a preset (each BAR is COLUMN:COLOUR:KEY), each bar
+# carrying its value in FORMAT, LIFT above its top
+bars() {
+    printf 'set output "%s"\nset title "%s"\nset yrange %s\nset ylabel "%s"\n' "$1" "$2" "$3" "$4"
+    lift=$5 fmt=$6
+    shift 6
+    sep='plot ' src='"presets.dat"' xtic=':xtic(1)'
+    for b in "$@"; do
+        col=${b%%:*} rest=${b#*:}
+        printf '%s%s using %s%s title "%s" lc rgb "%s"' "$sep" "$src" "$col" "$xtic" "${rest#*:}" "${rest%%:*}"
+        sep=', \
+     ' src='""' xtic=
+    done
+    i=0
+    for b in "$@"; do
+        case $i in 0) x='$0 - 0.222' ;; 1) x='$0' ;; *) x='$0 + 0.222' ;; esac
+        col=${b%%:*} i=$((i + 1))
+        printf '%s"" using (%s):($%s + %s):(sprintf("%s", $%s)) with labels font ",8" notitle' \
+            "$sep" "$x" "$col" "$lift" "$fmt" "$col"
+    done
+    printf '\n\n'
+}
 cd "$plots"
-gnuplot <<'GP'
+{
+    cat <<'GP'
 set terminal pngcairo noenhanced size 900,480 font "sans,11"
 set style data histograms
 set style histogram clustered gap 1.5
@@ -44,28 +68,13 @@ set boxwidth 0.9
 set grid ytics
 set key top center horizontal outside
 
-set output "presets_ratios.png"
-set title "Presets on one workload: hit ratio, origin offload, share away from the nearest PoP"
-set yrange [0:1.05]
-set ylabel "share"
-plot "presets.dat" using 2:xtic(1) title "hit ratio (clients)" lc rgb "#1f77b4", \
-     "" using 3 title "origin offload (bytes)" lc rgb "#2ca02c", \
-     "" using 4 title "away from nearest PoP" lc rgb "#d62728", \
-     "" using ($0 - 0.222):($2 + 0.02):(sprintf("%.2f", $2)) with labels font ",8" notitle, \
-     "" using ($0):($3 + 0.02):(sprintf("%.2f", $3)) with labels font ",8" notitle, \
-     "" using ($0 + 0.222):($4 + 0.02):(sprintf("%.2f", $4)) with labels font ",8" notitle
-
-set output "presets_latency.png"
-set title "Presets: client latency percentiles"
-set yrange [0:*]
-set ylabel "latency (ms)"
-plot "presets.dat" using 7:xtic(1) title "p50" lc rgb "#9ecae1", \
-     "" using 9 title "p90" lc rgb "#4292c6", \
-     "" using 11 title "p99" lc rgb "#08306b", \
-     "" using ($0 - 0.222):($7 + 15):(sprintf("%.0f", $7)) with labels font ",8" notitle, \
-     "" using ($0):($9 + 15):(sprintf("%.0f", $9)) with labels font ",8" notitle, \
-     "" using ($0 + 0.222):($11 + 15):(sprintf("%.0f", $11)) with labels font ",8" notitle
-
+GP
+    bars presets_ratios.png "Presets on one workload: hit ratio, origin offload, share away from the nearest PoP" \
+        "[0:1.05]" share 0.02 %.2f "2:#1f77b4:hit ratio (clients)" "3:#2ca02c:origin offload (bytes)" \
+        "4:#d62728:away from nearest PoP"
+    bars presets_latency.png "Presets: client latency percentiles" "[0:*]" "latency (ms)" 15 %.0f \
+        "7:#9ecae1:p50" "9:#4292c6:p90" "11:#08306b:p99"
+    cat <<'GP'
 set output "presets_cdf.png"
 set title "Presets: latency distribution (through the reported p10 ... p99.9)"
 set style data linespoints
@@ -79,3 +88,4 @@ stats "presets.dat" using 2 nooutput
 plot for [i=0:STATS_records-1] "presets_cdf.dat" index i using 2:3 with linespoints lw 2 pt 7 ps 0.7 \
      title system(sprintf("awk 'NR==%d {print $1}' presets.dat", i + 1))
 GP
+} | gnuplot
