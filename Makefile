@@ -21,7 +21,22 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -pthread $(OPT) $(WARN) -MMD -MP -I. \
 ifeq ($(MPI),1)
 CFLAGS   += -DCDNSIM_MPI
 endif
+# igraph from its static archive where one is installed (Debian's
+# libigraph-dev ships it): cdnsim uses igraph's GraphML reader and core
+# alone, which need libxml2 and none of the 19 other shared libraries that
+# libigraph.so loads (BLAS, LAPACK, GLPK, ARPACK, GMP, gfortran, ...).
+# Mapping and relocating those cost every process 2.3 ms of its 6 ms start
+# (docs/caches.md, "Start-up"). IGRAPH_STATIC=0 links the shared library.
+# Should cdnsim call an igraph function needing more, the link fails here
+# (undefined symbols), never a run.
+IGRAPH_STATIC ?= 1
+IGRAPH_A := $(wildcard $(shell pkg-config --variable=libdir igraph 2>/dev/null)/libigraph.a)
+ifeq ($(IGRAPH_STATIC)$(if $(IGRAPH_A),y,n),1y)
+LDLIBS   += $(shell pkg-config --libs $(filter-out igraph,$(PKGS)) 2>/dev/null) \
+            -Wl,-Bstatic -ligraph -Wl,-Bdynamic $(shell pkg-config --libs libxml-2.0 2>/dev/null) -lm
+else
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+endif
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 # Provenance (results' "program" block): the version, `git describe` of the
