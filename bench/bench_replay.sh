@@ -7,6 +7,8 @@
 # (one size, one thread each, object counts: --ignore-obj-size), the median
 # of the runs' ratios, of wall-clock time and of CPU time (user + sys, which
 # a shared machine's load moves less). Columns "s": wall/cpu seconds.
+# First, the start-up of each program: the mean wall time of whole
+# processes on a 1-request trace (LRU, one object).
 # Traces: 5 M requests Zipf(0.8) over 10^6 objects (cdnsim tracegen,
 # oracleGeneral), cache 10^5 objects; and each oracleGeneral file named in
 # REPLAY_TRACES (space-separated, the name must contain "oracleGeneral", as
@@ -76,9 +78,23 @@ bench_trace() {
     done
 }
 
+# start-up: the mean wall time of whole processes on a 1-request trace, 20
+# alternating runs each (GNU date's nanoseconds: the time command's 10 ms
+# steps cannot see it)
+startup() {
+    t0=$(date +%s%N) || return
+    i=0
+    while [ $i -lt 20 ]; do "$@" > /dev/null 2>&1; i=$((i + 1)); done
+    echo $(( ($(date +%s%N) - t0) / 20000 ))
+}
+
 "$cdnsim" tracegen --objects 1000000 --requests 5000000 --alpha 0.8 --format oracleGeneral \
     --out "$dir/zipf.oracleGeneral.bin" || exit 1
 echo "(medians of $runs alternating whole-process runs; load average $(cut -d' ' -f1 /proc/loadavg))"
+head -c 24 "$dir/zipf.oracleGeneral.bin" > "$dir/one.oracleGeneral.bin"
+su=$(startup "$cdnsim" replay "$dir/one.oracleGeneral.bin" --policy lru --size 1)
+[ -n "$cachesim" ] && su="$su us; cachesim $(startup "$cachesim" "$dir/one.oracleGeneral.bin" oracleGeneral lru 1 --ignore-obj-size 1 -o "$dir/cs.out")"
+echo "-- start-up (a 1-request trace, mean of 20 runs): cdnsim $su us"
 bench_trace "$dir/zipf.oracleGeneral.bin" 100000 "Zipf(0.8) over 10^6 objects"
 for t in ${REPLAY_TRACES:-}; do
     [ -r "$t" ] && bench_trace "$t" "${REPLAY_SIZE:-5000}" "$(basename "$t")"
