@@ -53,8 +53,22 @@ ops='[{"at_s":300.2,"push":{"objects":200}},{"at_s":300.5,"withdraw":"FRA"},
 counts="1 3" same_at_threads world_ops scenarios/world.json --set duration_s=302 --set "operations=$ops"
 jq -e '.parallel.domains == 8 and .operations[2].pops_applied == 300 and .operations[4].refused > 0' \
     "$dir/world_ops.1.json" > /dev/null || fail "world_ops: not 8 domains, or the purge or the outage did nothing"
-# the presets run as one domain (parallel.serial_because says why): still
-# the same at every thread count
+# two shield levels under one top PoP: the links into the top level are
+# cut, each first-level shield with its edges a domain, the top and the
+# origin one more
+for p in cloudflare cloudfront; do
+    same_at_threads $p scenarios/presets/$p.json --set duration_s=124 --set warmup_s=120
+done
+jq -e '.parallel.domains == 16 and .parallel.cut_level == 2 and .parallel.cut_links == 15 and
+       .parallel.serial_because == null' "$dir/cloudflare.1.json" > /dev/null ||
+    fail "cloudflare: not 16 domains cut below EWR"
+jq -e '.parallel.domains == 13 and .parallel.cut_level == 2' \
+    "$dir/cloudfront.1.json" > /dev/null || fail "cloudfront: not 13 domains cut below IAD"
+# one shield level of one PoP (fastly), and DNS mapping (akamai), run as
+# one domain (parallel.serial_because says why): still the same at every
+# thread count
+counts="1 2" same_at_threads fastly scenarios/presets/fastly.json --set duration_s=124 --set warmup_s=120
+jq -e '.parallel.domains == 1' "$dir/fastly.1.json" > /dev/null || fail "fastly: not one domain"
 counts="1 2" same_at_threads akamai scenarios/presets/akamai.json --set duration_s=301 --set warmup_s=300
 
 finish

@@ -831,6 +831,15 @@ cJSON *cdn_results(const cdn_t *c)
             if (!wa) wa = cJSON_AddArrayToObject(o, "warnings");
             cJSON_AddItemToArray(wa, cJSON_CreateString(msg));
         }
+        if (c->plan->merged_links) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "parallel: %u shield(s) with no latency to the shield they fill from run in its domain",
+                     c->plan->merged_links);
+            cJSON *wa = cJSON_GetObjectItem(o, "warnings");
+            if (!wa) wa = cJSON_AddArrayToObject(o, "warnings");
+            cJSON_AddItemToArray(wa, cJSON_CreateString(msg));
+        }
     }
     if (c->nbots) ops_attack_json(c, o);
     ops_json(c, o);

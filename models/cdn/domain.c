@@ -56,7 +56,10 @@ static bool edge_subrequests(const cdn_t *c)
     return false;
 }
 
-domain_plan_t *domain_plan(const cdn_t *c)
+/* The partition whose messages are the fill links into shield level `cut`
+ * (0: none, the domains meet only at the origin): the components of the
+ * other fill links, the origin placed, zero-latency links folded. */
+static domain_plan_t *plan_cut(const cdn_t *c, uint8_t cut)
 {
     domain_plan_t *p = calloc(1, sizeof *p);
     uint32_t n = c->npops, *up = malloc((n + 1) * sizeof *up);
@@ -64,10 +67,23 @@ domain_plan_t *domain_plan(const cdn_t *c)
     if (!p || !up || !to_origin) goto oom;
     p->of_pop = malloc((n + 1) * sizeof *p->of_pop);
     if (!p->of_pop) goto oom;
+    p->cut_level = cut;
     for (uint32_t i = 0; i < n; i++) up[i] = i;
-    /* "may fill from": every PoP with its upstream shield, closed */
-    for (uint32_t i = 0; i < n; i++)
-        if (c->pops[i].upstream != NO_ID) join(up, i, c->pops[i].upstream);
+    /* "may fill from": every PoP with its upstream shield, closed, but for
+     * the cut links; a cut link with no latency cannot carry messages */
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = c->pops[i].upstream;
+        if (u == NO_ID) continue;
+        if (!cut || c->pops[u].level != cut) join(up, i, u);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = c->pops[i].upstream;
+        if (u == NO_ID || !cut || c->pops[u].level != cut || c->pops[i].up_oneway > 0) continue;
+        if (find(up, i) != find(up, u)) {
+            join(up, i, u);
+            p->merged_links++;
+        }
+    }
     /* the origin: a logical process only when it keeps state that orders
      * fetches (a FIFO server, or an outage that can start) */
     p->origin_domain = NO_ID;
@@ -106,6 +122,14 @@ domain_plan_t *domain_plan(const cdn_t *c)
         }
         p->origin_domain = home; /* a root for now; numbered below */
     }
+    /* the cut links left between domains: a fetch and its answer each take
+     * at least the link's one-way latency */
+    for (uint32_t i = 0; cut && i < n; i++) {
+        uint32_t u = c->pops[i].upstream;
+        if (u == NO_ID || c->pops[u].level != cut || find(up, i) == find(up, u)) continue;
+        p->cut_links++;
+        if (c->pops[i].up_oneway < p->lookahead) p->lookahead = c->pops[i].up_oneway;
+    }
     /* number the domains by their lowest PoP index */
     uint32_t *num = malloc((n + 1) * sizeof *num);
     if (!num) goto oom;
@@ -122,6 +146,14 @@ domain_plan_t *domain_plan(const cdn_t *c)
     p->share = calloc(p->ndomains, sizeof *p->share);
     if (!p->npops_in || !p->share) goto oom;
     for (uint32_t i = 0; i < n; i++) p->npops_in[p->of_pop[i]]++;
+    if (p->cut_links) { /* the pairs of domains a cut link joins, both ways */
+        if (!(p->linked = calloc((size_t)p->ndomains * p->ndomains, 1))) goto oom;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t u = c->pops[i].upstream, a = p->of_pop[i], b;
+            if (u == NO_ID || a == (b = p->of_pop[u])) continue;
+            p->linked[(size_t)a * p->ndomains + b] = p->linked[(size_t)b * p->ndomains + a] = 1;
+        }
+    }
     for (uint32_t g = 0; g < c->ngroups; g++) {
         const group_t *gr = &c->groups[g];
         if (gr->pop != NO_ID && !gr->unroutable) p->share[p->of_pop[gr->pop]] += state_group_weight(c, g);
@@ -144,12 +176,44 @@ oom:
     return NULL;
 }
 
+static double busiest_share(const domain_plan_t *p)
+{
+    double b = 0;
+    for (uint32_t d = 0; d < p->ndomains; d++)
+        if (p->share[d] > b) b = p->share[d];
+    return b;
+}
+
+/* The cut with the best speed-up bound (the least busiest share), among:
+ * the origin alone, and the fill links into each shield level above the
+ * first. The links from edges to the first level are never cut: they are
+ * the shortest (an edge fills from its region's shield, often in the same
+ * metro, a window a few milliseconds long, so a barrier every few
+ * milliseconds), and every edge's miss would become two messages. On a tie
+ * the higher cut wins (fewer messages, a longer lookahead). */
+domain_plan_t *domain_plan(const cdn_t *c)
+{
+    domain_plan_t *best = plan_cut(c, 0);
+    for (uint8_t k = (uint8_t)c->ntiers; best && k >= 2; k--) {
+        domain_plan_t *p = plan_cut(c, k);
+        if (!p) { domain_plan_free(best); return NULL; }
+        if (busiest_share(p) < busiest_share(best) - 1e-12) {
+            domain_plan_free(best);
+            best = p;
+        } else {
+            domain_plan_free(p);
+        }
+    }
+    return best;
+}
+
 void domain_plan_free(domain_plan_t *p)
 {
     if (!p) return;
     free(p->of_pop);
     free(p->npops_in);
     free(p->share);
+    free(p->linked);
     free(p);
 }
 
@@ -164,7 +228,12 @@ void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o)
     else cJSON_AddNumberToObject(j, "lookahead_ms", (double)p->lookahead / 1e6);
     if (p->origin_domain == NO_ID) cJSON_AddNullToObject(j, "origin_domain");
     else json_add_count(j, "origin_domain", p->origin_domain);
-    if (p->merged) json_add_count(j, "merged_zero_lookahead", p->merged);
+    if (p->merged + p->merged_links) json_add_count(j, "merged_zero_lookahead", p->merged + p->merged_links);
+    /* where the domains meet besides the origin: the fill links into one
+     * shield level */
+    if (p->cut_level) json_add_count(j, "cut_level", p->cut_level);
+    else cJSON_AddNullToObject(j, "cut_level");
+    json_add_count(j, "cut_links", p->cut_links);
     double busiest = 0;
     for (uint32_t d = 0; d < p->ndomains; d++)
         if (p->share[d] > busiest) busiest = p->share[d];
@@ -204,7 +273,13 @@ void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o)
  * ready picks another of its domains. Which windows ran together never
  * changes what a domain computes. Operations are the only barriers. */
 
-typedef struct msg { simtime_t at; uint64_t arg; bool reply; } msg_t;
+/* What a message is: a fetch at the origin's domain and its answer (arg
+ * packs the fetch, its PoP and its domain, or the fetch and `served`), or a
+ * fetch over a cut fill link at the upstream shield's domain (arg: the
+ * fetch in its domain; f: the fetch) and its answer (arg: the fetch; f: the
+ * answer's fields). */
+enum { MSG_ORIGIN, MSG_ORIGIN_REPLY, MSG_SHIELD, MSG_SHIELD_REPLY };
+typedef struct msg { simtime_t at; uint64_t arg; int kind; fetch_t f; } msg_t;
 typedef struct msgbuf { msg_t *m; size_t n, cap; } msgbuf_t;
 
 typedef struct run run_t;
@@ -218,6 +293,9 @@ typedef struct dom {
     bool last;             /* ran the window that ends at SIMTIME_MAX */
     _Atomic uint64_t done; /* windows finished: k, published after the window */
     _Atomic int64_t last_active; /* the last window after which it had work, or -1 */
+    uint64_t *proxy;       /* per fetch of this domain's pool standing for another
+                              domain's fetch at one of its shields: from << 32 | fetch */
+    uint32_t proxy_cap;
     int rc;
     char err[512];
 } dom_t;
@@ -248,7 +326,7 @@ static msgbuf_t *outbox(run_t *r, int parity, uint32_t from, uint32_t to)
     return &r->out[((size_t)parity * r->nd + from) * r->nd + to];
 }
 
-static void post(dom_t *d, uint32_t to, simtime_t at, uint64_t arg, bool reply)
+static void post(dom_t *d, uint32_t to, simtime_t at, uint64_t arg, int kind, const fetch_t *f)
 {
     msgbuf_t *b = outbox(d->run, d->parity, d->id, to);
     if (b->n == b->cap) {
@@ -258,7 +336,11 @@ static void post(dom_t *d, uint32_t to, simtime_t at, uint64_t arg, bool reply)
         b->m = m;
         b->cap = cap;
     }
-    b->m[b->n++] = (msg_t){ at, arg, reply };
+    msg_t *m = &b->m[b->n++];
+    m->at = at;
+    m->arg = arg;
+    m->kind = kind;
+    if (f) m->f = *f;
 }
 
 /* In a domain whose origin is elsewhere: fetch fid leaves for the origin. */
@@ -267,7 +349,26 @@ static void origin_post(cdn_t *c, uint32_t fid, simtime_t arrive)
     dom_t *d = c->domain;
     uint64_t arg = fid | (uint64_t)c->fetches[fid].pop << 32 |
                    (uint64_t)d->id << (32 + MSG_POP_BITS);
-    post(d, d->run->plan->origin_domain, arrive, arg, false);
+    post(d, d->run->plan->origin_domain, arrive, arg, MSG_ORIGIN, NULL);
+}
+
+/* In a domain whose PoP fills from another domain's shield over a cut
+ * link: fetch fid leaves for it, to arrive at `arrive`. */
+static void shield_post(cdn_t *c, uint32_t fid, simtime_t arrive)
+{
+    dom_t *d = c->domain;
+    uint32_t to = d->run->plan->of_pop[c->pops[c->fetches[fid].pop].upstream];
+    post(d, to, arrive, fid, MSG_SHIELD, &c->fetches[fid]);
+}
+
+/* At the shield's domain: proxy fetch pid, answered, sends its answer back
+ * to arrive at `arrive`; the proxy is done. */
+static void shield_reply(cdn_t *c, uint32_t pid, simtime_t arrive)
+{
+    dom_t *d = c->domain;
+    uint64_t x = d->proxy[pid];
+    post(d, (uint32_t)(x >> 32), arrive, (uint32_t)x, MSG_SHIELD_REPLY, &c->fetches[pid]);
+    edge_fetch_release(c, pid);
 }
 
 /* At the origin's domain: another domain's fetch arrives now. */
@@ -279,13 +380,20 @@ static void on_remote_arrival(sim_t *s, void *ctx, uint64_t arg)
     simtime_t ready, now = sim_now(s);
     bool served = edge_origin_take(c, now, &ready);
     post(c->domain, from, (served ? ready : now) + c->pops[pop].up_oneway,
-         fid | (uint64_t)served << 32, true);
+         fid | (uint64_t)served << 32, MSG_ORIGIN_REPLY, NULL);
 }
 
 /* At the fetch's domain: the origin's answer arrives now. */
 static void on_remote_reply(sim_t *s, void *ctx, uint64_t arg)
 {
     edge_origin_reply(ctx, (uint32_t)arg, (arg >> 32) & 1);
+}
+
+/* At the fetch's domain: the shield's answer (its fields already on the
+ * fetch) arrives now. */
+static void on_shield_reply(sim_t *s, void *ctx, uint64_t arg)
+{
+    edge_shield_done(ctx, (uint32_t)arg);
 }
 
 static void free_clone(cdn_t *c)
@@ -444,6 +552,8 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     memcpy(c->purge_op, t->purge_op, nops * sizeof *c->purge_op);
     for (size_t k = 0; k < nops; k++) c->opst[k].has_keys = false;
     c->origin_post = p->origin_domain == NO_ID || p->origin_domain == d ? NULL : origin_post;
+    c->shield_post = shield_post;
+    c->shield_reply = shield_reply;
     if (!(c->pops = malloc((size_t)c->npops * sizeof *c->pops))) goto oom;
     memcpy(c->pops, t->pops, (size_t)c->npops * sizeof *c->pops);
     for (uint32_t i = 0; i < c->npops; i++) {
@@ -491,11 +601,13 @@ oom:
 }
 
 /* Whether domain `from` may post to domain `to`: fetches go to the
- * origin's domain and its answers come back. The relation is symmetric, so
+ * origin's domain, or over a cut fill link, and their answers come back. The relation is symmetric, so
  * neighbours stay within a window of each other and two outbox parities do. */
 static bool posts_to(const domain_plan_t *p, uint32_t from, uint32_t to)
 {
-    return from != to && p->origin_domain != NO_ID && (from == p->origin_domain || to == p->origin_domain);
+    if (from == to) return false;
+    if (p->origin_domain != NO_ID && (from == p->origin_domain || to == p->origin_domain)) return true;
+    return p->linked && p->linked[(size_t)from * p->ndomains + to]; /* a cut fill link between them */
 }
 
 /* Window k's inbox of domain d: every message sent to it in window k - 1.
@@ -506,9 +618,38 @@ static size_t deliver(run_t *r, dom_t *d, int parity)
     for (uint32_t from = 0; from < r->nd; from++) {
         if (!posts_to(r->plan, from, d->id)) continue; /* no outbox: only posting pairs touch theirs */
         msgbuf_t *b = outbox(r, parity, from, d->id);
-        for (size_t i = 0; i < b->n; i++)
-            sim_at(d->c->sim, b->m[i].at, b->m[i].reply ? on_remote_reply : on_remote_arrival, d->c,
-                   b->m[i].arg);
+        for (size_t i = 0; i < b->n; i++) {
+            const msg_t *m = &b->m[i];
+            cdn_t *c = d->c;
+            if (m->kind == MSG_ORIGIN) sim_at(c->sim, m->at, on_remote_arrival, c, m->arg);
+            else if (m->kind == MSG_ORIGIN_REPLY) sim_at(c->sim, m->at, on_remote_reply, c, m->arg);
+            else if (m->kind == MSG_SHIELD) {
+                /* a fetch of this domain's pool stands for it at the shield */
+                uint32_t pid = edge_fetch_adopt(c, &m->f);
+                if (pid == NO_ID) break;
+                if (pid >= d->proxy_cap) {
+                    uint32_t cap = d->proxy_cap ? d->proxy_cap : 1024;
+                    while (cap <= pid) cap *= 2;
+                    uint64_t *x = realloc(d->proxy, (size_t)cap * sizeof *x);
+                    if (!x) { sim_fail(c->sim, "out of memory for messages between domains"); break; }
+                    d->proxy = x;
+                    d->proxy_cap = cap;
+                }
+                d->proxy[pid] = (uint64_t)from << 32 | (uint32_t)m->arg;
+                sim_at(c->sim, m->at, edge_shield_arrival, c, pid);
+            } else {
+                /* the answer's fields: nothing reads them before it arrives */
+                fetch_t *f = &c->fetches[m->arg];
+                f->failed = m->f.failed;
+                f->stale = m->f.stale;
+                f->epoch = m->f.epoch;
+                f->version = m->f.version;
+                f->age = m->f.age;
+                f->date = m->f.date;
+                f->not_modified = m->f.not_modified;
+                sim_at(c->sim, m->at, on_shield_reply, c, m->arg);
+            }
+        }
         n += b->n;
         b->n = 0;
     }
@@ -869,6 +1010,7 @@ done:
             for (uint32_t i = 0; i < t->npops; i++)
                 if (r.plan->of_pop[i] == d) t->pops[i] = r.doms[d].c->pops[i];
         free_clone(r.doms[d].c);
+        free(r.doms[d].proxy);
     }
     for (size_t i = 0; r.out && i < 2 * (size_t)r.nd * r.nd; i++) free(r.out[i].m);
     free(r.doms);

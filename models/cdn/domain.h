@@ -3,8 +3,13 @@
  *
  * Two PoPs are in one domain when one may fill from the other (a shield
  * with the edges and lower shields it fills, closed transitively): their
- * caches and collapsing interact at every request, with no latency floor.
- * Domains meet only at the origin. An origin that can queue or go down
+ * caches and collapsing interact at every request, with no latency floor;
+ * but for the cut: the fill links into one shield level above the first
+ * (cut_level), when cutting there bounds the speed-up better than meeting
+ * only at the origin (a single top PoP joins every PoP into one domain
+ * otherwise). A fetch over a cut link and its answer are messages at least
+ * the link's one-way latency long; a cut link with no latency is folded
+ * (its two domains one). An origin that can queue or go down
  * (finite capacity_rps, or an origin operation) is shared state: it lives in
  * the domain of the top-level PoP nearest to it (co-located, typically), and
  * every other domain reaches it only by messages at least `lookahead` long
@@ -29,6 +34,10 @@ typedef struct domain_plan {
     uint32_t origin_domain;/* NO_ID: the origin needs no logical process */
     simtime_t lookahead;   /* least cross-domain message latency; SIMTIME_MAX: none */
     uint32_t merged;       /* domains folded into the origin's for zero lookahead */
+    uint8_t cut_level;     /* the fill links into this shield level are messages; 0: none */
+    uint32_t cut_links;    /* fill links between domains */
+    uint32_t merged_links; /* cut links folded for zero latency */
+    uint8_t *linked;       /* ndomains x ndomains: a cut link joins them; NULL: none */
     const char *serial_because; /* why the run executes as one domain, or NULL */
 } domain_plan_t;
 

@@ -196,7 +196,10 @@ static void answer(cdn_t *c, uint32_t pi, uint32_t rid, outcome_t o, simtime_t n
             c->shield_bytes += child->size;
             c->pops[pi].tier_bytes += child->size;
         }
-        complete_at(c, r->who, now + c->pops[child->pop].up_oneway);
+        if (c->pops[child->pop].foreign) /* another domain's fetch: its answer is a message */
+            c->shield_reply(c, r->who, now + c->pops[child->pop].up_oneway);
+        else
+            complete_at(c, r->who, now + c->pops[child->pop].up_oneway);
     }
     request_free(c, rid);
 }
@@ -425,7 +428,30 @@ static void pop_lookup(cdn_t *c, uint32_t pi, uint32_t rid);
 static bool serves_at_once(const pop_t *p);
 static void queue_at_pop(cdn_t *c, uint32_t rid);
 
-static void on_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
+uint32_t edge_fetch_adopt(cdn_t *c, const fetch_t *f)
+{
+    uint32_t fid = fetch_new(c);
+    if (fid == NO_ID) return NO_ID;
+    fetch_t *x = &c->fetches[fid];
+    *x = *f;
+    x->entry = NULL;       /* nothing of this domain's to fill */
+    x->first = x->last = NO_ID;
+    return fid;
+}
+
+void edge_fetch_release(cdn_t *c, uint32_t fid)
+{
+    c->fetches[fid].next_free = c->fetches_free;
+    c->fetches_free = fid;
+}
+
+void edge_shield_done(cdn_t *c, uint32_t fid)
+{
+    settle(c, c->fetches[fid].pop);
+    fetch_done(c, fid, sim_now(c->sim));
+}
+
+void edge_shield_arrival(sim_t *s, void *ctx, uint64_t fid)
 {
     cdn_t *c = ctx;
     fetch_t *f = &c->fetches[fid];
@@ -453,8 +479,12 @@ static void fetch_send(cdn_t *c, uint32_t fid)
     simtime_t arrive = now + 2 * p->up_oneway * c->upstream_handshake_rtts + p->up_oneway;
     f->requested = arrive - p->up_oneway;
     if (p->upstream != NO_ID) {
+        if (c->pops[p->upstream].foreign) { /* another domain's shield (domain.c) */
+            c->shield_post(c, fid, arrive);
+            return;
+        }
         cache_prefetch(c->pops[p->upstream].cache, f->key); /* looked up on arrival */
-        sim_at(c->sim, arrive, on_shield_arrival, c, fid);
+        sim_at(c->sim, arrive, edge_shield_arrival, c, fid);
         return;
     }
     if (c->origin_post) { /* the origin is another domain's (domain.c) */

@@ -24,6 +24,15 @@ void edge_settle_all(cdn_t *c);
  * answer leaves), and the fetch's domain takes the answer when it arrives. */
 bool edge_origin_take(cdn_t *c, simtime_t now, simtime_t *ready);
 void edge_origin_reply(cdn_t *c, uint32_t fid, bool served);
+/* Over a cut fill link: the shield's domain adopts another domain's fetch
+ * f into its pool (NO_ID and the run fails when out of memory), meets it at
+ * the shield on arrival (an event, arg the adopted fetch), and releases it
+ * once answered (cdn_t.shield_reply); the fetch's own domain completes it
+ * when the answer, its fields copied onto the fetch, arrives. */
+uint32_t edge_fetch_adopt(cdn_t *c, const fetch_t *f);
+void edge_shield_arrival(sim_t *s, void *ctx, uint64_t fid);
+void edge_fetch_release(cdn_t *c, uint32_t fid);
+void edge_shield_done(cdn_t *c, uint32_t fid);
 uint32_t request_new(cdn_t *c);
 void request_free(cdn_t *c, uint32_t id);
 

@@ -270,6 +270,11 @@ struct cdn {
     /* in a domain of the parallel world whose origin is another domain's:
      * sends fetch fid there, to arrive at `arrive` (domain.c); else NULL */
     void (*origin_post)(cdn_t *c, uint32_t fid, simtime_t arrive);
+    /* in a domain's copy: fetch fid leaves for an upstream shield of another
+     * domain (a cut fill link), to arrive at `arrive`; and proxy fetch fid,
+     * standing here for another domain's fetch, sends its answer back */
+    void (*shield_post)(cdn_t *c, uint32_t fid, simtime_t arrive);
+    void (*shield_reply)(cdn_t *c, uint32_t fid, simtime_t arrive);
     void *domain;          /* that domain's run state (domain.c) */
     /* in a domain's copy: re-routes its client groups after a withdrawal or
      * an announcement (the world already changed), else NULL */
