@@ -40,6 +40,14 @@ same_at_threads() {
 same_at_threads world scenarios/world.json --set duration_s=302
 jq -e '.parallel.partition_domains == 8 and (.parallel.lookahead_ms | . > 35.8 and . < 35.81)' \
     "$dir/world.1.json" > /dev/null || fail "world: not 8 domains with a 35.8 ms lookahead"
+# workload.sample: each domain's split of the sampled stream (a per-key
+# coin, so the split thins alike); its rate is the full split's times the
+# sampled keys' share, so the scaled request count is the full run's (0.1
+# of the keys: about 1,700 simulated requests in the 2 s measured, 15%)
+same_at_threads sampled scenarios/world.json --set duration_s=302 --set workload.sample=0.1
+jq -e --slurpfile full "$dir/world.1.json" '.parallel.domains == 8 and .sample.request_share < 0.2 and
+       (.requests / $full[0].requests - 1 | fabs) < 0.15' "$dir/sampled.1.json" > /dev/null ||
+    fail "sampled: not 8 domains, or the scaled requests are not the full run's"
 # operations across domains: a withdrawal moving groups between domains
 # (each of locality_failover's 20 PoPs is a domain: no shields, an
 # unlimited origin), and every kind at once on the world's 8 domains

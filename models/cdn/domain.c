@@ -43,7 +43,6 @@ static const char *serial_reason(const cdn_t *c)
     if (sc->workload.type == WORKLOAD_TRACE) return "a trace is one arrival stream";
     if (!strcmp(sc->cache.policy, "belady")) return "belady reads one future";
     if (sc->attack.rate_rps > 0) return "an attack is one arrival stream";
-    if (sc->workload.sample > 0 && sc->workload.sample < 1) return "workload.sample: one miniature stream";
     if (c->npops >= 1u << MSG_POP_BITS) return "more PoPs than the domains' messages can name";
     return NULL;
 }
@@ -916,6 +915,7 @@ static int merge(run_t *r)
         t->pushed_bytes += c->pushed_bytes;
         t->sent += c->sent;
         t->nread += c->nread;
+        workload_add_counts(t->workload, c->workload); /* workload.sample's request share */
         if (c->last_sent > t->last_sent) t->last_sent = c->last_sent;
         if (series_merge(&t->series, &c->series) != 0) return -1;
         events += sim_events(c->sim);

@@ -448,6 +448,7 @@ int workload_restream(workload_t *w, uint64_t seed, const char *tag, double rate
     if (w->objects) gsl_rng_free(w->objects);
     w->arrivals = a;
     w->objects = o;
+    if (w->salias) rate_rps *= w->share; /* the split of the sampled stream */
     w->spec.rate_rps = rate_rps;
     w->next_time = simtime_from_s(rng_exponential(w->arrivals, 1.0 / rate_rps));
     return 0;
@@ -471,7 +472,14 @@ workload_t *workload_split(const workload_t *base, uint64_t seed, const char *ta
 void workload_set_rate(workload_t *w, double rate_rps, simtime_t from)
 {
     if (w->trace) return;
+    if (w->salias) rate_rps *= w->share;
     w->spec.rate_rps = rate_rps;
     w->next_time = rate_rps > 0 ? from + simtime_from_s(rng_exponential(w->arrivals, 1.0 / rate_rps))
                                 : SIMTIME_MAX;
+}
+
+void workload_add_counts(workload_t *into, const workload_t *from)
+{
+    into->seen += from->seen;
+    into->kept += from->kept;
 }

@@ -131,6 +131,11 @@ workload_t *workload_split(const workload_t *base, uint64_t seed, const char *ta
  * afresh (Poisson arrivals are memoryless, so the law is that of a rate
  * changing at `from`). */
 void workload_set_rate(workload_t *w, double rate_rps, simtime_t from);
+/* Both take the full stream's rate; a sampled table's split runs at that
+ * times the sampled keys' share, as workload_create's stream does. */
+/* The parallel world: a split's requests drawn and kept (workload.sample)
+ * added to `into`'s, so workload_request_share speaks for all the splits. */
+void workload_add_counts(workload_t *into, const workload_t *from);
 
 /* With locality, turns r's key (a rank, as drawn) into the object that rank
  * names in `region` and gives it that object's size; a no-op without
