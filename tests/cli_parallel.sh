@@ -48,6 +48,15 @@ same_at_threads sampled scenarios/world.json --set duration_s=302 --set workload
 jq -e --slurpfile full "$dir/world.1.json" '.parallel.domains == 8 and .sample.request_share < 0.2 and
        (.requests / $full[0].requests - 1 | fabs) < 0.15' "$dir/sampled.1.json" > /dev/null ||
     fail "sampled: not 8 domains, or the scaled requests are not the full run's"
+# an attack: each domain floods from the bots its PoPs serve, at their
+# share of the rate, re-split when a withdrawal moves groups; 20,000
+# requests expected in its second (3 sd: 424), the scrubber's detection 0.5
+att='{"rate_rps":20000,"start_s":300.5,"end_s":301.5,"group_share":0.1,"scrub":{"capacity_rps":500,"detection":0.5}}'
+counts="1 3" same_at_threads attacked scenarios/world.json --set duration_s=302 --set "attack=$att" \
+    --set 'operations=[{"at_s":301,"withdraw":"FRA"}]'
+jq -e '.parallel.domains == 8 and (.attack.requests - 20000 | fabs) < 600 and
+       (.attack.scrubbed / .attack.requests - 0.5 | fabs) < 0.03 and .attack.clients.requests > 8000' \
+    "$dir/attacked.1.json" > /dev/null || fail "attacked: not 8 domains, or the flood's counts are off"
 # operations across domains: a withdrawal moving groups between domains
 # (each of locality_failover's 20 PoPs is a domain: no shields, an
 # unlimited origin), and every kind at once on the world's 8 domains

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "models/cdn/edge.h"
+#include "models/cdn/ops.h"
 #include "sim/rng.h"
 
 /* A fetch to the origin of another domain is one 64-bit event argument:
@@ -42,7 +43,6 @@ static const char *serial_reason(const cdn_t *c)
     if (sc->routing == ROUTE_DNS) return "routing.mode dns: groups move at resolver expiries";
     if (sc->workload.type == WORKLOAD_TRACE) return "a trace is one arrival stream";
     if (!strcmp(sc->cache.policy, "belady")) return "belady reads one future";
-    if (sc->attack.rate_rps > 0) return "an attack is one arrival stream";
     if (c->npops >= 1u << MSG_POP_BITS) return "more PoPs than the domains' messages can name";
     return NULL;
 }
@@ -412,8 +412,9 @@ static void free_clone(cdn_t *c)
         if (c->opst[k].has_keys) u64map_free(&c->opst[k].keys);
     free(c->opst);
     free(c->purge_op);
+    free(c->bots);
     gsl_rng *rs[] = { c->r_groups, c->r_conn, c->r_dynamic, c->r_diurnal, c->r_variants,
-                      c->r_directives, c->r_signed, c->r_subrequest };
+                      c->r_directives, c->r_signed, c->r_subrequest, c->r_attack, c->r_scrub };
     for (size_t i = 0; i < sizeof rs / sizeof *rs; i++)
         if (rs[i]) gsl_rng_free(rs[i]);
     free(c);
@@ -443,6 +444,19 @@ static int split(cdn_t *c, uint32_t d, simtime_t from)
     return 0;
 }
 
+/* Domain d's share of the flood: the bots whose group its PoPs serve now
+ * (a group with no PoP: domain 0's), each drawn uniformly as before, at
+ * their share of the bots' rate (Poisson splitting). */
+static void attack_split(cdn_t *c, const cdn_t *t, uint32_t d)
+{
+    c->nbots = 0;
+    for (uint32_t b = 0; b < t->nbots; b++) {
+        uint32_t pop = c->groups[t->bots[b]].pop;
+        if ((pop == NO_ID ? 0 : c->plan->of_pop[pop]) == d) c->bots[c->nbots++] = t->bots[b];
+    }
+    c->attack_rate = t->attack_rate * c->nbots / t->nbots;
+}
+
 /* A withdrawal or announcement at a domain (the world's routes already
  * recomputed at the barrier): the groups whose PoP is now its own take
  * their new routes; the others keep, in this copy, the route they had, so
@@ -464,6 +478,10 @@ static void reroute(cdn_t *c)
     if (c->have_next) sim_cancel(c->sim, c->send_ev);
     c->have_next = false;
     int rc = split(c, dm->id, sim_now(c->sim)); /* by the new routes */
+    if (c->bots) {
+        attack_split(c, dm->run->t, dm->id);
+        ops_attack_restart(c, sim_now(c->sim));
+    }
     for (uint32_t g = 0; g < c->ngroups; g++) {
         const group_t *gr = &c->groups[g];
         if (gr->pop == NO_ID || c->plan->of_pop[gr->pop] != dm->id) c->groups[g] = old[g];
@@ -534,6 +552,9 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     c->group_pick = NULL;
     c->r_groups = c->r_conn = c->r_dynamic = c->r_diurnal = c->r_variants = c->r_directives = NULL;
     c->r_signed = c->r_subrequest = NULL;
+    c->bots = NULL;
+    c->nbots = 0;
+    c->r_attack = c->r_scrub = NULL;
     c->catch_timeline = NULL;
     c->opst = NULL;
     c->purge_op = NULL;
@@ -586,6 +607,13 @@ static cdn_t *make_clone(cdn_t *t, const domain_hooks_t *hooks, uint32_t d, dom_
     if (!c->r_groups || !c->r_conn || !c->r_dynamic || !c->r_diurnal || !c->r_variants ||
         (t->r_directives && !c->r_directives) || !c->r_signed || !c->r_subrequest)
         goto oom;
+    if (t->nbots) { /* its bots, their own streams */
+        if (!(c->bots = malloc((size_t)t->nbots * sizeof *c->bots))) goto oom;
+        c->r_attack = stream(t, "attack.arrivals", d);
+        if (t->r_scrub) c->r_scrub = stream(t, "attack.scrub", d);
+        if (!c->r_attack || (t->r_scrub && !c->r_scrub)) goto oom;
+        attack_split(c, t, d);
+    }
     /* its clients: the groups its PoPs serve, an arrival stream of their
      * share of the rate (Poisson splitting), each group drawn as before */
     char tag[16];
@@ -915,6 +943,13 @@ static int merge(run_t *r)
         t->pushed_bytes += c->pushed_bytes;
         t->sent += c->sent;
         t->nread += c->nread;
+        t->attack_requests += c->attack_requests;
+        t->attack_refused += c->attack_refused;
+        t->attack_scrubbed += c->attack_scrubbed;
+        t->attack_denied += c->attack_denied;
+        t->origin_attack_requests += c->origin_attack_requests;
+        t->origin_attack_refused += c->origin_attack_refused;
+        tally_merge(&t->attack_clients, &c->attack_clients);
         workload_add_counts(t->workload, c->workload); /* workload.sample's request share */
         if (c->last_sent > t->last_sent) t->last_sent = c->last_sent;
         if (series_merge(&t->series, &c->series) != 0) return -1;

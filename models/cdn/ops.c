@@ -192,6 +192,7 @@ static int pick_bots(cdn_t *c, char *err, size_t errlen)
     for (uint32_t g = 0; !a->nmetros && g < c->ngroups; g++)
         if (gsl_rng_uniform(pick) < a->group_share) c->bots[c->nbots++] = g;
     if (c->nbots == 0) c->bots[c->nbots++] = (uint32_t)gsl_rng_uniform_int(pick, c->ngroups);
+    c->attack_rate = a->rate_rps;
     gsl_rng_free(pick);
     return 0;
 }
@@ -262,14 +263,26 @@ static void on_attack_send(sim_t *s, void *ctx, uint64_t arg)
 {
     cdn_t *c = ctx;
     const attack_spec_t *a = &c->sc->attack;
+    if (arg != c->attack_gen) return; /* a chain a re-split ended */
     simtime_t horizon = sim_now(s) + SEND_BATCH_SPAN;
     int n = 0;
     do {
         uint32_t g = c->bots[gsl_rng_uniform_int(c->r_attack, c->nbots)];
         sim_at(s, c->attack_next + c->groups[g].oneway, on_attack_arrival, c, g);
-        c->attack_next += simtime_from_s(gsl_ran_exponential(c->r_attack, 1.0 / a->rate_rps));
+        c->attack_next += simtime_from_s(gsl_ran_exponential(c->r_attack, 1.0 / c->attack_rate));
     } while (c->attack_next < horizon && c->attack_next < a->end && ++n < SEND_BATCH_MAX);
-    if (c->attack_next < a->end) sim_at(s, c->attack_next, on_attack_send, c, 0);
+    if (c->attack_next < a->end) sim_at(s, c->attack_next, on_attack_send, c, c->attack_gen);
+}
+
+void ops_attack_restart(cdn_t *c, simtime_t from)
+{
+    const attack_spec_t *a = &c->sc->attack;
+    c->attack_gen++;
+    if (!c->nbots || !(c->attack_rate > 0)) return;
+    /* Poisson sends are memoryless: the next one drawn afresh at the new rate */
+    c->attack_next = from < a->start ? a->start
+                                     : from + simtime_from_s(gsl_ran_exponential(c->r_attack, 1.0 / c->attack_rate));
+    if (c->attack_next < a->end) sim_at(c->sim, c->attack_next, on_attack_send, c, c->attack_gen);
 }
 
 /* A purge reaching PoP pi: copies it covers are removed, or, where the class
@@ -448,9 +461,9 @@ static void on_operation(sim_t *s, void *ctx, uint64_t arg)
 
 void ops_schedule(cdn_t *c)
 {
-    if (c->nbots) {
+    if (c->nbots && c->attack_rate > 0) {
         c->attack_next = c->sc->attack.start;
-        sim_at(c->sim, c->attack_next, on_attack_send, c, 0);
+        sim_at(c->sim, c->attack_next, on_attack_send, c, c->attack_gen);
     }
     for (int k = 0; k < c->sc->nops; k++)
         sim_at(c->sim, c->sc->ops[k].at, on_operation, c, (uint64_t)k);

@@ -136,7 +136,7 @@ void state_complete(cdn_t *c, uint32_t group, uint32_t pop, simtime_t sent, uint
     }
     if (sent < c->sc->warmup) return;
     /* with a world, the total is the continents' sum, made at the end */
-    if (c->nbots && sent >= c->sc->attack.start && sent < c->sc->attack.end)
+    if (c->sc->attack.rate_rps > 0 && sent >= c->sc->attack.start && sent < c->sc->attack.end)
         tally_add(&c->attack_clients, st, size, at - sent);
     if (c->world) tally_add(&c->continent[c->groups[group].continent], st, size, at - sent);
     else tally_add(&c->total, st, size, at - sent);

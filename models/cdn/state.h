@@ -194,6 +194,9 @@ struct cdn {
     uint32_t nbots;
     gsl_rng *r_attack;
     simtime_t attack_next; /* the next flood request's send time */
+    double attack_rate;    /* the flood's rate from these bots: attack.rate_rps, or a
+                              domain's split of it (domain.c) */
+    uint32_t attack_gen;   /* the flood's send chain: a re-split starts another */
     uint64_t attack_requests, attack_refused;   /* after warm-up, at PoPs and origin */
     uint64_t attack_scrubbed, attack_denied;
     uint64_t origin_attack_requests, origin_attack_refused;
