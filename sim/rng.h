@@ -60,10 +60,15 @@ static inline double rng_uniform(const gsl_rng *r)
     return (double)(t->s1 ^ t->s2 ^ t->s3) / 4294967296.0;
 }
 
-/* Exponential with mean mu, as gsl_ran_exponential. */
+/* Exponential with mean mu: gsl_ran_exponential's -mu log1p(-u) as
+ * -mu log(1 - u), the same number (1 - u is exact for taus2's 32-bit u) by
+ * glibc's log, a third cheaper than its log1p. Either is within an ulp: the
+ * double differs by an ulp in 6% of draws, the nanoseconds every caller
+ * rounds it to in none of 4 x 10^8 tried at means of 0.1 and 1 ms (gaps of
+ * 10^4 to 10^7 requests/s); check_kernel holds it to 2 ulps of GSL's. */
 static inline double rng_exponential(const gsl_rng *r, double mu)
 {
-    return -mu * log1p(-rng_uniform(r));
+    return -mu * log(1.0 - rng_uniform(r));
 }
 
 /* An index drawn from Walker's alias table g, as gsl_ran_discrete (whose
