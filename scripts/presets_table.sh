@@ -5,7 +5,8 @@
 # (hit ratio, origin offload, share away from the nearest PoP),
 # presets_latency.png (p50/p90/p99) and presets_cdf.png (each preset's latency
 # distribution drawn through the percentiles its result reports).
-# Bars carry their values (a 0 shows as 0.00, not as a missing bar).
+# Bars carry their values (a 0 shows as 0.00, not as a missing bar; a figure
+# with no meaning, as the nearest-PoP share of routing origin, shows as n/a).
 # usage: scripts/presets_table.sh [CDNSIM] [PLOT_DIR]
 set -eu
 cdnsim=${1:-build/cdnsim}
@@ -19,11 +20,15 @@ for f in scenarios/presets/*.json; do
     n=$(basename "$f" .json)
     "$cdnsim" run "$f" --quiet --out "$dir/$n.json"
     python3 -c "import json,sys
-d=json.load(open(sys.argv[1])); l=d['latency_ms']; nn=d['catchments']['summary']['not_nearest_share']
-print('| %s | %.3f | %.3f | %.1f | %.1f | %.1f | %.3f |' % (sys.argv[2], d['hit_ratio'], d['origin']['offload'],
+d=json.load(open(sys.argv[1])); l=d['latency_ms']; c=d['catchments']
+# routing origin: no PoP serves, so 'away from the nearest PoP' (1 by
+# construction in the result) answers nothing: n/a
+nn = 'n/a' if c.get('mode') == 'origin' else '%.3f' % c['summary']['not_nearest_share']
+nd = 'n/a' if c.get('mode') == 'origin' else '%.6f' % c['summary']['not_nearest_share']
+print('| %s | %.3f | %.3f | %.1f | %.1f | %.1f | %s |' % (sys.argv[2], d['hit_ratio'], d['origin']['offload'],
       l['p50'], l['p90'], l['p99'], nn))
 with open(sys.argv[3], 'a') as o:
-    o.write('%s %.6f %.6f %.6f %s\n' % (sys.argv[2], d['hit_ratio'], d['origin']['offload'], nn,
+    o.write('%s %.6f %.6f %s %s\n' % (sys.argv[2], d['hit_ratio'], d['origin']['offload'], nd,
             ' '.join('%.3f' % l[k] for k in ('p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999'))))" \
         "$dir/$n.json" "$n" "$dir/presets.dat"
 done
@@ -52,8 +57,8 @@ bars() {
     for b in "$@"; do
         case $i in 0) x='$0 - 0.222' ;; 1) x='$0' ;; *) x='$0 + 0.222' ;; esac
         col=${b%%:*} i=$((i + 1))
-        printf '%s"" using (%s):($%s + %s):(sprintf("%s", $%s)) with labels font ",8" notitle' \
-            "$sep" "$x" "$col" "$lift" "$fmt" "$col"
+        printf '%s"" using (%s):(valid(%s) ? $%s + %s : %s):(valid(%s) ? sprintf("%s", $%s) : "n/a") with labels font ",8" notitle' \
+            "$sep" "$x" "$col" "$col" "$lift" "$lift" "$col" "$fmt" "$col"
     done
     printf '\n\n'
 }
