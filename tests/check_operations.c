@@ -25,15 +25,7 @@ static const double MS_PER_DEGREE = 6371.0 * M_PI / 180 * 2 / 204000 * 1e3;
 static void setup(void)
 {
     test_dir_make();
-    test_put("pops.csv", "iata,city,country,continent,lat,lon\n"
-                         "AAA,Alpha,XX,EU,0,9\nBBB,Beta,XX,EU,0,-15\nCCC,Gamma,XX,EU,0,30\n");
-    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,EU,0,-18,1\n");
-    test_put("graph.txt", "100|1003|-1\n200|2003|-1\n100|200|0\n");
-    test_put("geo.json", "{\"metros\": [\"MA\", \"MB\"], \"ases\": ["
-                         "{\"asn\": 100, \"tier\": \"tier1\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
-                         "{\"asn\": 1003, \"tier\": \"stub\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
-                         "{\"asn\": 200, \"tier\": \"tier1\", \"metro\": 1, \"lat\": 0, \"lon\": -18},"
-                         "{\"asn\": 2003, \"tier\": \"stub\", \"metro\": 1, \"lat\": 0, \"lon\": -18}]}\n");
+    test_put_two_metro_world();
 }
 
 static cJSON *run(const char *scenario)

@@ -22,17 +22,7 @@
 static void setup(void)
 {
     test_dir_make();
-    test_put("pops.csv", "iata,city,country,continent,lat,lon\n"
-                    "AAA,Alpha,XX,EU,0,9\nBBB,Beta,XX,EU,0,-15\nCCC,Gamma,XX,EU,0,30\n");
-    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,EU,0,-18,1\n");
-    /* AS100 (tier-1 at MA) sells transit to stub AS1003 (MA); AS200 (tier-1 at
-     * MB) to stub AS2003 (MB); the tier-1s peer. */
-    test_put("graph.txt", "100|1003|-1\n200|2003|-1\n100|200|0\n");
-    test_put("geo.json", "{\"metros\": [\"MA\", \"MB\"], \"ases\": ["
-                    "{\"asn\": 100, \"tier\": \"tier1\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
-                    "{\"asn\": 1003, \"tier\": \"stub\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
-                    "{\"asn\": 200, \"tier\": \"tier1\", \"metro\": 1, \"lat\": 0, \"lon\": -18},"
-                    "{\"asn\": 2003, \"tier\": \"stub\", \"metro\": 1, \"lat\": 0, \"lon\": -18}]}\n");
+    test_put_two_metro_world();
 }
 
 static cJSON *run(const char *scenario, int expect)

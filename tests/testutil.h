@@ -42,6 +42,24 @@ static inline const char *test_put(const char *name, const char *text)
     return path;
 }
 
+/* The two-metro world tests/check_operations.c and check_request_path.c work
+ * by hand: PoPs AAA (0,9), BBB (0,-15), CCC (0,30); metros MA (0,0) and MB
+ * (0,-18) of weight 1; AS100 (tier-1 at MA) sells transit to stub AS1003
+ * (MA), AS200 (tier-1 at MB) to stub AS2003 (MB); the tier-1s peer. Files
+ * pops.csv, metros.csv, graph.txt and geo.json in test_dir. */
+static inline void test_put_two_metro_world(void)
+{
+    test_put("pops.csv", "iata,city,country,continent,lat,lon\n"
+                         "AAA,Alpha,XX,EU,0,9\nBBB,Beta,XX,EU,0,-15\nCCC,Gamma,XX,EU,0,30\n");
+    test_put("metros.csv", "name,country,continent,lat,lon,weight\nMA,XX,EU,0,0,1\nMB,XX,EU,0,-18,1\n");
+    test_put("graph.txt", "100|1003|-1\n200|2003|-1\n100|200|0\n");
+    test_put("geo.json", "{\"metros\": [\"MA\", \"MB\"], \"ases\": ["
+                         "{\"asn\": 100, \"tier\": \"tier1\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
+                         "{\"asn\": 1003, \"tier\": \"stub\", \"metro\": 0, \"lat\": 0, \"lon\": 0},"
+                         "{\"asn\": 200, \"tier\": \"tier1\", \"metro\": 1, \"lat\": 0, \"lon\": -18},"
+                         "{\"asn\": 2003, \"tier\": \"stub\", \"metro\": 1, \"lat\": 0, \"lon\": -18}]}\n");
+}
+
 /* Loads scenario text (as test_dir/s.json) and builds the model. Returns
  * cdn_create's status; on 0 the run's result is in *out, else the message
  * is in err. */
