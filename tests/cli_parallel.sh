@@ -88,4 +88,12 @@ counts="1 2" same_at_threads fastly scenarios/presets/fastly.json --set duration
 jq -e '.parallel.domains == 1' "$dir/fastly.1.json" > /dev/null || fail "fastly: not one domain"
 counts="1 2" same_at_threads akamai scenarios/presets/akamai.json --set duration_s=301 --set warmup_s=300
 
+# no shields near a finite origin: 300 PoPs, each its own component, a
+# window of 2.2 ms; the components are packed into the domains the windows
+# can feed (rate x lookahead / 4 requests: 5, and the origin's), the same
+# result at 1 and 2 threads
+counts="1 2" same_at_threads noshield scenarios/world.json --set duration_s=20 --set warmup_s=5 \
+    --set shield.enabled=false --set 'origin={"lat":39.04,"lon":-77.49,"capacity_rps":20000,"service_ms":20}'
+jq -e '.parallel.domains == 6 and .parallel.packed_components == 299 and .parallel.serial_because == null' \
+    "$dir/noshield.1.json" > /dev/null || fail "noshield: not 299 components packed into 6 domains"
 finish

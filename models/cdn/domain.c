@@ -58,6 +58,50 @@ static bool edge_subrequests(const cdn_t *c)
 /* The partition whose messages are the fill links into shield level `cut`
  * (0: none, the domains meet only at the origin): the components of the
  * other fill links, the origin placed, zero-latency links folded. */
+/* Every window visits every domain, whatever it holds, so a domain that
+ * sees less than a few requests a window costs more than it runs apart (a
+ * world without shields near a finite origin: a domain a PoP, a window of
+ * a few milliseconds). The components other than the origin's are packed
+ * into as many domains as the windows feed PACK_REQUESTS requests each
+ * (none: one domain), busiest first, each into the lightest; the scenario
+ * alone decides it, never the thread count. */
+#define PACK_REQUESTS 4.0
+static void pack(const cdn_t *c, domain_plan_t *p, uint32_t *up)
+{
+    uint32_t n = c->npops, home = find(up, p->origin_domain), nroots = 0;
+    double feed = c->sc->workload.rate_rps * ((double)p->lookahead / 1e9) / PACK_REQUESTS;
+    uint32_t bins = feed < 1 ? 0 : feed > n ? n : (uint32_t)feed;
+    for (uint32_t i = 0; i < n; i++) nroots += find(up, i) == i && i != home;
+    if (nroots <= bins) return;
+    double *w = calloc(n, sizeof *w), *load = calloc(bins + 1, sizeof *load);
+    uint32_t *by = malloc(n * sizeof *by), *rep = malloc((bins + 1) * sizeof *rep);
+    if (!w || !load || !by || !rep) goto done; /* out of memory: left as it is */
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const group_t *gr = &c->groups[g];
+        if (gr->pop != NO_ID && !gr->unroutable) w[find(up, gr->pop)] += state_group_weight(c, g);
+    }
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) if (find(up, i) == i && i != home) by[m++] = i;
+    for (uint32_t i = 1; i < m; i++) /* by weight, descending; stable, so ties keep PoP order */
+        for (uint32_t j = i; j > 0 && w[by[j]] > w[by[j - 1]]; j--) { uint32_t x = by[j]; by[j] = by[j - 1]; by[j - 1] = x; }
+    for (uint32_t b = 0; b < bins; b++) rep[b] = NO_ID;
+    for (uint32_t i = 0; i < m; i++) {
+        if (!bins) { join(up, by[i], home); continue; }
+        uint32_t b = 0;
+        for (uint32_t k = 1; k < bins; k++) if (load[k] < load[b]) b = k;
+        load[b] += w[by[i]];
+        if (rep[b] == NO_ID) rep[b] = by[i];
+        else join(up, by[i], rep[b]);
+    }
+    p->packed = nroots;
+    p->origin_domain = find(up, home);
+done:
+    free(w);
+    free(load);
+    free(by);
+    free(rep);
+}
+
 static domain_plan_t *plan_cut(const cdn_t *c, uint8_t cut)
 {
     domain_plan_t *p = calloc(1, sizeof *p);
@@ -121,6 +165,7 @@ static domain_plan_t *plan_cut(const cdn_t *c, uint8_t cut)
         }
         p->origin_domain = home; /* a root for now; numbered below */
     }
+    if (origin_lp && !cut) pack(c, p, up);
     /* the cut links left between domains: a fetch and its answer each take
      * at least the link's one-way latency */
     for (uint32_t i = 0; cut && i < n; i++) {
@@ -228,6 +273,7 @@ void domain_plan_json(const cdn_t *c, const domain_plan_t *p, cJSON *o)
     if (p->origin_domain == NO_ID) cJSON_AddNullToObject(j, "origin_domain");
     else json_add_count(j, "origin_domain", p->origin_domain);
     if (p->merged + p->merged_links) json_add_count(j, "merged_zero_lookahead", p->merged + p->merged_links);
+    if (p->packed) json_add_count(j, "packed_components", p->packed);
     /* where the domains meet besides the origin: the fill links into one
      * shield level */
     if (p->cut_level) json_add_count(j, "cut_level", p->cut_level);

@@ -28,6 +28,7 @@
 
 typedef struct domain_plan {
     uint32_t ndomains;     /* >= 1 */
+    uint32_t packed;       /* components packed into fewer domains (too little work a window), or 0 */
     uint32_t *of_pop;      /* npops: each PoP's domain */
     uint32_t *npops_in;    /* ndomains: PoPs in each */
     double *share;         /* ndomains: client share at the start of the run */
