@@ -56,7 +56,7 @@ static void teardown(void) { test_dir_remove(); }
 
 #define WORLD(origin, shields)                                                                \
     "{\"duration_s\":4,\"warmup_s\":1,"                                                       \
-    "\"workload\":{\"type\":\"zipf\",\"objects\":100,\"alpha\":0.8,\"rate_rps\":50,"          \
+    "\"workload\":{\"type\":\"zipf\",\"objects\":100,\"alpha\":0.8,\"rate_rps\":200,"        \
     "\"size_bytes\":100},"                                                                    \
     "\"topology\":{\"pops_file\":\"pops.csv\",\"metros_file\":\"metros.csv\","                \
     "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\",\"groups_per_metro\":1},"      \
@@ -134,7 +134,7 @@ END_TEST
 #define WORLD2(origin, extra) WORLD2X("\"duration_s\":4,\"warmup_s\":1," extra, "100", origin)
 #define WORLD2X(head, objects, origin)                                                        \
     "{" head                                                                                  \
-    "\"workload\":{\"type\":\"zipf\",\"objects\":" objects ",\"alpha\":0.8,\"rate_rps\":50,"          \
+    "\"workload\":{\"type\":\"zipf\",\"objects\":" objects ",\"alpha\":0.8,\"rate_rps\":200,"        \
     "\"size_bytes\":100},"                                                                    \
     "\"topology\":{\"pops_file\":\"pops2.csv\",\"metros_file\":\"metros.csv\","               \
     "\"as_rel_file\":\"graph.txt\",\"as_geo_file\":\"geo.json\",\"groups_per_metro\":1},"      \
