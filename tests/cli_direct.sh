@@ -7,12 +7,14 @@
 # scenario just outside the predicate (an operation, a PoP server, content
 # classes) taking the event-driven run. CDNSIM_SLOW_PATH=1 forces the latter.
 set -u
-: "${CDNSIM:=build/cdnsim}"
-dir=$(mktemp -d "${TMPDIR:-/tmp}/cli_direct.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_common.sh"
 msg='run without the event queue'
+
+# first BLOCK FIELD FILE: the first number FIELD holds inside the JSON
+# object BLOCK of a result (e.g. origin requests, latency max)
+first() {
+    sed -n "/\"$1\":/,/}/s/^[[:space:]]*\"$2\":[[:space:]]*\([0-9.]*\),*\$/\1/p" "$3" | head -1
+}
 
 # both NAME SCENARIO [--set ...]: runs both ways, compares; the direct run
 # must say it ran directly, the forced one must not
@@ -54,9 +56,9 @@ expect h1 HIT 1
 expect h1 COLLAPSED 1
 expect h1 MISS 4
 expect h1 events 6
-v=$(sed -n '/"origin":/,/}/s/^[[:space:]]*"requests":[[:space:]]*\([0-9]*\),*$/\1/p' "$dir/h1.fast" | head -1)
+v=$(first origin requests "$dir/h1.fast")
 [ "$v" = 4 ] || fail "h1: origin requests $v, want 4"
-v=$(sed -n '/"latency_ms":/,/}/s/^[[:space:]]*"max":[[:space:]]*\([0-9.]*\),*$/\1/p' "$dir/h1.fast" | head -1)
+v=$(first latency_ms max "$dir/h1.fast")
 [ "$v" = 90 ] || fail "h1: latency max $v, want 90"
 
 # -- an evicted reservation: a cache of 1 object. t=0 a MISS reserves a;
@@ -68,7 +70,7 @@ scen h2 "$dir/h2.csv" csv '"cache":{"policy":"lru","capacity_objects":1},"networ
 both h2 "$dir/h2.json"
 expect h2 MISS 3
 expect h2 HIT 1
-v=$(sed -n '/"origin":/,/}/s/^[[:space:]]*"requests":[[:space:]]*\([0-9]*\),*$/\1/p' "$dir/h2.fast" | head -1)
+v=$(first origin requests "$dir/h2.fast")
 [ "$v" = 2 ] || fail "h2: origin requests $v, want 2"
 
 # -- expiry to the nanosecond: ttl 1 s counts from the fetch's request
@@ -123,5 +125,4 @@ printf '%s\n' '{"name":"zp","seed":1,"duration_s":5,"workload":{"type":"zipf","o
 "$CDNSIM" run "$dir/zp.json" --out "$dir/out.json" 2> "$dir/err" || fail "zipf run failed"
 grep -qF "$msg" "$dir/err" && fail "a zipf workload ran without the event queue"
 
-[ $fails = 0 ] && echo "cli_direct: ok"
-exit $fails
+finish
