@@ -17,9 +17,9 @@
 static replay_buf_t buf_of(const uint64_t *keys, const uint32_t *sizes, size_t n)
 {
     replay_buf_t b = { 0 };
-    b.req = calloc(n ? n : 1, sizeof *b.req);
-    ck_assert_ptr_nonnull(b.req);
-    for (size_t i = 0; i < n; i++) b.req[i] = (replay_req_t){ keys[i], sizes ? sizes[i] : 1, 0 };
+    b.rec = calloc(n ? n : 1, sizeof *b.rec);
+    ck_assert_ptr_nonnull(b.rec);
+    for (size_t i = 0; i < n; i++) b.rec[i] = (replay_rec_t){ 0, keys[i], sizes ? sizes[i] : 1, -1 };
     b.n = b.read = n;
     b.sample = 1;
     return b;
@@ -214,10 +214,10 @@ START_TEST(shards_close_to_exact)
     replay_buf_t full = random_trace(7, 200000, 20000, 1);
     uint64_t thr = sample_threshold(0.1);
     replay_buf_t s = { 0 };
-    s.req = malloc(full.n * sizeof *s.req);
-    ck_assert_ptr_nonnull(s.req);
+    s.rec = malloc(full.n * sizeof *s.rec);
+    ck_assert_ptr_nonnull(s.rec);
     for (uint64_t i = 0; i < full.n; i++)
-        if (sample_keep(full.req[i].key, thr)) s.req[s.n++] = full.req[i];
+        if (sample_keep(full.rec[i].key, thr)) s.rec[s.n++] = full.rec[i];
     s.read = full.n;
     s.sample = 0.1;
     ck_assert(s.n > 15000 && s.n < 25000);

@@ -111,11 +111,11 @@ int mrc_lru_build(mrc_lru_t *m, const replay_buf_t *b, bool by_bytes, char *err,
     if (fen_compact(&f, &o, by_bytes, 1024) != 0) goto oom;
     if (by_bytes && b->n && !(re = malloc(b->n * sizeof *re))) goto oom;
     for (uint64_t i = 0; i < b->n; i++) {
-        uint64_t key = b->req[i].key;
-        uint32_t size = b->req[i].size, id;
+        uint64_t key = b->rec[i].key;
+        uint32_t size = replay_size(b, i), id;
         /* the lookups of a large trace miss the processor's caches: start
          * the one a few requests ahead (as replay does) */
-        if (i + 8 < b->n) u64map_prefetch(&map, b->req[i + 8].key);
+        if (i + 8 < b->n) u64map_prefetch(&map, b->rec[i + 8].key);
         m->bytes += size;
         if (size > m->max_size) m->max_size = size;
         if (f.used == f.cap) {
@@ -232,9 +232,9 @@ int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, u
     *objects = *bytes = *max_size = *size_changes = 0;
     if (u64map_init(&map, 1024) != 0) goto oom;
     for (uint64_t i = 0; i < b->n; i++) {
-        uint32_t id;
-        if (b->req[i].size > *max_size) *max_size = b->req[i].size;
-        if (!u64map_get(&map, b->req[i].key, &id)) {
+        uint32_t id, sz = replay_size(b, i);
+        if (sz > *max_size) *max_size = sz;
+        if (!u64map_get(&map, b->rec[i].key, &id)) {
             if (n == cap) {
                 uint32_t *ns = realloc(size, ((size_t)cap * 2 + 1024) * sizeof *ns);
                 if (!ns) goto oom;
@@ -242,11 +242,11 @@ int mrc_working_set(const replay_buf_t *b, uint64_t *objects, uint64_t *bytes, u
                 cap = cap * 2 + 1024;
             }
             id = n++;
-            if (u64map_put(&map, b->req[i].key, id) != 0) goto oom;
-        } else if (size[id] != b->req[i].size) {
+            if (u64map_put(&map, b->rec[i].key, id) != 0) goto oom;
+        } else if (size[id] != sz) {
             ++*size_changes;
         }
-        size[id] = b->req[i].size;
+        size[id] = sz;
     }
     *objects = n;
     for (uint32_t id = 0; id < n; id++) *bytes += size[id];

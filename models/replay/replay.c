@@ -6,12 +6,14 @@
  * processor's caches and the loop would otherwise wait on each one. */
 #include "models/replay/replay.h"
 #include "sim/hugealloc.h"
+#include "sim/textfile.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "models/cache/cache.h"
@@ -58,27 +60,28 @@ static int idmap_grow(idmap_t *m)
     return 0;
 }
 
-/* Numbers b's keys (b->nids, req[].id); leaves nids 0 when they would not
+/* Numbers b's keys (b->nids, b->ids); leaves nids 0 when they would not
  * pay or memory runs out (the caches then hash keys: slower, same result). */
 static void number_keys(replay_buf_t *b, uint64_t max_key)
 {
     b->nids = 0;
     if (b->n == 0) return;
     if (max_key < MAX_IDS && max_key + 1 <= 2 * b->n + (1u << 20)) {
-        /* ids already hold the keys (replay_load) */
-        b->nids = (uint32_t)max_key + 1;
+        b->nids = (uint32_t)max_key + 1;   /* every key its own number */
         return;
     }
     idmap_t m = { 0 };
+    if (!(b->ids = huge_alloc(b->n * sizeof *b->ids))) return;
     for (uint64_t i = 0; i < b->n; i++) {
         if ((m.n + 1) * 2 > m.cells && (m.n >= MAX_IDS || idmap_grow(&m) != 0)) goto out;
-        uint64_t k = b->req[i].key, h = idmap_home(k, m.cells);
+        uint64_t k = b->rec[i].key, h = idmap_home(k, m.cells);
         while (m.keys[h] != UINT64_MAX && m.keys[h] != k) if (++h == m.cells) h = 0;
         if (m.keys[h] == UINT64_MAX) { m.keys[h] = k; m.ids[h] = (uint32_t)m.n++; }
-        b->req[i].id = m.ids[h];
+        b->ids[i] = m.ids[h];
     }
     b->nids = (uint32_t)m.n;
 out:
+    if (!b->nids) { free(b->ids); b->ids = NULL; }
     free(m.keys);
     free(m.ids);
 }
@@ -92,9 +95,39 @@ uint64_t replay_scaled(uint64_t c, double rate)
 
 void replay_free(replay_buf_t *b)
 {
-    free(b->req);
-    free(b->next);
+    if (b->mapped) munmap(b->rec, b->mapped);
+    else free(b->rec);
+    free(b->ids);
     memset(b, 0, sizeof *b);
+}
+
+/* A plain oracleGeneral file mapped read-only and whole (NULL when it is
+ * not one: compressed, empty, not a regular file, or a big-endian host, for
+ * the decoding path to handle or to report). */
+static void *map_records(const char *path, size_t *len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    char why[128];
+    FILE *f = textfile_open(path, why, sizeof why);
+    if (!f) return NULL;
+    struct stat st;
+    void *p = NULL;
+    if (fstat(fileno(f), &st) == 0 && st.st_size >= (off_t)sizeof(replay_rec_t) &&
+        (uint64_t)st.st_size <= SIZE_MAX) {
+        /* populated at once: the pages are mostly in the page cache, and
+         * mapping them in one call is cheaper than a fault for each */
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
+        static const uint8_t zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+        if (p == MAP_FAILED) p = NULL;
+        else if (memcmp(p, zstd_magic, 4) == 0) { munmap(p, (size_t)st.st_size); p = NULL; }
+        else *len = (size_t)st.st_size;
+    }
+    fclose(f);
+    return p;
+#else
+    (void)path; (void)len;
+    return NULL;
+#endif
 }
 
 int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, double sample,
@@ -102,13 +135,21 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
 {
     memset(b, 0, sizeof *b);
     b->sample = sample;
-    trace_t *t = trace_open(path, (trace_format_t)format, err, errlen);
-    if (!t) return -2;
+    uint64_t cap = 0, thr = sample_threshold(sample);
+    size_t map_len = 0;
+    void *map = format == TRACE_ORACLE_GENERAL && thr == UINT64_MAX ? map_records(path, &map_len) : NULL;
+    /* mapped: the reader only checks the records (and finds the largest
+     * key); else it decodes them into b->rec */
+    trace_t *t = map ? trace_open_mem(map, map_len, TRACE_ORACLE_GENERAL, path, err, errlen)
+                     : trace_open(path, (trace_format_t)format, err, errlen);
+    if (!t) {
+        if (map) munmap(map, map_len);
+        return -2;
+    }
     if (need_next && format != TRACE_ORACLE_GENERAL && trace_annotate_next_access(t, err, errlen) != 0) {
         trace_close(t);
         return -2;
     }
-    uint64_t cap = 0, thr = sample_threshold(sample);
     /* decoded a batch at a time (the reader's one-loop path), the batch
      * small enough to stay in the processor's cache while it is copied */
     enum { BATCH = 2048 };
@@ -116,64 +157,47 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
     if (!r) {
         snprintf(err, errlen, "%s: out of memory decoding the trace", path);
         trace_close(t);
+        if (map) munmap(map, map_len);
         return -1;
     }
     int64_t got;
     uint64_t max_key = 0;
-    /* a plain oracleGeneral file says how many records it holds: one
-     * allocation of the right size (a compressed one only starts there) */
-    struct stat st;
-    if (format == TRACE_ORACLE_GENERAL && stat(path, &st) == 0 && st.st_size >= 24) {
-        cap = (uint64_t)st.st_size / 24;
-        b->req = huge_alloc(cap * sizeof *b->req);
-        b->next = need_next ? huge_alloc(cap * sizeof *b->next) : NULL;
-        if (!b->req || (need_next && !b->next)) {
-            free(b->req); free(b->next);
-            b->req = NULL, b->next = NULL, cap = 0;
-        }
-    }
     while ((got = trace_next_many(t, r, BATCH, err, errlen)) > 0) {
         b->read += (uint64_t)got;
+        if (map) {
+            for (int64_t i = 0; i < got; i++)
+                if (r[i].key > max_key) max_key = r[i].key;
+            b->n += (uint64_t)got;
+            continue;
+        }
         if (b->n + (uint64_t)got > cap) {
             while (b->n + (uint64_t)got > cap) cap = cap ? cap * 2 : 1 << 16;
-            replay_req_t *q = realloc(b->req, cap * sizeof *q);
-            int64_t *nx = need_next ? realloc(b->next, cap * sizeof *nx) : NULL;
-            if (q) b->req = q;
-            if (nx) b->next = nx;
-            if (!q || (need_next && !nx)) {
+            replay_rec_t *q = realloc(b->rec, cap * sizeof *q);
+            if (!q) {
                 snprintf(err, errlen, "%s: out of memory decoding the trace", path);
                 free(r);
                 trace_close(t);
                 replay_free(b);
                 return -1;
             }
+            b->rec = q;
         }
-        replay_req_t *q = b->req + b->n;
+        replay_rec_t *q = b->rec + b->n;
         uint64_t k = 0;
-        if (thr == UINT64_MAX) {
-            for (int64_t i = 0; i < got; i++) {
-                /* the id a small key will have (number_keys), set now
-                 * rather than in a second pass over the buffer */
-                q[i] = (replay_req_t){ r[i].key, r[i].size, (uint32_t)r[i].key };
-                if (r[i].key > max_key) max_key = r[i].key;
-            }
-            if (need_next)
-                for (int64_t i = 0; i < got; i++) b->next[b->n + (uint64_t)i] = r[i].next_access;
-            k = (uint64_t)got;
-        } else {
-            for (int64_t i = 0; i < got; i++) {
-                if (!sample_keep(r[i].key, thr)) continue;
-                q[k] = (replay_req_t){ r[i].key, r[i].size, (uint32_t)r[i].key };
-                if (r[i].key > max_key) max_key = r[i].key;
-                if (need_next) b->next[b->n + k] = r[i].next_access;
-                k++;
-            }
+        for (int64_t i = 0; i < got; i++) {
+            if (thr != UINT64_MAX && !sample_keep(r[i].key, thr)) continue;
+            q[k++] = (replay_rec_t){ 0, r[i].key, r[i].size, need_next ? r[i].next_access : -1 };
+            if (r[i].key > max_key) max_key = r[i].key;
         }
         b->n += k;
     }
     int rc = got < 0 ? -1 : 0;
     free(r);
     trace_close(t);
+    if (map) {
+        b->rec = map;
+        b->mapped = map_len;
+    }
     if (rc < 0) { replay_free(b); return -2; }
     number_keys(b, max_key);
     return 0;
@@ -189,30 +213,32 @@ static void run_pair(const replay_buf_t *b, replay_pair_t *p)
                          : cache_create(&cfg, p->err, sizeof p->err);
     if (!c) { p->status = -1; return; }
     uint64_t misses = 0, bytes = 0, miss_bytes = 0;
-    const replay_req_t *q = b->req;
-    const int64_t *next = b->next;
+    const replay_rec_t *q = b->rec;
+    const uint32_t *ids = b->ids;   /* locals: the calls below cannot change them */
     uint64_t n = b->n;
     if (b->nids) {
         /* the index cell of the request 2 * AHEAD on, then (the cell now at
          * hand) the entry of the one AHEAD on */
         for (uint64_t i = 0; i < n; i++) {
-            if (i + 2 * PREFETCH_AHEAD < n) cache_prefetch_id(c, q[i + 2 * PREFETCH_AHEAD].id, false);
-            if (i + PREFETCH_AHEAD < n) cache_prefetch_id(c, q[i + PREFETCH_AHEAD].id, true);
-            cache_req_t r = { q[i].key, q[i].size, (simtime_t)i, next ? next[i] : -1 };
+            uint64_t j = i + 2 * PREFETCH_AHEAD;
+            if (j < n) cache_prefetch_id(c, ids ? ids[j] : (uint32_t)q[j].key, false);
+            if ((j -= PREFETCH_AHEAD) < n) cache_prefetch_id(c, ids ? ids[j] : (uint32_t)q[j].key, true);
+            cache_req_t r = { q[i].key, q[i].size ? q[i].size : 1, (simtime_t)i, q[i].next };
             bytes += r.size;
-            cache_entry_t *e = cache_find_id(c, q[i].id);
+            uint32_t id = ids ? ids[i] : (uint32_t)r.key;
+            cache_entry_t *e = cache_find_id(c, id);
             if (e) {
                 cache_touch(c, e, &r);
             } else {
                 misses++;
                 miss_bytes += r.size;
-                cache_put_id(c, &r, q[i].id);
+                cache_put_id(c, &r, id);
             }
         }
     }
     for (uint64_t i = 0; i < n && !b->nids; i++) {
         if (i + PREFETCH_AHEAD < n) cache_prefetch(c, q[i + PREFETCH_AHEAD].key);
-        cache_req_t r = { q[i].key, q[i].size, (simtime_t)i, next ? next[i] : -1 };
+        cache_req_t r = { q[i].key, q[i].size ? q[i].size : 1, (simtime_t)i, q[i].next };
         bytes += r.size;
         cache_entry_t *e = cache_find(c, r.key);
         if (e) {

@@ -38,8 +38,11 @@ struct trace {
     uint8_t *zin;
     ZSTD_inBuffer zib;
     size_t zlast;               /* last ZSTD_decompressStream result: 0 = frame done */
-    /* decoded window */
+    /* decoded window: win[pos, len), win being buf, or for a plain
+     * oracleGeneral trace in memory the memory itself (read in place:
+     * records need no line-length bound, so no window of BUF_SIZE) */
     uint8_t *buf;
+    const uint8_t *win;
     size_t pos, len;
     bool eof;
     /* position, for messages and results */
@@ -127,6 +130,7 @@ static int fill(trace_t *t, char *err, size_t errlen)
 static int start_source(trace_t *t, char *err, size_t errlen)
 {
     t->pos = t->len = 0;
+    t->win = t->buf;
     t->eof = false;
     t->zlast = 0;
     size_t n = raw_read(t, t->zin, ZSTD_DStreamInSize());
@@ -138,6 +142,12 @@ static int start_source(trace_t *t, char *err, size_t errlen)
         t->zib = (ZSTD_inBuffer){ t->zin, n, 0 };
     } else {
         if (t->zd) { ZSTD_freeDStream(t->zd); t->zd = NULL; }
+        if (t->mem && t->fmt == TRACE_ORACLE_GENERAL) {
+            t->win = t->mem;
+            t->len = t->mem_len;
+            t->eof = true;
+            return 0;
+        }
         memcpy(t->buf, t->zin, n);
         t->len = n;
         if (n == 0) t->eof = true;
@@ -157,8 +167,8 @@ static int line_fail(trace_t *t, char *err, size_t errlen, const char *what)
 static int next_line(trace_t *t, const char **s, size_t *n, char *err, size_t errlen)
 {
     for (;;) {
-        uint8_t *start = t->buf + t->pos;
-        uint8_t *nl = memchr(start, '\n', t->len - t->pos);
+        const uint8_t *start = t->win + t->pos;
+        const uint8_t *nl = memchr(start, '\n', t->len - t->pos);
         if (nl || (t->eof && t->len > t->pos)) {
             size_t k = nl ? (size_t)(nl - start) : t->len - t->pos;
             t->pos += k + (nl != NULL);
@@ -437,7 +447,7 @@ static int next_record(trace_t *t, trace_req_t *r, char *err, size_t errlen)
                  (unsigned long long)t->count + 1, have, RECORD_SIZE);
         return -1;
     }
-    const uint8_t *p = t->buf + t->pos;
+    const uint8_t *p = t->win + t->pos;
     if (t->count == 0) {
         /* text mistaken for oracleGeneral would decode as garbage requests */
         bool text = true;
@@ -470,7 +480,7 @@ static size_t many_records(trace_t *t, trace_req_t *r, size_t max)
     if (t->count == 0) return 0;
     size_t k = 0, have = (t->len - t->pos) / RECORD_SIZE;
     if (have < max) max = have;
-    const uint8_t *p = t->buf + t->pos;
+    const uint8_t *p = t->win + t->pos;
     uint64_t count = t->count;
     int64_t last = t->last_abs, t0 = t->t0;
     for (; k < max; k++, p += RECORD_SIZE) {
