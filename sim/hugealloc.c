@@ -5,10 +5,13 @@
 #include <sys/mman.h>
 
 #define HUGE_PAGE ((size_t)2 << 20)
+#define LINE 64
 
 void *huge_alloc(size_t n)
 {
-    if (n < 2 * HUGE_PAGE) return malloc(n);
+    /* malloc's large blocks start 16 bytes into a page: a 32-byte slot
+     * there would straddle two cache lines every other slot */
+    if (n < 2 * HUGE_PAGE) return aligned_alloc(LINE, (n + LINE - 1) & ~(size_t)(LINE - 1));
     size_t rounded = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     void *p = aligned_alloc(HUGE_PAGE, rounded);
 #ifdef MADV_HUGEPAGE

@@ -49,15 +49,22 @@ static inline unsigned long rng_taus_step(unsigned long s, unsigned a, unsigned 
     return (((s & c) << d) & 0xffffffffUL) ^ ((((s << a) & 0xffffffffUL) ^ s) >> b);
 }
 
-/* Uniform on [0, 1), as gsl_rng_uniform. */
-static inline double rng_uniform(const gsl_rng *r)
+/* The next output in [0, 2^32), as gsl_rng_get. */
+static inline unsigned long rng_get(const gsl_rng *r)
 {
-    if (r->type != gsl_rng_taus2) return gsl_rng_uniform(r);
+    if (r->type != gsl_rng_taus2) return gsl_rng_get(r);
     rng_taus_state_t *t = r->state;
     t->s1 = rng_taus_step(t->s1, 13, 19, 4294967294UL, 12);
     t->s2 = rng_taus_step(t->s2, 2, 25, 4294967288UL, 4);
     t->s3 = rng_taus_step(t->s3, 3, 11, 4294967280UL, 17);
-    return (double)(t->s1 ^ t->s2 ^ t->s3) / 4294967296.0;
+    return t->s1 ^ t->s2 ^ t->s3;
+}
+
+/* Uniform on [0, 1), as gsl_rng_uniform. */
+static inline double rng_uniform(const gsl_rng *r)
+{
+    if (r->type != gsl_rng_taus2) return gsl_rng_uniform(r);
+    return (double)rng_get(r) / 4294967296.0;
 }
 
 /* Exponential with mean mu: gsl_ran_exponential's -mu log1p(-u) as

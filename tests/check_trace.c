@@ -294,23 +294,30 @@ START_TEST(malformed_traces)
 }
 END_TEST
 
-/* Reads buf both ways, one request at a time and in batches of odd sizes:
- * the same requests, the same end, the same message on a bad record. */
+/* Reads buf three ways, one request at a time, in batches of odd sizes and
+ * checked only (trace_check_many, in runs of odd sizes too): the same
+ * requests, the same count, largest key and end, the same message on a bad
+ * record. */
 static void many_vs_one(const void *buf, size_t len, const char *what)
 {
-    char e1[512] = "", e2[512] = "";
+    char e1[512] = "", e2[512] = "", e3[512] = "";
     trace_t *a = trace_open_mem(buf, len, TRACE_ORACLE_GENERAL, "m.bin", e1, sizeof e1);
     trace_t *b = trace_open_mem(buf, len, TRACE_ORACLE_GENERAL, "m.bin", e2, sizeof e2);
-    ck_assert(a && b);
+    trace_t *c = trace_open_mem(buf, len, TRACE_ORACLE_GENERAL, "m.bin", e3, sizeof e3);
+    ck_assert(a && b && c);
     static trace_req_t batch[777];
     int rc1, batches = 0;
-    int64_t got;
-    uint64_t i = 0;
+    int64_t got, checked;
+    uint64_t i = 0, max_key = 0, max_checked = 0, nchecked = 0;
+    while ((checked = trace_check_many(c, 1 + (size_t)(batches++ * 97) % 1000, &max_checked, e3, sizeof e3)) > 0)
+        nchecked += (uint64_t)checked;
+    batches = 0;
     trace_req_t r;
     for (;;) {
         got = trace_next_many(b, batch, 1 + (size_t)(batches++ * 131) % 777, e2, sizeof e2);
         if (got <= 0) break;
         for (int64_t k = 0; k < got; k++, i++) {
+            if (batch[k].key > max_key) max_key = batch[k].key;
             rc1 = trace_next(a, &r, e1, sizeof e1);
             ck_assert_msg(rc1 == 1, "%s: request %llu: one at a time ended first", what, (unsigned long long)i + 1);
             ck_assert_msg(r.time == batch[k].time && r.key == batch[k].key && r.size == batch[k].size &&
@@ -320,11 +327,17 @@ static void many_vs_one(const void *buf, size_t len, const char *what)
     }
     rc1 = trace_next(a, &r, e1, sizeof e1);
     ck_assert_int_eq(rc1, (int)got);
+    ck_assert_int_eq(checked, got);
     if (got < 0) ck_assert_str_eq(e1, e2);
+    if (got < 0) ck_assert_str_eq(e1, e3);
     ck_assert_uint_eq(trace_count(a), trace_count(b));
+    ck_assert_uint_eq(nchecked, trace_count(b));
+    ck_assert_uint_eq(max_checked, max_key);
     ck_assert_int_eq(trace_span(a), trace_span(b));
+    ck_assert_int_eq(trace_span(c), trace_span(b));
     trace_close(a);
     trace_close(b);
+    trace_close(c);
 }
 
 START_TEST(many_equals_one_at_a_time)

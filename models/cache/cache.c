@@ -210,6 +210,7 @@ static uint32_t slot_index(cache_t *c, const cache_entry_t *e)
 
 void cache_touch(cache_t *c, cache_entry_t *e, const cache_req_t *r)
 {
+    if (!c->policy->on_hit) return;   /* RANDOM: a hit changes nothing */
     if (c->dense) c->slab.cur_id = e->tag;
     c->policy->on_hit(c, c->state, e == c->found ? c->found_slot : slot_index(c, e), r);
 }
@@ -304,7 +305,7 @@ static uint32_t alloc_slot(cache_t *c)
         /* the slot field must cover the new slots */
         if (!c->dense && want > c->slot_mask && index_rebuild(c, c->index_cells, mask_for(want)) != 0)
             return CACHE_NO_SLOT;
-        char *chunk = malloc(((size_t)c->slab.in_chunk + 1) * c->slab.slot_size);
+        char *chunk = huge_alloc(((size_t)c->slab.in_chunk + 1) * c->slab.slot_size);
         if (!chunk) return CACHE_NO_SLOT;
         c->slab.chunks[nchunks] = chunk;
         c->nslots = (uint32_t)want;

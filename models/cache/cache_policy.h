@@ -5,7 +5,7 @@
  * (cache_meta), and anything else (queues, ghost lists, sketches) in its
  * state. The core calls:
  *   on_insert  after a new object got a slot (already in the index);
- *   on_hit     when a cached object is requested;
+ *   on_hit     (optional) when a cached object is requested;
  *   victim     when space is needed: return the slot to evict next (still
  *              linked; the core then calls on_remove and frees it), or
  *              CACHE_NO_SLOT to refuse the newcomer; called again while the

@@ -64,7 +64,7 @@ static int random_create(cache_t *c, void **state, char *err, size_t errlen)
     }
     p->offset = gsl_rng_min(p->rng);
     p->range = gsl_rng_max(p->rng) - p->offset;
-    for (int j = 0; j < AHEAD; j++) p->ring[j] = gsl_rng_get(p->rng);
+    for (int j = 0; j < AHEAD; j++) p->ring[j] = rng_get(p->rng);
     /* a count-limited cache gets its array up front (no copies while growing) */
     uint64_t n = cfg->capacity_objects;
     if (n && n <= (1u << 24)) {
@@ -105,13 +105,11 @@ static void random_insert(cache_t *c, void *state, uint32_t s, const cache_req_t
     p->dense[p->n++] = s;
 }
 
-static void random_hit(cache_t *c, void *state, uint32_t s, const cache_req_t *r) {}
-
 /* The stream's next output; the ring's place refilled from the generator. */
 static unsigned long next_raw(rnd_t *p)
 {
     unsigned long x = p->ring[p->head];
-    p->ring[p->head] = gsl_rng_get(p->rng);
+    p->ring[p->head] = rng_get(p->rng);
     p->head = (p->head + 1) & (AHEAD - 1);
     return x;
 }
@@ -195,7 +193,6 @@ const cache_policy_t cache_policy_random = {
     .create = random_create,
     .destroy = random_destroy,
     .on_insert = random_insert,
-    .on_hit = random_hit,
     .victim = random_victim,
     .on_remove = random_remove,
     .admit = random_admit,

@@ -130,56 +130,22 @@ static void *map_records(const char *path, size_t *len)
 #endif
 }
 
-int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, double sample,
-                char *err, size_t errlen)
+/* Decodes t's requests into b->rec (those sampled under thr), a batch at a
+ * time through the reader's one-loop path, the batch small enough to stay in
+ * the processor's cache while it is copied. 0, -1 out of memory, -2 bad input. */
+static int decode(trace_t *t, replay_buf_t *b, bool need_next, uint64_t thr, uint64_t *max_key,
+                  const char *path, char *err, size_t errlen)
 {
-    memset(b, 0, sizeof *b);
-    b->sample = sample;
-    uint64_t cap = 0, thr = sample_threshold(sample);
-    size_t map_len = 0;
-    void *map = format == TRACE_ORACLE_GENERAL && thr == UINT64_MAX ? map_records(path, &map_len) : NULL;
-    /* mapped: the reader only checks the records (and finds the largest
-     * key); else it decodes them into b->rec */
-    trace_t *t = map ? trace_open_mem(map, map_len, TRACE_ORACLE_GENERAL, path, err, errlen)
-                     : trace_open(path, (trace_format_t)format, err, errlen);
-    if (!t) {
-        if (map) munmap(map, map_len);
-        return -2;
-    }
-    if (need_next && format != TRACE_ORACLE_GENERAL && trace_annotate_next_access(t, err, errlen) != 0) {
-        trace_close(t);
-        return -2;
-    }
-    /* decoded a batch at a time (the reader's one-loop path), the batch
-     * small enough to stay in the processor's cache while it is copied */
     enum { BATCH = 2048 };
     trace_req_t *r = malloc(BATCH * sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "%s: out of memory decoding the trace", path);
-        trace_close(t);
-        if (map) munmap(map, map_len);
-        return -1;
-    }
-    int64_t got;
-    uint64_t max_key = 0;
+    uint64_t cap = 0;
+    int64_t got = -1;
+    if (!r) goto oom;
     while ((got = trace_next_many(t, r, BATCH, err, errlen)) > 0) {
-        b->read += (uint64_t)got;
-        if (map) {
-            for (int64_t i = 0; i < got; i++)
-                if (r[i].key > max_key) max_key = r[i].key;
-            b->n += (uint64_t)got;
-            continue;
-        }
         if (b->n + (uint64_t)got > cap) {
             while (b->n + (uint64_t)got > cap) cap = cap ? cap * 2 : 1 << 16;
             replay_rec_t *q = realloc(b->rec, cap * sizeof *q);
-            if (!q) {
-                snprintf(err, errlen, "%s: out of memory decoding the trace", path);
-                free(r);
-                trace_close(t);
-                replay_free(b);
-                return -1;
-            }
+            if (!q) goto oom;
             b->rec = q;
         }
         replay_rec_t *q = b->rec + b->n;
@@ -187,18 +153,50 @@ int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, d
         for (int64_t i = 0; i < got; i++) {
             if (thr != UINT64_MAX && !sample_keep(r[i].key, thr)) continue;
             q[k++] = (replay_rec_t){ 0, r[i].key, r[i].size, need_next ? r[i].next_access : -1 };
-            if (r[i].key > max_key) max_key = r[i].key;
+            if (r[i].key > *max_key) *max_key = r[i].key;
         }
         b->n += k;
+        b->read += (uint64_t)got;
     }
-    int rc = got < 0 ? -1 : 0;
     free(r);
-    trace_close(t);
+    return got < 0 ? -2 : 0;
+oom:
+    free(r);
+    snprintf(err, errlen, "%s: out of memory decoding the trace", path);
+    return -1;
+}
+
+int replay_load(replay_buf_t *b, const char *path, int format, bool need_next, double sample,
+                char *err, size_t errlen)
+{
+    memset(b, 0, sizeof *b);
+    b->sample = sample;
+    uint64_t thr = sample_threshold(sample), max_key = 0;
+    size_t map_len = 0;
+    void *map = format == TRACE_ORACLE_GENERAL && thr == UINT64_MAX ? map_records(path, &map_len) : NULL;
+    trace_t *t = map ? trace_open_mem(map, map_len, TRACE_ORACLE_GENERAL, path, err, errlen)
+                     : trace_open(path, (trace_format_t)format, err, errlen);
+    int rc = t ? 0 : -2;
     if (map) {
+        /* the records are replayed where they lie: the reader only checks
+         * them (and finds the largest key) */
         b->rec = map;
         b->mapped = map_len;
+        int64_t got = 0;
+        while (t && (got = trace_check_many(t, SIZE_MAX, &max_key, err, errlen)) > 0) b->n += (uint64_t)got;
+        b->read = b->n;
+        if (got < 0) rc = -2;
+    } else if (t) {
+        if (need_next && format != TRACE_ORACLE_GENERAL && trace_annotate_next_access(t, err, errlen) != 0)
+            rc = -2;
+        else
+            rc = decode(t, b, need_next, thr, &max_key, path, err, errlen);
     }
-    if (rc < 0) { replay_free(b); return -2; }
+    trace_close(t);
+    if (rc != 0) {
+        replay_free(b);
+        return rc;
+    }
     number_keys(b, max_key);
     return 0;
 }

@@ -474,14 +474,16 @@ static int next_record(trace_t *t, trace_req_t *r, char *err, size_t errlen)
 /* Decodes the whole records in the window into r[0..max) in one loop, with
  * the checks of next_record and finish inline; stops before the first record
  * that fails one (or the first of the trace, which is checked for text), so
- * next_record reports it with the same message. Returns how many. */
-static size_t many_records(trace_t *t, trace_req_t *r, size_t max)
+ * next_record reports it with the same message. Returns how many. With r
+ * NULL it only checks them, raising *max_key to the largest key. */
+static inline __attribute__((always_inline)) size_t scan_records(trace_t *t, trace_req_t *r,
+                                                                 size_t max, uint64_t *max_key)
 {
     if (t->count == 0) return 0;
     size_t k = 0, have = (t->len - t->pos) / RECORD_SIZE;
     if (have < max) max = have;
     const uint8_t *p = t->win + t->pos;
-    uint64_t count = t->count;
+    uint64_t count = t->count, top = r ? 0 : *max_key;
     int64_t last = t->last_abs, t0 = t->t0;
     for (; k < max; k++, p += RECORD_SIZE) {
         uint64_t key = le64(p + 4), next = le64(p + 16);
@@ -491,6 +493,10 @@ static size_t many_records(trace_t *t, trace_req_t *r, size_t max)
             ((int64_t)next != -1 && ((int64_t)next < -1 || next <= count + k + 1)))
             break;
         last = abs_ns;
+        if (!r) {
+            top = key > top ? key : top;
+            continue;
+        }
         r[k].time = abs_ns - t0;
         r[k].key = key;
         r[k].size = size ? size : 1;
@@ -499,8 +505,9 @@ static size_t many_records(trace_t *t, trace_req_t *r, size_t max)
     if (k == 0) return 0;
     t->pos += k * RECORD_SIZE;
     t->last_abs = last;
-    t->span = r[k - 1].time;
+    t->span = last - t0;
     t->count = count + k;
+    if (!r) *max_key = top;
     return k;
 }
 
@@ -509,11 +516,25 @@ int64_t trace_next_many(trace_t *t, trace_req_t *r, size_t max, char *err, size_
     if (max == 0) return 0;
     if (t->fmt == TRACE_ORACLE_GENERAL && !t->next) {
         if (t->len - t->pos < RECORD_SIZE && !t->eof && fill(t, err, errlen) != 0) return -1;
-        size_t k = many_records(t, r, max);
+        size_t k = scan_records(t, r, max, NULL);
         if (k) return (int64_t)k;
     }
     /* the first record, a failing one, text formats: one at a time */
     int got = trace_next(t, r, err, errlen);
+    return got < 0 ? -1 : got;
+}
+
+int64_t trace_check_many(trace_t *t, size_t max, uint64_t *max_key, char *err, size_t errlen)
+{
+    if (max == 0) return 0;
+    if (t->fmt == TRACE_ORACLE_GENERAL && !t->next) {
+        if (t->len - t->pos < RECORD_SIZE && !t->eof && fill(t, err, errlen) != 0) return -1;
+        size_t k = scan_records(t, NULL, max, max_key);
+        if (k) return (int64_t)k;
+    }
+    trace_req_t r;
+    int got = trace_next(t, &r, err, errlen);
+    if (got > 0 && r.key > *max_key) *max_key = r.key;
     return got < 0 ? -1 : got;
 }
 

@@ -66,6 +66,11 @@ int trace_next(trace_t *t, trace_req_t *r, char *err, size_t errlen);
  * -1 on malformed input; the same requests and messages as trace_next one
  * at a time, decoded in one loop where the format allows (oracleGeneral). */
 int64_t trace_next_many(trace_t *t, trace_req_t *r, size_t max, char *err, size_t errlen);
+/* trace_next_many without the requests: checks up to max of them (the same
+ * checks, the same messages) and raises *max_key to the largest key seen;
+ * for a caller that reads the records in place (a mapped oracleGeneral
+ * file). */
+int64_t trace_check_many(trace_t *t, size_t max, uint64_t *max_key, char *err, size_t errlen);
 void trace_close(trace_t *t);
 /* Requests read so far. */
 uint64_t trace_count(const trace_t *t);
